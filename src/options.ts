@@ -1,0 +1,229 @@
+// The one Options type of the server, its defaults, and the merge of the config file with flags.
+// Names follow nats-server's opts.go (camelCased); durations are milliseconds, sizes are bytes.
+// The config loader and the CLI both produce Partial<Options>; the server never reads files or flags.
+
+/** A subject permission list: allow and deny, each a list of subjects (wildcards allowed). */
+export interface SubjectPermission {
+  allow?: string[];
+  deny?: string[];
+}
+
+/** allow_responses: a responder may publish to the reply subjects of requests it received. */
+export interface ResponsePermission {
+  /** Maximum number of responses per request (nats-server default 1). */
+  max: number;
+  /** How long the permission lives, in ms (nats-server default 2m). */
+  expires: number;
+}
+
+export interface Permissions {
+  publish?: SubjectPermission;
+  subscribe?: SubjectPermission;
+  response?: ResponsePermission;
+}
+
+/** A user of the `authorization { users = [...] }` list, or the single `user`/`password`. */
+export interface User {
+  username: string;
+  /** Plain text, or a bcrypt hash (`$2a$...`). */
+  password: string;
+  permissions?: Permissions;
+  /** allowed_connection_types, when given. */
+  allowedConnectionTypes?: string[];
+}
+
+/** A user identified by an nkey (`{ nkey: U... }`). */
+export interface NkeyUser {
+  nkey: string;
+  permissions?: Permissions;
+  allowedConnectionTypes?: string[];
+}
+
+/** The `tls {}` block (for client connections), as nats-server's TLSConfigOpts. */
+export interface TLSOptions {
+  certFile: string;
+  keyFile: string;
+  caFile?: string;
+  /** Require and verify a client certificate. */
+  verify: boolean;
+  /** verify_and_map: verify, then map the certificate to a user. */
+  map: boolean;
+  /** Handshake timeout in ms (nats-server: 2s, fractional seconds allowed in the config). */
+  timeout: number;
+  /** Lower-case hex SHA-256 of the peer certificate's DER. */
+  pinnedCerts?: string[];
+  /**
+   * TLS handshake first: 0 = off; -1 = on without fallback; >0 = fallback delay in ms
+   * (the client that sends nothing for that long gets the plaintext INFO instead).
+   */
+  handshakeFirst: number;
+  /** "1.2" or "1.3". */
+  minVersion?: string;
+  cipherSuites?: string[];
+  curvePreferences?: string[];
+  /** TLS handshakes per second; 0 = unlimited. */
+  connectionRateLimit: number;
+}
+
+export interface Options {
+  configFile: string;
+  serverName: string;
+  host: string;
+  /** -1 = random port. */
+  port: number;
+  clientAdvertise: string;
+
+  // Limits (as nats-server's const.go defaults)
+  maxPayload: number;
+  maxControlLine: number;
+  maxConnections: number;
+  /** 0 = unlimited. */
+  maxSubscriptions: number;
+  maxPending: number;
+  pingInterval: number;
+  pingMax: number;
+  writeDeadline: number;
+  maxClosedClients: number;
+  noHeaderSupport: boolean;
+
+  // Logging
+  debug: boolean;
+  trace: boolean;
+  traceVerbose: boolean;
+  logtime: boolean;
+  logFile: string;
+  logSizeLimit: number;
+  syslog: boolean;
+  remoteSyslog: string;
+  noLog: boolean;
+
+  // Files
+  pidFile: string;
+  portsFileDir: string;
+
+  // Monitoring (0 = off, -1 = random port)
+  httpHost: string;
+  httpPort: number;
+  httpsPort: number;
+  httpBasePath: string;
+
+  // Authentication / authorization
+  username: string;
+  password: string;
+  /** The single token (`authorization { token }`, `--auth`). */
+  authorization: string;
+  users: User[];
+  nkeys: NkeyUser[];
+  noAuthUser: string;
+  /** ms; nats-server: 2s, or the TLS timeout + 1s when TLS is on and no auth_timeout is set. */
+  authTimeout: number;
+  defaultPermissions?: Permissions;
+
+  // TLS
+  tls?: TLSOptions;
+  allowNonTLS: boolean;
+
+  // Lame duck mode
+  lameDuckDuration: number;
+  lameDuckGracePeriod: number;
+
+  /** Prefix of the Prometheus metric names served at /metrics. */
+  metricsPrefix: string;
+  tags: string[];
+}
+
+export const VERSION = "2.9.10";
+export const PROTO = 1;
+export const GO_VERSION = "go1.19.5";
+
+export const DEFAULT_TLS_TIMEOUT = 2000;
+export const DEFAULT_AUTH_TIMEOUT = 2000;
+
+export function defaultOptions(): Options {
+  return {
+    configFile: "",
+    serverName: "",
+    host: "0.0.0.0",
+    port: 4222,
+    clientAdvertise: "",
+    maxPayload: 1024 * 1024,
+    maxControlLine: 4096,
+    maxConnections: 64 * 1024,
+    maxSubscriptions: 0,
+    maxPending: 64 * 1024 * 1024,
+    pingInterval: 2 * 60_000,
+    pingMax: 2,
+    writeDeadline: 10_000,
+    maxClosedClients: 10_000,
+    noHeaderSupport: false,
+    debug: false,
+    trace: false,
+    traceVerbose: false,
+    logtime: true,
+    logFile: "",
+    logSizeLimit: 0,
+    syslog: false,
+    remoteSyslog: "",
+    noLog: false,
+    pidFile: "",
+    portsFileDir: "",
+    httpHost: "0.0.0.0",
+    httpPort: 0,
+    httpsPort: 0,
+    httpBasePath: "/",
+    username: "",
+    password: "",
+    authorization: "",
+    users: [],
+    nkeys: [],
+    noAuthUser: "",
+    authTimeout: 0,
+    allowNonTLS: false,
+    lameDuckDuration: 2 * 60_000,
+    lameDuckGracePeriod: 10_000,
+    metricsPrefix: "gnatsd",
+    tags: [],
+  };
+}
+
+/** An invalid option: the message names the key or flag. */
+export class OptionsError extends Error {}
+
+/**
+ * Layer the config file's options, then the flags' (flags win, as nats-server's MergeOptions),
+ * over the defaults, then fill the derived defaults and validate.
+ */
+export function mergeOptions(file: Partial<Options>, flags: Partial<Options>): Options {
+  const opts = defaultOptions();
+  assignDefined(opts, file);
+  assignDefined(opts, flags);
+  return finalizeOptions(opts);
+}
+
+function assignDefined(target: Options, source: Partial<Options>): void {
+  for (const key of Object.keys(source) as (keyof Options)[]) {
+    const value = source[key];
+    if (value !== undefined) (target as unknown as Record<string, unknown>)[key] = value;
+  }
+}
+
+/** Derived defaults and cross-field checks (nats-server's setBaselineOptions / validateOptions). */
+export function finalizeOptions(opts: Options): Options {
+  if (opts.authTimeout === 0) {
+    // As nats-server: the TLS timeout + 1s when TLS is on, else 2s.
+    opts.authTimeout = opts.tls ? opts.tls.timeout + 1000 : DEFAULT_AUTH_TIMEOUT;
+  }
+  if (opts.maxPayload > opts.maxPending) {
+    throw new OptionsError(
+      `max_payload (${opts.maxPayload}) cannot be higher than max_pending (${opts.maxPending})`,
+    );
+  }
+  if (opts.noAuthUser) {
+    const known = opts.users.some((u) => u.username === opts.noAuthUser);
+    if (!known) {
+      throw new OptionsError(`no_auth_user: "${opts.noAuthUser}" not present as user or nkey in authorization block or account configuration`);
+    }
+  }
+  if (opts.httpBasePath && !opts.httpBasePath.startsWith("/")) opts.httpBasePath = "/" + opts.httpBasePath;
+  return opts;
+}
