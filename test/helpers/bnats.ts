@@ -1,0 +1,101 @@
+// Starts bnats for tests, in one of two ways with the same RunningServer shape as the reference:
+//  - in-process (`new Server(opts, logger)`, port -1): the fast default;
+//  - the compiled binary dist/bnats with nats-server's flags/config, for CLI-level tests.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Logger } from "../../src/log.ts";
+import { mergeOptions, type Options } from "../../src/options.ts";
+import { startProcess, type ProcessServer, type RunningServer, type ServerSpec } from "./proc.ts";
+
+export type { RunningServer, ServerSpec, ProcessServer } from "./proc.ts";
+
+export const REPO_ROOT = join(import.meta.dir, "..", "..");
+export const BNATS_BINARY = process.env.BNATS_BIN ?? join(REPO_ROOT, "dist", "bnats");
+
+/** A Logger that keeps every line (with nats-server's level tags) for assertions. */
+export class MemoryLogger implements Logger {
+  readonly lines: string[] = [];
+  constructor(
+    readonly debugEnabled = false,
+    readonly traceEnabled = false,
+  ) {}
+  notice(msg: string): void {
+    this.lines.push(`[INF] ${msg}`);
+  }
+  warn(msg: string): void {
+    this.lines.push(`[WRN] ${msg}`);
+  }
+  error(msg: string): void {
+    this.lines.push(`[ERR] ${msg}`);
+  }
+  fatal(msg: string): void {
+    this.lines.push(`[FTL] ${msg}`);
+  }
+  debug(msg: string): void {
+    if (this.debugEnabled) this.lines.push(`[DBG] ${msg}`);
+  }
+  trace(msg: string): void {
+    if (this.traceEnabled) this.lines.push(`[TRC] ${msg}`);
+  }
+}
+
+/** The part of src/server/server.ts's Server the helpers rely on. */
+export interface ServerLike {
+  readonly port: number;
+  start(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+type ServerCtor = new (opts: Options, log: Logger) => ServerLike;
+
+export interface InProcessServer extends RunningServer {
+  readonly kind: "bnats";
+  readonly server: ServerLike;
+  readonly logger: MemoryLogger;
+}
+
+export interface InProcessSpec {
+  /** Options over the defaults (camelCase of nats-server's config keys); port defaults to -1. */
+  options?: Partial<Options>;
+  debug?: boolean;
+  trace?: boolean;
+}
+
+async function serverClass(): Promise<ServerCtor> {
+  // Resolved at run time so this helper type-checks before the core lands.
+  const path = join(REPO_ROOT, "src", "server", "server.ts");
+  const mod = (await import(path)) as { Server: ServerCtor };
+  return mod.Server;
+}
+
+/** Starts bnats inside the test process on a random port. */
+export async function startBnats(spec: InProcessSpec = {}): Promise<InProcessServer> {
+  const Server = await serverClass();
+  const opts = mergeOptions({}, { port: -1, ...spec.options });
+  const logger = new MemoryLogger(spec.debug ?? opts.debug, spec.trace ?? opts.trace);
+  const server = new Server(opts, logger);
+  await server.start();
+  const httpPort = (server as { httpPort?: number }).httpPort;
+  let stopped: Promise<void> | undefined;
+  return {
+    kind: "bnats",
+    port: server.port,
+    httpPort: httpPort && httpPort > 0 ? httpPort : undefined,
+    server,
+    logger,
+    logs: () => logger.lines.join("\n"),
+    stop(): Promise<void> {
+      stopped ??= server.shutdown();
+      return stopped;
+    },
+  };
+}
+
+/** Whether dist/bnats has been built (`make build`). */
+export function hasBnatsBinary(): boolean {
+  return existsSync(BNATS_BINARY);
+}
+
+/** Starts the compiled dist/bnats with nats-server's flags and/or config text, like startReference. */
+export function startBnatsBinary(spec: ServerSpec = {}): Promise<ProcessServer> {
+  return startProcess(BNATS_BINARY, "bnats-binary", spec);
+}
