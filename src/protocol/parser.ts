@@ -1,0 +1,438 @@
+// The client protocol parser: a byte-level state machine over each received chunk, in the manner of
+// nats-server's server/parser.go. Verbs are matched one byte at a time (either case), so garbage is
+// rejected at the byte that makes it garbage, as the reference does. Arguments are found with a native
+// indexOf for the line end and sliced from the chunk in place; only a line or payload that spans two
+// chunks is copied into a holding buffer. Payloads are handed on as views that include their trailing
+// CRLF (so delivery writes them with one copy), never decoded to strings.
+
+/** What the parser calls. The Client implements it; every method may close the connection. */
+export interface ParserHandler {
+  processConnect(arg: Buffer): void;
+  /** A complete PUB/HPUB: `msg` is header+payload followed by CRLF; hdr is -1 for PUB. */
+  processMsg(subject: string, reply: string, hdr: number, msg: Buffer): void;
+  processSub(subject: string, queue: string | undefined, sid: string): void;
+  processUnsub(sid: string, max: number): void;
+  processPing(): void;
+  processPong(): void;
+  /** `-ERR` from a client: nats-server logs it and closes the connection (processErr). */
+  processErr(text: string): void;
+  /** An op other than CONNECT while authentication is pending: return false to stop parsing. */
+  processPreConnectOp(): boolean;
+  /** A malformed frame. `sendErr` is whether nats-server answers `-ERR 'Unknown Protocol Operation'`. */
+  protocolError(sendErr: boolean, detail: string): void;
+  maxControlLineExceeded(len: number): void;
+  maxPayloadExceeded(size: number): void;
+}
+
+// Parser states (as parser.go, minus the route/leaf/gateway ones a client cannot use).
+const enum S {
+  START,
+  PLUS, PLUS_O, PLUS_OK,
+  MINUS, MINUS_E, MINUS_ER, MINUS_ERR, MINUS_ERR_SPC, MINUS_ERR_ARG,
+  C, CO, CON, CONN, CONNE, CONNEC, CONNECT, CONNECT_ARG,
+  H, HP, HPU, HPUB, HPUB_SPC, HPUB_ARG,
+  P, PU, PUB, PUB_SPC, PUB_ARG,
+  PI, PIN, PING,
+  PO, PON, PONG,
+  MSG_PAYLOAD,
+  S_, SU, SUB, SUB_SPC, SUB_ARG,
+  U, UN, UNS, UNSU, UNSUB, UNSUB_SPC, UNSUB_ARG,
+  I, IN, INF, INFO, INFO_ARG,
+}
+
+const SP = 0x20;
+const TAB = 0x09;
+const CR = 0x0d;
+const LF = 0x0a;
+
+/** nats-server's parseSize: up to 9 ASCII digits, else -1. Bounded before any arithmetic. */
+export function parseSize(buf: Uint8Array, start: number, end: number): number {
+  const len = end - start;
+  if (len === 0 || len > 9) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = buf[i]! - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+const MAX_ARGS = 4;
+
+export class Parser {
+  /** Limits and negotiated features; the client keeps them current. */
+  maxControlLine = 4096;
+  maxPayload = 1024 * 1024;
+  headers = false;
+  /** Authentication pending: the first op must be CONNECT (parser.go's authSet). */
+  awaitingAuth = false;
+
+  private state = S.START;
+  private halted = false;
+  /** Holding buffer for a control line split across chunks. */
+  private argBuf: Buffer | null = null;
+  private argLen = 0;
+  /** Holding buffer for a payload split across chunks (exactly size + 2 bytes). */
+  private msgBuf: Buffer | null = null;
+  private msgPos = 0;
+
+  // Pending PUB/HPUB arguments while its payload arrives.
+  private subject = "";
+  private reply = "";
+  private size = 0;
+  private hdr = -1;
+
+  // Argument boundaries found by splitArgs (reused, never reallocated).
+  private readonly argStart = new Int32Array(MAX_ARGS + 1);
+  private readonly argEnd = new Int32Array(MAX_ARGS + 1);
+
+  constructor(private readonly h: ParserHandler) {}
+
+  /** Stop processing the rest of the current chunk and any later ones (the connection is closing). */
+  halt(): void {
+    this.halted = true;
+    this.argBuf = null;
+    this.msgBuf = null;
+  }
+
+  parse(buf: Buffer): void {
+    const h = this.h;
+    const len = buf.length;
+    let i = 0;
+    while (i < len && !this.halted) {
+      const b = buf[i]!;
+      switch (this.state) {
+        case S.START:
+          if (this.awaitingAuth && b !== 0x43 && b !== 0x63 && !h.processPreConnectOp()) return;
+          switch (b | 0x20) {
+            case 0x70: this.state = S.P; break; // p
+            case 0x68: this.state = S.H; break; // h
+            case 0x73: this.state = S.S_; break; // s
+            case 0x75: this.state = S.U; break; // u
+            case 0x63: this.state = S.C; break; // c
+            case 0x69: this.state = S.I; break; // i
+            default:
+              if (b === 0x2b) this.state = S.PLUS;
+              else if (b === 0x2d) this.state = S.MINUS;
+              else return this.fail(buf, i);
+          }
+          break;
+
+        // PUB / PING / PONG
+        case S.P:
+          switch (b | 0x20) {
+            case 0x75: this.state = S.PU; break;
+            case 0x69: this.state = S.PI; break;
+            case 0x6f: this.state = S.PO; break;
+            default: return this.fail(buf, i);
+          }
+          break;
+        case S.PU: if ((b | 0x20) !== 0x62) return this.fail(buf, i); this.state = S.PUB; break;
+        case S.PUB: if (b !== SP && b !== TAB) return this.fail(buf, i); this.state = S.PUB_SPC; break;
+        case S.PUB_SPC:
+          if (b === SP || b === TAB) break;
+          this.state = S.PUB_ARG;
+          i = this.controlLine(buf, i);
+          continue;
+        case S.PI: if ((b | 0x20) !== 0x6e) return this.fail(buf, i); this.state = S.PIN; break;
+        case S.PIN: if ((b | 0x20) !== 0x67) return this.fail(buf, i); this.state = S.PING; break;
+        case S.PING:
+          // As parser.go: anything up to the newline is ignored.
+          if (b === LF) {
+            this.state = S.START;
+            h.processPing();
+          }
+          break;
+        case S.PO: if ((b | 0x20) !== 0x6e) return this.fail(buf, i); this.state = S.PON; break;
+        case S.PON: if ((b | 0x20) !== 0x67) return this.fail(buf, i); this.state = S.PONG; break;
+        case S.PONG:
+          if (b === LF) {
+            this.state = S.START;
+            h.processPong();
+          }
+          break;
+
+        // HPUB
+        case S.H: if ((b | 0x20) !== 0x70) return this.fail(buf, i); this.state = S.HP; break;
+        case S.HP: if ((b | 0x20) !== 0x75) return this.fail(buf, i); this.state = S.HPU; break;
+        case S.HPU: if ((b | 0x20) !== 0x62) return this.fail(buf, i); this.state = S.HPUB; break;
+        case S.HPUB: if (b !== SP && b !== TAB) return this.fail(buf, i); this.state = S.HPUB_SPC; break;
+        case S.HPUB_SPC:
+          if (b === SP || b === TAB) break;
+          this.state = S.HPUB_ARG;
+          i = this.controlLine(buf, i);
+          continue;
+
+        // SUB
+        case S.S_: if ((b | 0x20) !== 0x75) return this.fail(buf, i); this.state = S.SU; break;
+        case S.SU: if ((b | 0x20) !== 0x62) return this.fail(buf, i); this.state = S.SUB; break;
+        case S.SUB: if (b !== SP && b !== TAB) return this.fail(buf, i); this.state = S.SUB_SPC; break;
+        case S.SUB_SPC:
+          if (b === SP || b === TAB) break;
+          this.state = S.SUB_ARG;
+          i = this.controlLine(buf, i);
+          continue;
+
+        // UNSUB
+        case S.U: if ((b | 0x20) !== 0x6e) return this.fail(buf, i); this.state = S.UN; break;
+        case S.UN: if ((b | 0x20) !== 0x73) return this.fail(buf, i); this.state = S.UNS; break;
+        case S.UNS: if ((b | 0x20) !== 0x75) return this.fail(buf, i); this.state = S.UNSU; break;
+        case S.UNSU: if ((b | 0x20) !== 0x62) return this.fail(buf, i); this.state = S.UNSUB; break;
+        case S.UNSUB: if (b !== SP && b !== TAB) return this.fail(buf, i); this.state = S.UNSUB_SPC; break;
+        case S.UNSUB_SPC:
+          if (b === SP || b === TAB) break;
+          this.state = S.UNSUB_ARG;
+          i = this.controlLine(buf, i);
+          continue;
+
+        // CONNECT
+        case S.C: if ((b | 0x20) !== 0x6f) return this.fail(buf, i); this.state = S.CO; break;
+        case S.CO: if ((b | 0x20) !== 0x6e) return this.fail(buf, i); this.state = S.CON; break;
+        case S.CON: if ((b | 0x20) !== 0x6e) return this.fail(buf, i); this.state = S.CONN; break;
+        case S.CONN: if ((b | 0x20) !== 0x65) return this.fail(buf, i); this.state = S.CONNE; break;
+        case S.CONNE: if ((b | 0x20) !== 0x63) return this.fail(buf, i); this.state = S.CONNEC; break;
+        case S.CONNEC: if ((b | 0x20) !== 0x74) return this.fail(buf, i); this.state = S.CONNECT; break;
+        case S.CONNECT:
+          // As parser.go: no space is required after CONNECT.
+          if (b === SP || b === TAB) break;
+          this.state = S.CONNECT_ARG;
+          i = this.controlLine(buf, i);
+          continue;
+
+        // INFO (ignored from clients, as the reference)
+        case S.I: if ((b | 0x20) !== 0x6e) return this.fail(buf, i); this.state = S.IN; break;
+        case S.IN: if ((b | 0x20) !== 0x66) return this.fail(buf, i); this.state = S.INF; break;
+        case S.INF: if ((b | 0x20) !== 0x6f) return this.fail(buf, i); this.state = S.INFO; break;
+        case S.INFO:
+          if (b === SP || b === TAB) break;
+          this.state = S.INFO_ARG;
+          i = this.controlLine(buf, i);
+          continue;
+
+        // +OK and -ERR from a client
+        case S.PLUS: if ((b | 0x20) !== 0x6f) return this.fail(buf, i); this.state = S.PLUS_O; break;
+        case S.PLUS_O: if ((b | 0x20) !== 0x6b) return this.fail(buf, i); this.state = S.PLUS_OK; break;
+        case S.PLUS_OK: if (b === LF) this.state = S.START; break;
+        case S.MINUS: if ((b | 0x20) !== 0x65) return this.fail(buf, i); this.state = S.MINUS_E; break;
+        case S.MINUS_E: if ((b | 0x20) !== 0x72) return this.fail(buf, i); this.state = S.MINUS_ER; break;
+        case S.MINUS_ER: if ((b | 0x20) !== 0x72) return this.fail(buf, i); this.state = S.MINUS_ERR; break;
+        case S.MINUS_ERR: if (b !== SP && b !== TAB) return this.fail(buf, i); this.state = S.MINUS_ERR_SPC; break;
+        case S.MINUS_ERR_SPC:
+          if (b === SP || b === TAB) break;
+          this.state = S.MINUS_ERR_ARG;
+          i = this.controlLine(buf, i);
+          continue;
+
+        case S.PUB_ARG:
+        case S.HPUB_ARG:
+        case S.SUB_ARG:
+        case S.UNSUB_ARG:
+        case S.CONNECT_ARG:
+        case S.INFO_ARG:
+        case S.MINUS_ERR_ARG:
+          // Only reached at the start of a chunk, continuing a line held in argBuf.
+          i = this.controlLine(buf, i);
+          continue;
+
+        case S.MSG_PAYLOAD:
+          i = this.payload(buf, i);
+          continue;
+      }
+      i++;
+    }
+  }
+
+  /**
+   * In an argument state at `start`: find the line end; if it is in this chunk, process the line and
+   * return the index after it, else hold the partial line (bounded by max_control_line) and return len.
+   */
+  private controlLine(buf: Buffer, start: number): number {
+    const nl = buf.indexOf(LF, start);
+    if (nl < 0) {
+      this.holdArg(buf, start, buf.length);
+      if (this.argLen > this.maxControlLine) this.controlLineTooLong(this.argLen);
+      return buf.length;
+    }
+    let line: Buffer;
+    let end: number;
+    if (this.argBuf !== null) {
+      this.holdArg(buf, start, nl);
+      line = this.argBuf;
+      end = this.argLen;
+      this.argBuf = null;
+      this.argLen = 0;
+    } else {
+      line = buf;
+      end = nl;
+    }
+    const lineStart = line === buf ? start : 0;
+    if (end > lineStart && line[end - 1] === CR) end--;
+    if (end - lineStart > this.maxControlLine) {
+      this.controlLineTooLong(end - lineStart);
+      return buf.length;
+    }
+    const state = this.state;
+    this.state = S.START;
+    switch (state) {
+      case S.PUB_ARG:
+      case S.HPUB_ARG:
+        if (!this.pubArgs(line, lineStart, end, state === S.HPUB_ARG)) return buf.length;
+        this.state = S.MSG_PAYLOAD;
+        this.msgPos = 0;
+        return this.payload(buf, nl + 1);
+      case S.SUB_ARG:
+        this.subArgs(line, lineStart, end);
+        break;
+      case S.UNSUB_ARG:
+        this.unsubArgs(line, lineStart, end);
+        break;
+      case S.CONNECT_ARG:
+        this.h.processConnect(line.subarray(lineStart, end));
+        break;
+      case S.MINUS_ERR_ARG:
+        this.h.processErr(line.toString("latin1", lineStart, end));
+        break;
+      case S.INFO_ARG:
+        break;
+    }
+    return nl + 1;
+  }
+
+  private holdArg(buf: Buffer, start: number, end: number): void {
+    const n = end - start;
+    if (this.argBuf === null) {
+      this.argBuf = Buffer.allocUnsafe(Math.max(256, n * 2));
+      this.argLen = 0;
+    } else if (this.argLen + n > this.argBuf.length) {
+      // Bounded: a line longer than max_control_line is cut off before it grows further.
+      const grown = Buffer.allocUnsafe(Math.max(this.argBuf.length * 2, this.argLen + n));
+      grown.set(this.argBuf.subarray(0, this.argLen));
+      this.argBuf = grown;
+    }
+    this.argBuf.set(buf.subarray(start, end), this.argLen);
+    this.argLen += n;
+  }
+
+  /** In MSG_PAYLOAD at `start`: deliver the message if complete, else hold what arrived. */
+  private payload(buf: Buffer, start: number): number {
+    const total = this.size + 2;
+    if (this.msgBuf === null) {
+      const end = start + total;
+      if (end <= buf.length) {
+        if (buf[end - 2] !== CR || buf[end - 1] !== LF) return this.fail(buf, end - 2), buf.length;
+        this.state = S.START;
+        this.h.processMsg(this.subject, this.reply, this.hdr, buf.subarray(start, end));
+        return end;
+      }
+      this.msgBuf = Buffer.allocUnsafe(total);
+      this.msgPos = 0;
+    }
+    const take = Math.min(total - this.msgPos, buf.length - start);
+    this.msgBuf.set(buf.subarray(start, start + take), this.msgPos);
+    this.msgPos += take;
+    if (this.msgPos < total) return buf.length;
+    const msg = this.msgBuf;
+    this.msgBuf = null;
+    if (msg[total - 2] !== CR || msg[total - 1] !== LF) return this.fail(buf, start + take - 1), buf.length;
+    this.state = S.START;
+    this.h.processMsg(this.subject, this.reply, this.hdr, msg);
+    return start + take;
+  }
+
+  /** Split a control line on spaces/tabs (and CR/LF, as splitArg); returns the count (MAX_ARGS+1 = too many). */
+  private splitArgs(line: Buffer, start: number, end: number): number {
+    let n = 0;
+    let s = -1;
+    for (let i = start; i < end; i++) {
+      const c = line[i]!;
+      if (c === SP || c === TAB || c === CR || c === LF) {
+        if (s >= 0) {
+          if (n === MAX_ARGS) return MAX_ARGS + 1;
+          this.argStart[n] = s;
+          this.argEnd[n++] = i;
+          s = -1;
+        }
+      } else if (s < 0) s = i;
+    }
+    if (s >= 0) {
+      if (n === MAX_ARGS) return MAX_ARGS + 1;
+      this.argStart[n] = s;
+      this.argEnd[n++] = end;
+    }
+    return n;
+  }
+
+  private arg(line: Buffer, k: number): string {
+    return line.toString("latin1", this.argStart[k], this.argEnd[k]);
+  }
+
+  /** processPub / processHeaderPub: false when the connection is being closed. */
+  private pubArgs(line: Buffer, start: number, end: number, withHeaders: boolean): boolean {
+    const h = this.h;
+    const n = this.splitArgs(line, start, end);
+    const verb = withHeaders ? "processHeaderPub" : "processPub";
+    if (withHeaders && !this.headers) {
+      h.protocolError(false, "message headers not supported");
+      return false;
+    }
+    const want = withHeaders ? 3 : 2;
+    if (n !== want && n !== want + 1) {
+      h.protocolError(false, `${verb} Parse Error: '${line.toString("latin1", start, end)}'`);
+      return false;
+    }
+    this.subject = this.arg(line, 0);
+    this.reply = n === want + 1 ? this.arg(line, 1) : "";
+    const last = n - 1;
+    this.size = parseSize(line, this.argStart[last]!, this.argEnd[last]!);
+    if (withHeaders) {
+      this.hdr = parseSize(line, this.argStart[last - 1]!, this.argEnd[last - 1]!);
+      if (this.hdr < 0) {
+        h.protocolError(false, `${verb} Bad or Missing Header Size: '${line.toString("latin1", start, end)}'`);
+        return false;
+      }
+    } else {
+      this.hdr = -1;
+    }
+    if (this.size < 0) {
+      const what = withHeaders ? "Total Size" : "Size";
+      h.protocolError(false, `${verb} Bad or Missing ${what}: '${line.toString("latin1", start, end)}'`);
+      return false;
+    }
+    if (withHeaders && this.hdr > this.size) {
+      h.protocolError(false, `${verb} Header Size larger then TotalSize: '${line.toString("latin1", start, end)}'`);
+      return false;
+    }
+    if (this.size > this.maxPayload) {
+      h.maxPayloadExceeded(this.size);
+      return false;
+    }
+    return !this.halted;
+  }
+
+  private subArgs(line: Buffer, start: number, end: number): void {
+    const n = this.splitArgs(line, start, end);
+    if (n === 2) this.h.processSub(this.arg(line, 0), undefined, this.arg(line, 1));
+    else if (n === 3) this.h.processSub(this.arg(line, 0), this.arg(line, 1), this.arg(line, 2));
+    else this.h.protocolError(false, `processSub Parse Error: '${line.toString("latin1", start, end)}'`);
+  }
+
+  private unsubArgs(line: Buffer, start: number, end: number): void {
+    const n = this.splitArgs(line, start, end);
+    if (n === 1) this.h.processUnsub(this.arg(line, 0), -1);
+    else if (n === 2) this.h.processUnsub(this.arg(line, 0), parseSize(line, this.argStart[1]!, this.argEnd[1]!));
+    else this.h.protocolError(false, `processUnsub Parse Error: '${line.toString("latin1", start, end)}'`);
+  }
+
+  private controlLineTooLong(len: number): void {
+    this.h.maxControlLineExceeded(len);
+    this.halt();
+  }
+
+  /** parser.go's parseErr: `-ERR 'Unknown Protocol Operation'`, then close. */
+  private fail(buf: Buffer, i: number): void {
+    const snippet = JSON.stringify(buf.toString("latin1", i, Math.min(buf.length, i + 32)));
+    this.h.protocolError(true, `client parser ERROR, state=${this.state}, i=${i}: proto='${snippet}...'`);
+    this.halt();
+  }
+}

@@ -1,0 +1,579 @@
+// One client connection: protocol handling, subscriptions, and its outbound queue, in the manner of
+// nats-server's client.go. Message routing (processMsg -> deliver) lives here too, because it is the
+// publisher's read path that fills subscribers' outbound buffers (the reference's processMsgResults).
+import { Parser, type ParserHandler } from "../protocol/parser.ts";
+import {
+  ClosedReason,
+  Err,
+  permissionsViolationPublish,
+  permissionsViolationSubscription,
+} from "../protocol/errors.ts";
+import { encodeInfo } from "../protocol/info.ts";
+import { isValidLiteralSubject } from "../subjects/subject.ts";
+import { SublistError } from "../subjects/sublist.ts";
+import { Outbound } from "./outbound.ts";
+import { Subscription } from "./subscription.ts";
+import type { Transport } from "./transport.ts";
+import type { Server } from "./server.ts";
+import { parseConnect, type ConnectOptions } from "./connect.ts";
+import { writeMsg, type MsgFrame } from "./deliver.ts";
+
+const PONG = new TextEncoder().encode("PONG\r\n");
+const PING = new TextEncoder().encode("PING\r\n");
+const OK = new TextEncoder().encode("+OK\r\n");
+
+/** First PING after CONNECT comes early to measure RTT (server.go firstClientPingInterval). */
+const FIRST_CLIENT_PING_INTERVAL = 2000;
+/** Longest a producer stays paused for one slow consumer (client.go stallClientMaxDuration). */
+const STALL_MAX = 1000;
+
+/** What the permission checks need; src/auth provides the implementation. */
+export interface ClientPermissions {
+  canPublish(subject: string): boolean;
+  canSubscribe(subject: string, queue?: string): boolean;
+  /** Deny-on-delivery for wildcard subscriptions wider than a deny clause (client.go checkDenySub). */
+  denyDelivery?(subject: string): boolean;
+  /** allow_responses: the reply subject of a delivered request becomes publishable for a while. */
+  trackReply?(reply: string): void;
+}
+
+export class Client implements ParserHandler {
+  readonly parser: Parser;
+  readonly outbound = new Outbound();
+  readonly subs = new Map<string, Subscription>();
+  readonly start = new Date();
+  lastActivity = this.start;
+  stop?: Date;
+  closeReason?: string;
+  closed = false;
+
+  // CONNECT options (nats-server defaultOpts: verbose, pedantic and echo are on until CONNECT says otherwise).
+  connectReceived = false;
+  verbose = true;
+  pedantic = true;
+  echo = true;
+  headers = false;
+  noResponders = false;
+  name = "";
+  lang = "";
+  version = "";
+  protocol = 0;
+
+  // Counters (connz in_msgs/out_msgs/in_bytes/out_bytes).
+  inMsgs = 0;
+  outMsgs = 0;
+  inBytes = 0;
+  outBytes = 0;
+
+  /** Round-trip time in ms; 0 until measured. */
+  rtt = 0;
+  private rttStart = 0;
+  pingsOut = 0;
+  private lastPingReceived = 0;
+  private pingTimer: ReturnType<typeof setTimeout> | undefined;
+  private authTimer: ReturnType<typeof setTimeout> | undefined;
+  private writeDeadlineTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Authenticated user name (connz authorized_user) and account. */
+  user = "";
+  account = "$G";
+  perms: ClientPermissions | undefined;
+  /** nonce sent in INFO, when nkey users are configured. */
+  nonce = "";
+
+  /** Queued for flushing at the end of the current read (the reference's pcd). */
+  flushQueued = false;
+  /** Producers paused because this consumer fell behind (client.go stalls producers). */
+  private stalledProducers: Set<Client> | undefined;
+  private stallTimer: ReturnType<typeof setTimeout> | undefined;
+
+  readonly ip: string;
+  readonly port: number;
+  /** The ip:port - cid:N prefix of this client's log lines. */
+  readonly logPrefix: string;
+
+  constructor(
+    readonly server: Server,
+    readonly cid: number,
+    public transport: Transport,
+  ) {
+    this.parser = new Parser(this);
+    const opts = server.opts;
+    this.parser.maxControlLine = opts.maxControlLine;
+    this.parser.maxPayload = opts.maxPayload;
+    this.ip = transport.remoteAddress;
+    this.port = transport.remotePort;
+    this.logPrefix = `${this.ip}:${this.port} - cid:${cid}`;
+  }
+
+  // ---- reads
+
+  /** Bytes from the transport (plaintext after any TLS layer). */
+  feed(chunk: Buffer): void {
+    if (this.closed) return;
+    this.lastActivity = new Date();
+    this.parser.parse(chunk);
+  }
+
+  // ---- ParserHandler
+
+  processConnect(arg: Buffer): void {
+    const server = this.server;
+    this.clearAuthTimer();
+    this.lastActivity = new Date();
+    if (server.log.traceEnabled) this.trace(`<<- [CONNECT ${redactConnect(arg.toString("utf8"))}]`);
+    let opts: ConnectOptions;
+    try {
+      opts = parseConnect(arg, this);
+    } catch (e) {
+      // As the reference: a CONNECT that does not unmarshal closes with Protocol Violation, no -ERR.
+      this.error(`${(e as Error).message}`);
+      this.closeConnection(ClosedReason.protocolViolation);
+      return;
+    }
+    this.connectReceived = true;
+    this.rtt = Math.max(Date.now() - this.start.getTime(), 0.001);
+    this.verbose = opts.verbose;
+    this.pedantic = opts.pedantic;
+    this.echo = opts.echo;
+    this.name = opts.name;
+    this.lang = opts.lang;
+    this.version = opts.version;
+    this.protocol = opts.protocol;
+    this.headers = !server.opts.noHeaderSupport && opts.headers;
+    this.noResponders = opts.noResponders;
+    this.parser.headers = this.headers;
+
+    if (!server.checkAuthentication(this, opts) || opts.account !== "" || opts.newAccount) {
+      this.authViolation();
+      return;
+    }
+    this.parser.awaitingAuth = false;
+    if (opts.protocol < 0 || opts.protocol > 1) {
+      this.sendErr(Err.badClientProtocol);
+      this.closeConnection(ClosedReason.badClientProtocolVersion);
+      return;
+    }
+    if (opts.noResponders && !this.headers) {
+      this.sendErr(Err.noRespondersRequiresHeaders);
+      this.closeConnection(ClosedReason.noRespondersRequiresHeaders);
+      return;
+    }
+    if (this.verbose) this.enqueue(OK);
+    this.setPingTimer(Math.min(server.opts.pingInterval, FIRST_CLIENT_PING_INTERVAL), true);
+  }
+
+  processMsg(subject: string, reply: string, hdr: number, msg: Buffer): void {
+    const server = this.server;
+    const size = msg.length - 2;
+    this.inMsgs++;
+    this.inBytes += size;
+    server.stats.inMsgs++;
+    server.stats.inBytes += size;
+    if (server.log.traceEnabled) this.traceMsgIn(subject, reply, hdr, msg);
+    if (this.pedantic && !isValidLiteralSubject(subject)) this.sendErr(Err.invalidPublishSubject);
+    if (this.perms !== undefined && !this.perms.canPublish(subject)) {
+      this.sendErr(permissionsViolationPublish(subject));
+      this.log().error(`${this.logPrefix} - Publish Violation - ${this.userLabel()}, Subject "${subject}"`);
+      return;
+    }
+    if (this.verbose) this.enqueue(OK);
+
+    const result = server.sublist.match(subject);
+    const frame = server.frame;
+    frame.reset(subject, reply, hdr, msg);
+    let delivered = false;
+    const psubs = result.psubs;
+    for (let i = 0; i < psubs.length; i++) {
+      if (this.deliver(psubs[i]!, frame)) delivered = true;
+    }
+    const qsubs = result.qsubs;
+    for (let g = 0; g < qsubs.length; g++) {
+      // One member per group, starting at a random one and skipping those that cannot take it
+      // (echo off, closed, over their max) as the reference's processMsgResults.
+      const group = qsubs[g]!;
+      const n = group.length;
+      const startAt = (Math.random() * n) | 0;
+      for (let k = 0; k < n; k++) {
+        if (this.deliver(group[(startAt + k) % n]!, frame)) {
+          delivered = true;
+          break;
+        }
+      }
+    }
+    if (!delivered && reply.length > 0 && this.noResponders) this.sendNoResponders(reply);
+  }
+
+  processSub(subject: string, queue: string | undefined, sid: string): void {
+    if (this.server.log.traceEnabled) this.trace(`<<- [SUB ${subject}${queue === undefined ? "" : " " + queue} ${sid}]`);
+    if (this.perms !== undefined && !this.perms.canSubscribe(subject, queue)) {
+      this.sendErr(permissionsViolationSubscription(subject, queue));
+      this.log().error(
+        `${this.logPrefix} - Subscription Violation - ${this.userLabel()}, Subject "${subject}"` +
+          (queue === undefined ? "" : `, Queue: "${queue}"`) + `, SID ${sid}`,
+      );
+      return;
+    }
+    const maxSubs = this.server.opts.maxSubscriptions;
+    if (maxSubs > 0 && this.subs.size >= maxSubs) {
+      this.error(Err.maxSubscriptions);
+      this.sendErr(Err.maxSubscriptions);
+      return;
+    }
+    if (!this.subs.has(sid)) {
+      const sub = new Subscription(this, subject, queue, sid);
+      try {
+        this.server.sublist.insert(sub);
+      } catch (e) {
+        if (!(e instanceof SublistError)) throw e;
+        this.sendErr(Err.invalidSubject);
+        return;
+      }
+      this.subs.set(sid, sub);
+    }
+    if (this.verbose) this.enqueue(OK);
+  }
+
+  processUnsub(sid: string, max: number): void {
+    if (this.server.log.traceEnabled) this.trace(`<<- [UNSUB ${sid}${max >= 0 ? " " + max : ""}]`);
+    const sub = this.subs.get(sid);
+    let remove = false;
+    if (sub !== undefined) {
+      if (max > 0 && max > sub.delivered) sub.max = max;
+      else remove = true;
+    }
+    if (this.verbose) this.enqueue(OK);
+    if (remove) this.unsubscribe(sub!);
+  }
+
+  processPing(): void {
+    if (this.server.log.traceEnabled) this.trace("<<- [PING]");
+    this.enqueue(PONG);
+    this.lastPingReceived = Date.now();
+  }
+
+  processPong(): void {
+    if (this.server.log.traceEnabled) this.trace("<<- [PONG]");
+    this.pingsOut = 0;
+    if (this.rttStart > 0) this.rtt = Math.max(performance.now() - this.rttStart, 0.001);
+  }
+
+  processErr(text: string): void {
+    this.error(`Client Error ${text}`);
+    this.closeConnection(ClosedReason.parseError);
+  }
+
+  processPreConnectOp(): boolean {
+    // parser.go: with no_auth_user, non-CONNECT first ops are allowed (telnet demos).
+    if (this.server.authenticateNoAuthUser(this)) {
+      this.clearAuthTimer();
+      this.connectReceived = true;
+      this.parser.awaitingAuth = false;
+      return true;
+    }
+    this.authViolation();
+    return false;
+  }
+
+  protocolError(sendErr: boolean, detail: string): void {
+    if (sendErr) this.sendErr(Err.unknownProtocol);
+    this.error(detail);
+    this.closeConnection(ClosedReason.protocolViolation);
+  }
+
+  maxControlLineExceeded(len: number): void {
+    this.error(`${Err.maxControlLine}: max_control_line ${this.parser.maxControlLine}, Buffer len ${len}`);
+    this.sendErr(Err.maxControlLine);
+    this.closeConnection(ClosedReason.maxControlLineExceeded);
+  }
+
+  maxPayloadExceeded(size: number): void {
+    this.error(`maximum payload exceeded: ${size} vs ${this.parser.maxPayload}`);
+    this.sendErr(Err.maxPayload);
+    this.closeConnection(ClosedReason.maxPayloadExceeded);
+  }
+
+  // ---- delivery
+
+  /** Deliver one message to one subscription; false when it was not delivered (echo, closed, max, perms). */
+  private deliver(sub: Subscription, frame: MsgFrame): boolean {
+    const client = sub.client;
+    if (sub.closed || client.closed) return false;
+    if (client === this && !this.echo) return false;
+    if (client.perms?.denyDelivery?.(frame.subject) === true) return false;
+    sub.delivered++;
+    if (sub.max > 0) {
+      if (sub.delivered > sub.max) {
+        client.unsubscribe(sub);
+        return false;
+      }
+      if (sub.delivered === sub.max) client.unsubscribe(sub);
+    }
+    const server = this.server;
+    const size = writeMsg(client, sub, frame);
+    if (size < 0) return false; // the subscriber was closed as a slow consumer
+    client.outMsgs++;
+    client.outBytes += size;
+    server.stats.outMsgs++;
+    server.stats.outBytes += size;
+    if (frame.reply.length > 0 && client.perms?.trackReply !== undefined) client.perms.trackReply(frame.reply);
+    if (client.outbound.pending > server.stallThreshold && client !== this) client.stallProducer(this);
+    return true;
+  }
+
+  /** client.go: a requester with no_responders gets an empty 503 HMSG on its reply subscription. */
+  private sendNoResponders(reply: string): void {
+    const r = this.server.sublist.match(reply);
+    for (const sub of r.psubs) {
+      if (sub.client === this) {
+        this.enqueue(new TextEncoder().encode(`HMSG ${reply} ${sub.sid} 16 16\r\nNATS/1.0 503\r\n\r\n\r\n`));
+        return;
+      }
+    }
+  }
+
+  unsubscribe(sub: Subscription): void {
+    if (sub.closed) return;
+    sub.closed = true;
+    this.subs.delete(sub.sid);
+    this.server.sublist.remove(sub);
+  }
+
+  // ---- writes
+
+  /** Queue protocol bytes; flushed at the end of the current read or in a microtask. */
+  enqueue(bytes: Uint8Array): void {
+    if (this.closed) return;
+    if (!this.checkPending(bytes.length)) return;
+    this.outbound.append(bytes);
+    this.server.queueFlush(this);
+  }
+
+  /**
+   * Slow consumer check before queueing n bytes (client.go queueOutbound): over max_pending the
+   * connection is closed and counted, without flushing what it is owed.
+   */
+  checkPending(n: number): boolean {
+    const max = this.server.opts.maxPending;
+    if (this.outbound.pending + n <= max) return true;
+    if (this.connectReceived) {
+      this.server.stats.slowConsumers++;
+      this.server.stats.slowConsumerStats.clients++;
+      this.notice(`Slow Consumer Detected: MaxPending of ${max} Exceeded`);
+    }
+    this.closeConnection(ClosedReason.slowConsumerPendingBytes);
+    return false;
+  }
+
+  sendErr(text: string): void {
+    if (this.server.log.traceEnabled) this.trace(`->> [-ERR ${text}]`);
+    this.enqueue(new TextEncoder().encode(`-ERR '${text}'\r\n`));
+  }
+
+  sendInfo(): void {
+    this.enqueue(encodeInfo(this.server.clientInfo(this)));
+  }
+
+  /** Write what is owed; called once per touched client at the end of a read. */
+  flush(): void {
+    this.flushQueued = false;
+    const out = this.outbound;
+    if (out.pending === 0 || out.blocked) return;
+    out.flush((bytes) => this.transport.write(bytes));
+    if (out.blocked) this.armWriteDeadline();
+  }
+
+  /** The transport can take more bytes. */
+  onTransportDrain(): void {
+    const out = this.outbound;
+    if (out.pending > 0) {
+      out.blocked = false;
+      out.flush((bytes) => this.transport.write(bytes));
+    }
+    if (!out.blocked) {
+      this.clearWriteDeadline();
+      if (this.closed) this.transport.end();
+    }
+    if (this.stalledProducers !== undefined && out.pending <= this.server.stallThreshold) this.releaseProducers();
+  }
+
+  private armWriteDeadline(): void {
+    if (this.writeDeadlineTimer !== undefined || this.closed) return;
+    const deadline = this.server.opts.writeDeadline;
+    this.writeDeadlineTimer = setTimeout(() => {
+      this.writeDeadlineTimer = undefined;
+      if (!this.outbound.blocked || this.closed) return;
+      if (this.connectReceived) {
+        this.server.stats.slowConsumers++;
+        this.server.stats.slowConsumerStats.clients++;
+        this.notice(
+          `Slow Consumer Detected: WriteDeadline of ${deadline / 1000}s exceeded with 1 chunks of ${this.outbound.pending} total bytes.`,
+        );
+      }
+      this.closeConnection(ClosedReason.slowConsumerWriteDeadline);
+    }, deadline);
+  }
+
+  private clearWriteDeadline(): void {
+    if (this.writeDeadlineTimer !== undefined) {
+      clearTimeout(this.writeDeadlineTimer);
+      this.writeDeadlineTimer = undefined;
+    }
+  }
+
+  /** Pause a fast producer until this consumer drains (the reference's stalledWait, as a socket pause). */
+  stallProducer(producer: Client): void {
+    if (this.stalledProducers === undefined) {
+      this.stalledProducers = new Set();
+      // Bounded, as the reference's stalledWait: a consumer that never drains ends up a slow consumer
+      // at max_pending rather than freezing its producers.
+      this.stallTimer = setTimeout(() => this.releaseProducers(), STALL_MAX);
+    }
+    if (this.stalledProducers.has(producer)) return;
+    this.stalledProducers.add(producer);
+    producer.transport.pause();
+  }
+
+  private releaseProducers(): void {
+    const producers = this.stalledProducers;
+    if (producers === undefined) return;
+    this.stalledProducers = undefined;
+    clearTimeout(this.stallTimer);
+    for (const p of producers) if (!p.closed) p.transport.resume();
+  }
+
+  // ---- timers
+
+  /** Ping timer (client.go processPingTimer): PING when idle, close as stale after ping_max unanswered. */
+  setPingTimer(delay: number, first = false): void {
+    if (this.pingTimer !== undefined) clearTimeout(this.pingTimer);
+    if (this.closed) return;
+    // The first one is randomized by up to 20%, as setFirstPingTimer.
+    const d = first ? delay + Math.random() * (delay / 5) : delay;
+    this.pingTimer = setTimeout(() => this.processPingTimer(), d);
+    this.pingTimer.unref?.();
+  }
+
+  private processPingTimer(): void {
+    this.pingTimer = undefined;
+    if (this.closed) return;
+    const interval = this.server.opts.pingInterval;
+    const now = Date.now();
+    const needRTT = this.rtt === 0;
+    let sendPing = true;
+    if (!needRTT && (now - this.lastActivity.getTime() < interval || now - this.lastPingReceived < interval)) {
+      sendPing = false;
+    }
+    if (sendPing) {
+      if (this.pingsOut + 1 > this.server.opts.pingMax) {
+        this.debug("Stale Client Connection - Closing");
+        this.sendErr(Err.staleConnection);
+        this.closeConnection(ClosedReason.staleConnection);
+        return;
+      }
+      this.sendPing();
+    }
+    this.setPingTimer(interval);
+  }
+
+  sendPing(): void {
+    this.pingsOut++;
+    this.rttStart = performance.now();
+    if (this.server.log.traceEnabled) this.trace("->> [PING]");
+    this.enqueue(PING);
+  }
+
+  setAuthTimer(ms: number): void {
+    this.authTimer = setTimeout(() => {
+      this.authTimer = undefined;
+      if (this.closed || this.connectReceived) return;
+      this.sendErr(Err.authenticationTimeout);
+      this.closeConnection(ClosedReason.authenticationTimeout);
+    }, ms);
+  }
+
+  private clearAuthTimer(): void {
+    if (this.authTimer !== undefined) {
+      clearTimeout(this.authTimer);
+      this.authTimer = undefined;
+    }
+  }
+
+  authViolation(): void {
+    this.sendErr(Err.authorizationViolation);
+    this.error(Err.authorizationViolation);
+    this.closeConnection(ClosedReason.authenticationViolation);
+  }
+
+  // ---- close
+
+  /**
+   * Close once: stop parsing, drop subscriptions at once (deliveries into dead connections are waste),
+   * flush what the client is owed (an -ERR, typically) unless it is a slow consumer, then end.
+   */
+  closeConnection(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stop = new Date();
+    this.closeReason = reason;
+    this.parser.halt();
+    if (this.pingTimer !== undefined) clearTimeout(this.pingTimer);
+    this.clearAuthTimer();
+    this.clearWriteDeadline();
+    this.pingTimer = undefined;
+    for (const sub of this.subs.values()) sub.closed = true;
+    this.server.sublist.removeBatch(this.subs.values());
+    this.releaseProducers();
+    this.server.removeClient(this);
+    const slow =
+      reason === ClosedReason.slowConsumerPendingBytes || reason === ClosedReason.slowConsumerWriteDeadline;
+    if (slow || reason === ClosedReason.clientClosed || reason === ClosedReason.readError) {
+      this.outbound.reset();
+      this.transport.end();
+      return;
+    }
+    const out = this.outbound;
+    if (out.pending > 0 && !out.blocked) out.flush((bytes) => this.transport.write(bytes));
+    // A blocked remainder is finished by onTransportDrain, which ends the transport then.
+    if (!out.blocked) this.transport.end();
+    else this.armWriteDeadlineForClose();
+  }
+
+  private armWriteDeadlineForClose(): void {
+    // Do not wait forever for a peer that stopped reading: end after write_deadline regardless.
+    const t = setTimeout(() => this.transport.end(), this.server.opts.writeDeadline);
+    t.unref?.();
+  }
+
+  // ---- logging
+
+  private log() {
+    return this.server.log;
+  }
+  private userLabel(): string {
+    return this.user === "" ? "" : `User "${this.user}"`;
+  }
+  notice(msg: string): void {
+    this.server.log.notice(`${this.logPrefix} - ${msg}`);
+  }
+  error(msg: string): void {
+    this.server.log.error(`${this.logPrefix} - ${msg}`);
+  }
+  debug(msg: string): void {
+    if (this.server.log.debugEnabled) this.server.log.debug(`${this.logPrefix} - ${msg}`);
+  }
+  trace(msg: string): void {
+    this.server.log.trace(`${this.logPrefix} - ${msg}`);
+  }
+  private traceMsgIn(subject: string, reply: string, hdr: number, msg: Buffer): void {
+    const verb = hdr >= 0 ? "HPUB" : "PUB";
+    const sizes = hdr >= 0 ? `${hdr} ${msg.length - 2}` : `${msg.length - 2}`;
+    this.trace(`<<- [${verb} ${subject}${reply ? " " + reply : ""} ${sizes}]`);
+    this.trace(`<<- MSG_PAYLOAD: [${JSON.stringify(msg.toString("latin1", 0, Math.min(msg.length - 2, 512)))}]`);
+  }
+}
+
+/** Mask passwords, tokens and signatures in a traced CONNECT (client.go removePassFromTrace). */
+function redactConnect(json: string): string {
+  return json.replace(/("(?:pass|auth_token|sig)"\s*:\s*")((?:[^"\\]|\\.)*)"/g, '$1[REDACTED]"');
+}

@@ -1,0 +1,165 @@
+// Writing one MSG/HMSG into a subscriber's outbound buffer. The parts that are the same for every
+// subscriber of a message ("MSG <subject> ", " [reply ]<size>\r\n") are encoded once per message into
+// a reused MsgFrame; per subscriber only the sid bytes differ. Small pieces are copied with a byte loop
+// (faster than TypedArray.set below ~64 bytes, see BUN-NOTES), the payload with one set().
+import type { Client } from "./client.ts";
+import type { Subscription } from "./subscription.ts";
+
+const SMALL = 64;
+
+/** A growable byte scratch with a fill length. */
+class Scratch {
+  bytes = new Uint8Array(256);
+  len = 0;
+  clear(): void {
+    this.len = 0;
+  }
+  private ensure(n: number): void {
+    if (this.len + n <= this.bytes.length) return;
+    let size = this.bytes.length * 2;
+    while (size < this.len + n) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.bytes.subarray(0, this.len));
+    this.bytes = grown;
+  }
+  str(s: string): void {
+    const n = s.length;
+    this.ensure(n);
+    const b = this.bytes;
+    let at = this.len;
+    for (let i = 0; i < n; i++) b[at++] = s.charCodeAt(i);
+    this.len = at;
+  }
+  byte(c: number): void {
+    this.ensure(1);
+    this.bytes[this.len++] = c;
+  }
+  uint(v: number): void {
+    this.ensure(10);
+    const b = this.bytes;
+    if (v === 0) {
+      b[this.len++] = 0x30;
+      return;
+    }
+    let digits = 0;
+    for (let t = v; t > 0; t = Math.floor(t / 10)) digits++;
+    let at = this.len + digits;
+    this.len = at;
+    for (let t = v; t > 0; t = Math.floor(t / 10)) b[--at] = 0x30 + (t % 10);
+  }
+}
+
+/** The message being routed, with its per-message encodings computed on first use. */
+export class MsgFrame {
+  subject = "";
+  reply = "";
+  /** Header length, -1 for none. */
+  hdr = -1;
+  /** Header + payload + CRLF. */
+  msg: Uint8Array = new Uint8Array(0);
+
+  private readonly msgHead = new Scratch();
+  private readonly hmsgHead = new Scratch();
+  private readonly msgTail = new Scratch();
+  private readonly hmsgTail = new Scratch();
+  private haveMsg = false;
+  private haveHmsg = false;
+
+  reset(subject: string, reply: string, hdr: number, msg: Uint8Array): void {
+    this.subject = subject;
+    this.reply = reply;
+    this.hdr = hdr;
+    this.msg = msg;
+    this.haveMsg = false;
+    this.haveHmsg = false;
+  }
+
+  /** "MSG <subject> " and " [reply ]<size>\r\n", where size excludes any headers (stripped for this sub). */
+  plain(): void {
+    if (this.haveMsg) return;
+    this.haveMsg = true;
+    const h = this.msgHead;
+    h.clear();
+    h.str("MSG ");
+    h.str(this.subject);
+    h.byte(0x20);
+    const t = this.msgTail;
+    t.clear();
+    t.byte(0x20);
+    if (this.reply.length > 0) {
+      t.str(this.reply);
+      t.byte(0x20);
+    }
+    t.uint(this.msg.length - 2 - (this.hdr > 0 ? this.hdr : 0));
+    t.byte(0x0d);
+    t.byte(0x0a);
+  }
+
+  /** "HMSG <subject> " and " [reply ]<hdr> <total>\r\n". */
+  withHeaders(): void {
+    if (this.haveHmsg) return;
+    this.haveHmsg = true;
+    const h = this.hmsgHead;
+    h.clear();
+    h.str("HMSG ");
+    h.str(this.subject);
+    h.byte(0x20);
+    const t = this.hmsgTail;
+    t.clear();
+    t.byte(0x20);
+    if (this.reply.length > 0) {
+      t.str(this.reply);
+      t.byte(0x20);
+    }
+    t.uint(this.hdr);
+    t.byte(0x20);
+    t.uint(this.msg.length - 2);
+    t.byte(0x0d);
+    t.byte(0x0a);
+  }
+
+  head(hmsg: boolean): Scratch {
+    return hmsg ? this.hmsgHead : this.msgHead;
+  }
+  tail(hmsg: boolean): Scratch {
+    return hmsg ? this.hmsgTail : this.msgTail;
+  }
+}
+
+function copy(dst: Uint8Array, at: number, src: Uint8Array, start: number, end: number): number {
+  const n = end - start;
+  if (n < SMALL) {
+    for (let i = start; i < end; i++) dst[at++] = src[i]!;
+    return at;
+  }
+  dst.set(src.subarray(start, end), at);
+  return at + n;
+}
+
+/**
+ * Append the message for `sub` to its client's outbound buffer. Returns the payload size counted in
+ * out_bytes, or -1 when the subscriber was closed as a slow consumer instead.
+ */
+export function writeMsg(client: Client, sub: Subscription, frame: MsgFrame): number {
+  // A header message goes as HMSG to a client that negotiated headers, else as MSG without them.
+  const hmsg = frame.hdr >= 0 && client.headers;
+  if (hmsg) frame.withHeaders();
+  else frame.plain();
+  const head = frame.head(hmsg);
+  const tail = frame.tail(hmsg);
+  const sid = sub.sidBytes;
+  const msg = frame.msg;
+  const payloadStart = !hmsg && frame.hdr > 0 ? frame.hdr : 0;
+  const total = head.len + sid.length + tail.len + (msg.length - payloadStart);
+  if (!client.checkPending(total)) return -1;
+  const out = client.outbound;
+  let at = out.reserve(total);
+  const buf = out.buf;
+  at = copy(buf, at, head.bytes, 0, head.len);
+  at = copy(buf, at, sid, 0, sid.length);
+  at = copy(buf, at, tail.bytes, 0, tail.len);
+  at = copy(buf, at, msg, payloadStart, msg.length);
+  out.len = at;
+  client.server.queueFlush(client);
+  return msg.length - 2 - payloadStart;
+}

@@ -1,0 +1,232 @@
+// The server: listener, accept, the client registry, shared counters, and lifecycle (server.go).
+import type { Socket, TCPSocketListener } from "bun";
+import { createServer as createServerKeys } from "@nats-io/nkeys";
+import { GO_VERSION, PROTO, VERSION, type Options } from "../options.ts";
+import type { Logger } from "../log.ts";
+import type { ServerInfo } from "../protocol/info.ts";
+import { ClosedReason, Err } from "../protocol/errors.ts";
+import { Sublist } from "../subjects/sublist.ts";
+import { Client } from "./client.ts";
+import type { ConnectOptions } from "./connect.ts";
+import { MsgFrame } from "./deliver.ts";
+import { ServerStats } from "./stats.ts";
+import type { Subscription } from "./subscription.ts";
+import { BunSocketTransport, type SocketData } from "./transport.ts";
+
+export class Server {
+  readonly sublist = new Sublist<Subscription>();
+  /** Open clients by cid. */
+  readonly clients = new Map<number, Client>();
+  /** Closed clients, oldest first, bounded by max_closed_clients (connz state=closed). */
+  readonly closed: Client[] = [];
+  readonly stats = new ServerStats();
+  readonly id: string;
+  readonly name: string;
+  /** When the server started, and when its configuration was (re)loaded. */
+  readonly startTime = new Date();
+  configTime = new Date();
+  /** The reused per-message encoding scratch (one message is routed at a time). */
+  readonly frame = new MsgFrame();
+  /** A consumer with more pending bytes than this pauses the producers feeding it (client.go stalls at mp/2). */
+  stallThreshold: number;
+  /** Set while shutting down or in lame duck mode: no new clients. */
+  shuttingDown = false;
+
+  private listener: TCPSocketListener<SocketData> | undefined;
+  private gcid = 0;
+  private readonly pcd: Client[] = [];
+  private inRead = false;
+  private flushScheduled = false;
+  private readonly flushClientsBound = (): void => this.flushClients();
+
+  constructor(
+    public opts: Options,
+    public log: Logger,
+  ) {
+    this.id = createServerKeys().getPublicKey();
+    this.name = opts.serverName || this.id;
+    this.stallThreshold = Math.floor(opts.maxPending / 2);
+  }
+
+  /** The bound client port (differs from opts.port when that was -1 or 0). */
+  get port(): number {
+    return this.listener?.port ?? this.opts.port;
+  }
+
+  get host(): string {
+    return this.opts.host;
+  }
+
+  /** The INFO fields shared by every client (server.go s.info). */
+  baseInfo(): ServerInfo {
+    const opts = this.opts;
+    return {
+      server_id: this.id,
+      server_name: this.name,
+      version: VERSION,
+      proto: PROTO,
+      go: GO_VERSION,
+      host: opts.host,
+      port: this.port,
+      headers: !opts.noHeaderSupport,
+      auth_required: this.authRequired() || undefined,
+      max_payload: opts.maxPayload,
+    };
+  }
+
+  /** INFO for one client: the shared fields plus its id, ip and nonce. */
+  clientInfo(client: Client): ServerInfo {
+    const info = this.baseInfo();
+    info.client_id = client.cid;
+    info.client_ip = client.ip;
+    if (client.nonce !== "") info.nonce = client.nonce;
+    return info;
+  }
+
+  async start(): Promise<void> {
+    const opts = this.opts;
+    const log = this.log;
+    log.notice(`Starting nats-server`);
+    log.notice(`  Version:  ${VERSION}`);
+    log.notice(`  Git:      [not set]`);
+    log.notice(`  Name:     ${this.name}`);
+    log.notice(`  ID:       ${this.id}`);
+    if (opts.configFile) log.notice(`Using configuration file: ${opts.configFile}`);
+    this.listener = Bun.listen<SocketData>({
+      hostname: opts.host,
+      port: opts.port < 0 ? 0 : opts.port,
+      data: { client: null },
+      socket: {
+        open: (socket) => this.accept(socket),
+        data: (socket, chunk) => this.read(socket, chunk),
+        drain: (socket) => socket.data.client?.onTransportDrain(),
+        close: (socket) => socket.data.client?.closeConnection(ClosedReason.clientClosed),
+        error: (socket, err) => {
+          const client = socket.data.client;
+          if (client === null) return;
+          client.debug(`Socket error: ${err.message}`);
+          client.closeConnection(ClosedReason.readError);
+        },
+      },
+    });
+    log.notice(`Listening for client connections on ${hostPort(opts.host, this.port)}`);
+    log.notice(`Server is ready`);
+  }
+
+  private accept(socket: Socket<SocketData>): void {
+    const client = new Client(this, ++this.gcid, new BunSocketTransport(socket));
+    socket.data = { client };
+    this.register(client);
+  }
+
+  /**
+   * A new connection with its transport ready for INFO: register it, send INFO, then enforce
+   * max_connections the way createClient does (INFO first, then the -ERR and close).
+   */
+  register(client: Client): void {
+    if (this.shuttingDown) {
+      client.transport.end();
+      return;
+    }
+    this.clients.set(client.cid, client);
+    this.stats.totalConnections++;
+    if (this.log.debugEnabled) client.debug("Client connection created");
+    client.sendInfo();
+    if (this.clients.size > this.opts.maxConnections) {
+      client.sendErr(Err.maxConnections);
+      client.error(Err.maxConnections);
+      client.closeConnection(ClosedReason.maxConnectionsExceeded);
+      this.flushClients();
+      return;
+    }
+    if (this.authRequired()) {
+      client.parser.awaitingAuth = true;
+      client.setAuthTimer(this.opts.authTimeout);
+    }
+    client.setPingTimer(this.opts.pingInterval);
+    this.flushClients();
+  }
+
+  /** A chunk from a client: parse it, then flush every client it touched, once. */
+  read(socket: Socket<SocketData>, chunk: Buffer): void {
+    const client = socket.data.client;
+    if (client === null) return;
+    this.feed(client, chunk);
+  }
+
+  feed(client: Client, chunk: Buffer): void {
+    this.inRead = true;
+    try {
+      client.feed(chunk);
+    } catch (e) {
+      // Any failure costs only the connection that caused it.
+      client.error(`Internal error processing input: ${(e as Error).stack ?? e}`);
+      client.closeConnection(ClosedReason.protocolViolation);
+    } finally {
+      this.inRead = false;
+      this.flushClients();
+    }
+  }
+
+  /** Remember a client that has bytes to write; flushed at the end of the read, or in a microtask. */
+  queueFlush(client: Client): void {
+    if (client.flushQueued) return;
+    client.flushQueued = true;
+    this.pcd.push(client);
+    if (!this.inRead && !this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(this.flushClientsBound);
+    }
+  }
+
+  flushClients(): void {
+    this.flushScheduled = false;
+    const pcd = this.pcd;
+    for (let i = 0; i < pcd.length; i++) pcd[i]!.flush();
+    pcd.length = 0;
+  }
+
+  /** Called once by Client.closeConnection. */
+  removeClient(client: Client): void {
+    if (!this.clients.delete(client.cid)) return;
+    const max = this.opts.maxClosedClients;
+    if (max > 0) {
+      this.closed.push(client);
+      if (this.closed.length > max) this.closed.splice(0, this.closed.length - max);
+    }
+    if (this.log.debugEnabled) client.debug(`Client connection closed: ${client.closeReason}`);
+  }
+
+  // ---- authentication hooks (implemented by src/auth)
+
+  authRequired(): boolean {
+    return false;
+  }
+
+  /** Whether the CONNECT's credentials are accepted; sets client.user / client.perms when they are. */
+  checkAuthentication(_client: Client, _connect: ConnectOptions): boolean {
+    return !this.authRequired();
+  }
+
+  /** parser.go: with no_auth_user set, a first op other than CONNECT logs in as that user. */
+  authenticateNoAuthUser(_client: Client): boolean {
+    return false;
+  }
+
+  // ---- lifecycle
+
+  /** Stop accepting, close every client (flushing what it is owed), and stop the listener. */
+  async shutdown(): Promise<void> {
+    if (this.shuttingDown && this.listener === undefined) return;
+    this.shuttingDown = true;
+    this.listener?.stop(true);
+    this.listener = undefined;
+    for (const client of [...this.clients.values()]) client.closeConnection(ClosedReason.serverShutdown);
+    this.flushClients();
+    this.log.notice("Server Exiting..");
+  }
+}
+
+export function hostPort(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
