@@ -4,8 +4,6 @@ import { startReference } from "../helpers/ref.ts";
 import { startBnats, startBnatsBinary } from "../helpers/bnats.ts";
 import type { RunningServer } from "../helpers/proc.ts";
 import { toConfig } from "./config.ts";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 
 export { hasReference } from "../helpers/ref.ts";
 export { hasBnatsBinary } from "../helpers/bnats.ts";
@@ -25,7 +23,3 @@ export function bnatsBinary(opts: Partial<Options>): Promise<RunningServer> {
   return startBnatsBinary({ config: toConfig(opts) });
 }
 
-/** Whether the bnats core (src/server/server.ts) exists yet. */
-export function hasBnatsCore(): boolean {
-  return existsSync(join(import.meta.dir, "..", "..", "src", "server", "server.ts"));
-}

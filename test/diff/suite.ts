@@ -1,10 +1,10 @@
 // Registers a list of conversations against every available implementation:
 //  - the reference nats-server, when installed (proves the recorded answers are still its answers);
-//  - bnats in-process (the implementation under test; always, once the core exists);
+//  - bnats in-process (the implementation under test; always);
 //  - the compiled dist/bnats, when built and the conversation set asks for it (CLI/config path).
 import { describe } from "bun:test";
 import { defineConversations, type Conversation } from "./conversation.ts";
-import { bnats, bnatsBinary, hasBnatsBinary, hasBnatsCore, hasReference, reference } from "./servers.ts";
+import { bnats, bnatsBinary, hasBnatsBinary, hasReference, reference } from "./servers.ts";
 
 export interface SuiteOptions {
   /** Also run against dist/bnats (slower: a process per conversation). */
@@ -13,7 +13,7 @@ export interface SuiteOptions {
 
 export function diffSuite(title: string, convs: readonly Conversation[], options: SuiteOptions = {}): void {
   describe.if(hasReference())(`${title} [nats-server]`, () => defineConversations(convs, reference));
-  describe.if(hasBnatsCore())(`${title} [bnats]`, () => defineConversations(convs, bnats));
+  describe(`${title} [bnats]`, () => defineConversations(convs, bnats));
   describe.if(Boolean(options.binary) && hasBnatsBinary())(`${title} [dist/bnats]`, () =>
     defineConversations(convs, bnatsBinary),
   );

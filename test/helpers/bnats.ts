@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "../../src/log.ts";
 import { mergeOptions, type Options } from "../../src/options.ts";
+import { Server } from "../../src/server/server.ts";
 import { startProcess, type ProcessServer, type RunningServer, type ServerSpec } from "./proc.ts";
 
 export type { RunningServer, ServerSpec, ProcessServer } from "./proc.ts";
@@ -39,17 +40,9 @@ export class MemoryLogger implements Logger {
   }
 }
 
-/** The part of src/server/server.ts's Server the helpers rely on. */
-export interface ServerLike {
-  readonly port: number;
-  start(): Promise<void>;
-  shutdown(): Promise<void>;
-}
-type ServerCtor = new (opts: Options, log: Logger) => ServerLike;
-
 export interface InProcessServer extends RunningServer {
   readonly kind: "bnats";
-  readonly server: ServerLike;
+  readonly server: Server;
   readonly logger: MemoryLogger;
 }
 
@@ -60,21 +53,14 @@ export interface InProcessSpec {
   trace?: boolean;
 }
 
-async function serverClass(): Promise<ServerCtor> {
-  // Resolved at run time so this helper type-checks before the core lands.
-  const path = join(REPO_ROOT, "src", "server", "server.ts");
-  const mod = (await import(path)) as { Server: ServerCtor };
-  return mod.Server;
-}
-
 /** Starts bnats inside the test process on a random port. */
 export async function startBnats(spec: InProcessSpec = {}): Promise<InProcessServer> {
-  const Server = await serverClass();
   const opts = mergeOptions({}, { port: -1, ...spec.options });
   const logger = new MemoryLogger(spec.debug ?? opts.debug, spec.trace ?? opts.trace);
   const server = new Server(opts, logger);
   await server.start();
-  const httpPort = (server as { httpPort?: number }).httpPort;
+  // The monitoring port, once the server exposes one (the monitor is wired in separately).
+  const httpPort = (server as unknown as { httpPort?: number }).httpPort;
   let stopped: Promise<void> | undefined;
   return {
     kind: "bnats",
