@@ -8,8 +8,11 @@
 /** What the parser calls. The Client implements it; every method may close the connection. */
 export interface ParserHandler {
   processConnect(arg: Buffer): void;
-  /** A complete PUB/HPUB: `msg` is header+payload followed by CRLF; hdr is -1 for PUB. */
-  processMsg(subject: string, reply: string, hdr: number, msg: Buffer): void;
+  /**
+   * A complete PUB/HPUB: buf[start, end) is header+payload followed by CRLF; hdr is -1 for PUB.
+   * Passed as bounds rather than a view: a subarray per message costs more than the rest of parsing.
+   */
+  processMsg(subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void;
   processSub(subject: string, queue: string | undefined, sid: string): void;
   processUnsub(sid: string, max: number): void;
   processPing(): void;
@@ -82,6 +85,9 @@ export class Parser {
   private reply = "";
   private size = 0;
   private hdr = -1;
+
+  private lastSubject = "";
+  private lastSubjectBytes = new Uint8Array(0);
 
   // Argument boundaries found by splitArgs (reused, never reallocated).
   private readonly argStart = new Int32Array(MAX_ARGS + 1);
@@ -322,7 +328,7 @@ export class Parser {
       if (end <= buf.length) {
         if (buf[end - 2] !== CR || buf[end - 1] !== LF) return this.fail(buf, end - 2), buf.length;
         this.state = S.START;
-        this.h.processMsg(this.subject, this.reply, this.hdr, buf.subarray(start, end));
+        this.h.processMsg(this.subject, this.reply, this.hdr, buf, start, end);
         return end;
       }
       this.msgBuf = Buffer.allocUnsafe(total);
@@ -336,7 +342,7 @@ export class Parser {
     this.msgBuf = null;
     if (msg[total - 2] !== CR || msg[total - 1] !== LF) return this.fail(buf, start + take - 1), buf.length;
     this.state = S.START;
-    this.h.processMsg(this.subject, this.reply, this.hdr, msg);
+    this.h.processMsg(this.subject, this.reply, this.hdr, msg, 0, total);
     return start + take;
   }
 
@@ -367,6 +373,28 @@ export class Parser {
     return line.toString("latin1", this.argStart[k], this.argEnd[k]);
   }
 
+  /**
+   * The publish subject of argument k. A publisher usually repeats its subjects, so the last one is
+   * kept with its bytes: a byte compare is cheaper than decoding, and returning the same string
+   * instance lets the client's match cache compare by identity.
+   */
+  private pubSubject(line: Buffer, k: number): string {
+    const s = this.argStart[k]!;
+    const n = this.argEnd[k]! - s;
+    const last = this.lastSubjectBytes;
+    if (n === last.length) {
+      let i = 0;
+      while (i < n && line[s + i] === last[i]) i++;
+      if (i === n) return this.lastSubject;
+    }
+    const subject = line.toString("latin1", s, s + n);
+    if (n <= 256) {
+      this.lastSubject = subject;
+      this.lastSubjectBytes = new Uint8Array(line.subarray(s, s + n));
+    }
+    return subject;
+  }
+
   /** processPub / processHeaderPub: false when the connection is being closed. */
   private pubArgs(line: Buffer, start: number, end: number, withHeaders: boolean): boolean {
     const h = this.h;
@@ -381,7 +409,7 @@ export class Parser {
       h.protocolError(false, `${verb} Parse Error: '${line.toString("latin1", start, end)}'`);
       return false;
     }
-    this.subject = this.arg(line, 0);
+    this.subject = this.pubSubject(line, 0);
     this.reply = n === want + 1 ? this.arg(line, 1) : "";
     const last = n - 1;
     this.size = parseSize(line, this.argStart[last]!, this.argEnd[last]!);

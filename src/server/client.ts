@@ -10,7 +10,7 @@ import {
 } from "../protocol/errors.ts";
 import { encodeInfo } from "../protocol/info.ts";
 import { isValidLiteralSubject } from "../subjects/subject.ts";
-import { SublistError } from "../subjects/sublist.ts";
+import { SublistError, type SublistResult } from "../subjects/sublist.ts";
 import { Outbound } from "./outbound.ts";
 import { Subscription } from "./subscription.ts";
 import type { Transport } from "./transport.ts";
@@ -80,6 +80,10 @@ export class Client implements ParserHandler {
   perms: ClientPermissions | undefined;
   /** nonce sent in INFO, when nkey users are configured. */
   nonce = "";
+
+  private lastSubject = "";
+  private lastGenid = -1;
+  private lastResult: SublistResult<Subscription> | undefined;
 
   /** Queued for flushing at the end of the current read (the reference's pcd). */
   flushQueued = false;
@@ -163,14 +167,14 @@ export class Client implements ParserHandler {
     this.setPingTimer(Math.min(server.opts.pingInterval, FIRST_CLIENT_PING_INTERVAL), true);
   }
 
-  processMsg(subject: string, reply: string, hdr: number, msg: Buffer): void {
+  processMsg(subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void {
     const server = this.server;
-    const size = msg.length - 2;
+    const size = end - start - 2;
     this.inMsgs++;
     this.inBytes += size;
     server.stats.inMsgs++;
     server.stats.inBytes += size;
-    if (server.log.traceEnabled) this.traceMsgIn(subject, reply, hdr, msg);
+    if (server.log.traceEnabled) this.traceMsgIn(subject, reply, hdr, buf, start, end);
     if (this.pedantic && !isValidLiteralSubject(subject)) this.sendErr(Err.invalidPublishSubject);
     if (this.perms !== undefined && !this.perms.canPublish(subject)) {
       this.sendErr(permissionsViolationPublish(subject));
@@ -179,9 +183,18 @@ export class Client implements ParserHandler {
     }
     if (this.verbose) this.enqueue(OK);
 
-    const result = server.sublist.match(subject);
+    // The last match is kept while the sublist is unchanged (the reference's per-client c.in.results);
+    // the parser hands a repeated subject over as the same string, so this compare is by identity.
+    const sublist = server.sublist;
+    let result = this.lastResult;
+    if (subject !== this.lastSubject || sublist.genid !== this.lastGenid || result === undefined) {
+      result = sublist.match(subject);
+      this.lastSubject = subject;
+      this.lastGenid = sublist.genid;
+      this.lastResult = result;
+    }
     const frame = server.frame;
-    frame.reset(subject, reply, hdr, msg);
+    frame.reset(subject, reply, hdr, buf, start, end);
     let delivered = false;
     const psubs = result.psubs;
     for (let i = 0; i < psubs.length; i++) {
@@ -565,11 +578,11 @@ export class Client implements ParserHandler {
   trace(msg: string): void {
     this.server.log.trace(`${this.logPrefix} - ${msg}`);
   }
-  private traceMsgIn(subject: string, reply: string, hdr: number, msg: Buffer): void {
+  private traceMsgIn(subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void {
     const verb = hdr >= 0 ? "HPUB" : "PUB";
-    const sizes = hdr >= 0 ? `${hdr} ${msg.length - 2}` : `${msg.length - 2}`;
-    this.trace(`<<- [${verb} ${subject}${reply ? " " + reply : ""} ${sizes}]`);
-    this.trace(`<<- MSG_PAYLOAD: [${JSON.stringify(msg.toString("latin1", 0, Math.min(msg.length - 2, 512)))}]`);
+    const size = end - start - 2;
+    this.trace(`<<- [${verb} ${subject}${reply ? " " + reply : ""} ${hdr >= 0 ? `${hdr} ${size}` : size}]`);
+    this.trace(`<<- MSG_PAYLOAD: [${JSON.stringify(buf.toString("latin1", start, start + Math.min(size, 512)))}]`);
   }
 }
 

@@ -55,8 +55,10 @@ export class MsgFrame {
   reply = "";
   /** Header length, -1 for none. */
   hdr = -1;
-  /** Header + payload + CRLF. */
+  /** Header + payload + CRLF is msg[start, end). */
   msg: Uint8Array = new Uint8Array(0);
+  start = 0;
+  end = 0;
 
   private readonly msgHead = new Scratch();
   private readonly hmsgHead = new Scratch();
@@ -64,14 +66,28 @@ export class MsgFrame {
   private readonly hmsgTail = new Scratch();
   private haveMsg = false;
   private haveHmsg = false;
+  // What the encodings were made for: a publisher repeating its subject, reply and size reuses them.
+  private encSubject = "";
+  private encReply = "";
+  private encSize = -1;
+  private encHdr = -1;
 
-  reset(subject: string, reply: string, hdr: number, msg: Uint8Array): void {
+  reset(subject: string, reply: string, hdr: number, msg: Uint8Array, start: number, end: number): void {
+    const size = end - start - 2;
+    if (subject !== this.encSubject || reply !== this.encReply || size !== this.encSize || hdr !== this.encHdr) {
+      this.encSubject = subject;
+      this.encReply = reply;
+      this.encSize = size;
+      this.encHdr = hdr;
+      this.haveMsg = false;
+      this.haveHmsg = false;
+    }
     this.subject = subject;
     this.reply = reply;
     this.hdr = hdr;
     this.msg = msg;
-    this.haveMsg = false;
-    this.haveHmsg = false;
+    this.start = start;
+    this.end = end;
   }
 
   /** "MSG <subject> " and " [reply ]<size>\r\n", where size excludes any headers (stripped for this sub). */
@@ -90,7 +106,7 @@ export class MsgFrame {
       t.str(this.reply);
       t.byte(0x20);
     }
-    t.uint(this.msg.length - 2 - (this.hdr > 0 ? this.hdr : 0));
+    t.uint(this.end - this.start - 2 - (this.hdr > 0 ? this.hdr : 0));
     t.byte(0x0d);
     t.byte(0x0a);
   }
@@ -113,7 +129,7 @@ export class MsgFrame {
     }
     t.uint(this.hdr);
     t.byte(0x20);
-    t.uint(this.msg.length - 2);
+    t.uint(this.end - this.start - 2);
     t.byte(0x0d);
     t.byte(0x0a);
   }
@@ -149,8 +165,9 @@ export function writeMsg(client: Client, sub: Subscription, frame: MsgFrame): nu
   const tail = frame.tail(hmsg);
   const sid = sub.sidBytes;
   const msg = frame.msg;
-  const payloadStart = !hmsg && frame.hdr > 0 ? frame.hdr : 0;
-  const total = head.len + sid.length + tail.len + (msg.length - payloadStart);
+  const payloadStart = frame.start + (!hmsg && frame.hdr > 0 ? frame.hdr : 0);
+  const msgEnd = frame.end;
+  const total = head.len + sid.length + tail.len + (msgEnd - payloadStart);
   if (!client.checkPending(total)) return -1;
   const out = client.outbound;
   let at = out.reserve(total);
@@ -158,8 +175,8 @@ export function writeMsg(client: Client, sub: Subscription, frame: MsgFrame): nu
   at = copy(buf, at, head.bytes, 0, head.len);
   at = copy(buf, at, sid, 0, sid.length);
   at = copy(buf, at, tail.bytes, 0, tail.len);
-  at = copy(buf, at, msg, payloadStart, msg.length);
+  at = copy(buf, at, msg, payloadStart, msgEnd);
   out.len = at;
   client.server.queueFlush(client);
-  return msg.length - 2 - payloadStart;
+  return msgEnd - 2 - payloadStart;
 }

@@ -9,8 +9,8 @@ class Recorder implements ParserHandler {
   processConnect(arg: Buffer): void {
     this.ops.push(`CONNECT ${arg.toString("latin1")}`);
   }
-  processMsg(subject: string, reply: string, hdr: number, msg: Buffer): void {
-    this.ops.push(`MSG ${subject}|${reply}|${hdr}|${msg.toString("latin1")}`);
+  processMsg(subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void {
+    this.ops.push(`MSG ${subject}|${reply}|${hdr}|${buf.toString("latin1", start, end)}`);
   }
   processSub(subject: string, queue: string | undefined, sid: string): void {
     this.ops.push(`SUB ${subject}|${queue ?? "-"}|${sid}`);
@@ -151,15 +151,23 @@ describe("parser", () => {
     expect(run([Buffer.from('CONNECT {}\r\n')], (p) => (p.awaitingAuth = true))).toEqual(["CONNECT {}"]);
   });
 
-  test("payload views include the CRLF and alias the chunk when whole", () => {
-    let seen: Buffer | undefined;
+  test("payload bounds include the CRLF and point into the chunk when whole", () => {
+    let seen: [Buffer, number, number] | undefined;
     const h = new Recorder();
-    h.processMsg = (_s, _r, _h, msg) => (seen = msg);
+    h.processMsg = (_s, _r, _h, buf, start, end) => (seen = [buf, start, end]);
     const p = new Parser(h);
     const chunk = Buffer.from("PUB foo 3\r\nabc\r\n");
     p.parse(chunk);
-    expect(seen!.toString()).toBe("abc\r\n");
-    expect(seen!.buffer).toBe(chunk.buffer);
+    expect(seen![0]).toBe(chunk);
+    expect(chunk.toString("latin1", seen![1], seen![2])).toBe("abc\r\n");
+  });
+
+  test("a repeated publish subject is returned as the same string", () => {
+    const subjects: string[] = [];
+    const h = new Recorder();
+    h.processMsg = (subject) => subjects.push(subject);
+    new Parser(h).parse(Buffer.from("PUB foo 0\r\n\r\nPUB foo 0\r\n\r\nPUB fox 0\r\n\r\n"));
+    expect(subjects).toEqual(["foo", "foo", "fox"]);
   });
 
   test("parseSize", () => {

@@ -48,7 +48,7 @@ describe("core pub/sub with the official client", () => {
   test("queue group: each message to exactly one member, plus every plain subscriber", async () => {
     const nc = await client();
     const counts = [0, 0, 0, 0];
-    const subs = counts.map((_, i) => nc.subscribe("work", { queue: "q", callback: () => counts[i]!++ }));
+    const subs = counts.map((_, i) => nc.subscribe("work", { queue: "q", callback: () => void counts[i]!++ }));
     const plain = collect(nc, "work", 200);
     await nc.flush();
     for (let i = 0; i < 200; i++) nc.publish("work", String(i));
@@ -61,7 +61,7 @@ describe("core pub/sub with the official client", () => {
 
   test("request/reply and no responders", async () => {
     const nc = await client();
-    nc.subscribe("svc.echo", { callback: (_e, m) => m.respond(`echo:${m.string()}`) });
+    nc.subscribe("svc.echo", { callback: (_e, m) => void m.respond(`echo:${m.string()}`) });
     await nc.flush();
     const r = await nc.request("svc.echo", "hi", { timeout: 2000 });
     expect(r.string()).toBe("echo:hi");
@@ -84,7 +84,7 @@ describe("core pub/sub with the official client", () => {
   test("auto-unsubscribe after max messages", async () => {
     const nc = await client();
     const got: string[] = [];
-    const sub = nc.subscribe("auto", { max: 3, callback: (_e, m) => got.push(m.string()) });
+    const sub = nc.subscribe("auto", { max: 3, callback: (_e, m) => void got.push(m.string()) });
     await nc.flush();
     for (let i = 0; i < 10; i++) nc.publish("auto", String(i));
     await nc.flush();
@@ -97,7 +97,7 @@ describe("core pub/sub with the official client", () => {
     const a = await client({ noEcho: true });
     const b = await client();
     const own: string[] = [];
-    a.subscribe("echo.t", { callback: (_e, m) => own.push(m.string()) });
+    a.subscribe("echo.t", { callback: (_e, m) => void own.push(m.string()) });
     const other = collect(b, "echo.t", 2);
     await a.flush();
     await b.flush();
