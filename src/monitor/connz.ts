@@ -1,0 +1,277 @@
+// /connz: nats-server's Connz() and HandleConnz (monitor.go), with the same options, defaults, 400 texts
+// and ConnInfo fields. Speed with many connections: candidates are gathered as references, sorted on a
+// precomputed numeric key (or not at all for the default cid order of open connections, which the
+// clients Map already keeps), and ConnInfo objects are built only for the requested page.
+import { countRequest, GLOBAL_ACCOUNT, Paths, serverId, type MonitorContext } from "./context.ts";
+import { isCidOrdered, isSortOpt, sortConnections, type SortOpt } from "./connz-sort.ts";
+import { goTime, myUptime, nowMs, rttString, toMs, wireText } from "./format.ts";
+import { BadRequest, decodeBool, decodeInt, decodeState, decodeSubs, decodeUint64, param, type ConnState, type Query } from "./query.ts";
+import type { MonitoredClient, MonitoredSubscription } from "./types.ts";
+
+/** DefaultConnListSize of the reference. */
+export const DEFAULT_CONN_LIST_SIZE = 1024;
+
+export interface ConnzOptions {
+  sort: string;
+  auth: boolean;
+  subs: boolean;
+  subsDetail: boolean;
+  offset: number;
+  limit: number;
+  cid: number;
+  state: ConnState;
+  user: string;
+  acc: string;
+  mqttClient: string;
+  filterSubject: string;
+}
+
+export interface SubDetail {
+  account?: string;
+  subject: string;
+  qgroup?: string;
+  sid: string;
+  msgs: number;
+  max?: number;
+  cid: number;
+}
+
+export interface ConnInfo {
+  cid: number;
+  kind: string;
+  type: string;
+  ip: string;
+  port: number;
+  start: string;
+  last_activity: string;
+  stop?: string;
+  reason?: string;
+  rtt: string;
+  uptime: string;
+  idle: string;
+  pending_bytes: number;
+  in_msgs: number;
+  out_msgs: number;
+  in_bytes: number;
+  out_bytes: number;
+  subscriptions: number;
+  name?: string;
+  lang?: string;
+  version?: string;
+  tls_version?: string;
+  tls_cipher_suite?: string;
+  authorized_user?: string;
+  account?: string;
+  subscriptions_list?: string[];
+  subscriptions_list_detail?: SubDetail[];
+}
+
+export interface Connz {
+  server_id: string;
+  now: string;
+  num_connections: number;
+  total: number;
+  offset: number;
+  limit: number;
+  connections: ConnInfo[] | null;
+}
+
+/** HandleConnz's query decoding; throws BadRequest with the reference's text. */
+export function parseConnzQuery(q: Query): ConnzOptions {
+  const sort = param(q, "sort");
+  const auth = decodeBool(q, "auth");
+  const { subs, detail } = decodeSubs(q);
+  const offset = decodeInt(q, "offset");
+  const limit = decodeInt(q, "limit");
+  const cid = decodeUint64(q, "cid");
+  const state = decodeState(q);
+  return {
+    sort,
+    auth,
+    subs,
+    subsDetail: detail,
+    offset,
+    limit,
+    cid,
+    state,
+    user: param(q, "user"),
+    acc: param(q, "acc"),
+    mqttClient: param(q, "mqtt_client"),
+    // nats-server 2.9.10's handler does not pass filter_subject on; bnats applies it where Connz() would
+    // (with an account filter) and ignores it otherwise, so no request gets a 400 the reference does not give.
+    filterSubject: param(q, "acc") !== "" ? param(q, "filter_subject") : "",
+  };
+}
+
+/** The HTTP handler's work: decode, count (after decoding, as HandleConnz), answer. */
+export function handleConnz(ctx: MonitorContext, q: Query): Connz {
+  const opts = parseConnzQuery(q);
+  countRequest(ctx, Paths.connz);
+  return connz(ctx, opts);
+}
+
+export function connz(ctx: MonitorContext, o: Partial<ConnzOptions> = {}): Connz {
+  let sort: SortOpt = "cid";
+  if (o.sort) {
+    if (!isSortOpt(o.sort)) throw new BadRequest(`invalid sorting option: ${o.sort}`);
+    sort = o.sort;
+  }
+  const auth = o.auth ?? false;
+  const subs = o.subs ?? false;
+  const subsDetail = o.subsDetail ?? false;
+  const offset = Math.max(0, o.offset ?? 0);
+  let limit = o.limit ?? 0;
+  if (limit <= 0) limit = DEFAULT_CONN_LIST_SIZE;
+  const state = o.state ?? "open";
+  const user = o.user ?? "";
+  const acc = o.acc ?? "";
+  const mqttClient = o.mqttClient ?? "";
+  if (sort === "stop" && state !== "closed") throw new BadRequest("sort by stop only valid on closed connections");
+  if (sort === "reason" && state !== "closed") throw new BadRequest("sort by reason only valid on closed connections");
+  const cid = o.cid ?? 0;
+  if (cid > 0) limit = 1;
+  let filter = "";
+  if (o.filterSubject && o.filterSubject !== ">") {
+    if (acc === "") throw new BadRequest("filter by subject only valid with account filtering");
+    filter = o.filterSubject;
+  }
+
+  const server = ctx.server;
+  const now = nowMs();
+  const result: Connz = {
+    server_id: "",
+    now: goTime(now),
+    num_connections: 0,
+    total: 0,
+    offset,
+    limit,
+    connections: null,
+  };
+  // Every bnats client is in the global account; an unknown account answers like the reference's failed
+  // lookupAccount: no server id and a null list.
+  if (acc !== "" && acc !== GLOBAL_ACCOUNT) return result;
+  result.server_id = serverId(ctx);
+
+  const wantOpen = state === "open" || state === "any";
+  const wantClosed = state === "closed" || state === "any";
+  // The reference drops closed connections of the global account when filtering by account.
+  let closed: readonly MonitoredClient[] = wantClosed && acc === "" ? server.closedClients() : [];
+  result.total = (wantOpen ? server.clients.size : 0) + (wantClosed ? closed.length : 0);
+
+  let open: MonitoredClient[] = [];
+  if (cid > 0) {
+    closed = closed.filter((c) => c.cid === cid);
+    if (wantOpen) {
+      const c = server.clients.get(cid);
+      if (c) open.push(c);
+    }
+  } else if (wantOpen) {
+    for (const c of server.clients.values()) {
+      if (user !== "" && c.user !== user) continue;
+      if (mqttClient !== "") continue; // no MQTT clients in bnats
+      open.push(c);
+    }
+  }
+  if (filter !== "") open = open.filter((c) => hasCollidingSub(c, filter));
+  if (user !== "" || mqttClient !== "") {
+    closed = closed.filter((c) => (user === "" || c.user === user) && mqttClient === "");
+  }
+
+  const list = closed.length === 0 ? open : open.concat(closed);
+  if (list.length === 0) {
+    result.connections = [];
+    return result;
+  }
+  // Open connections come in cid order already: the default sort costs nothing.
+  if (!((sort === "cid" || sort === "start") && isCidOrdered(list))) sortConnections(list, sort, now);
+
+  const end = Math.min(offset + limit, list.length);
+  const page: ConnInfo[] = [];
+  for (let i = Math.min(offset, list.length); i < end; i++) {
+    page.push(connInfo(list[i] as MonitoredClient, now, auth, subs, subsDetail));
+  }
+  result.connections = page;
+  result.num_connections = page.length;
+  return result;
+}
+
+/** ConnInfo.fill plus the subscription and auth extras, for an open or a closed connection. */
+export function connInfo(c: MonitoredClient, now: number, auth: boolean, subs: boolean, detail: boolean): ConnInfo {
+  const closed = c.stop !== undefined;
+  // A closed connection reports the values it had when it closed (the reference snapshots it then).
+  const at = closed ? toMs(c.stop as Date) : now;
+  const start = toMs(c.start);
+  const last = toMs(c.lastActivity);
+  if (!closed && c.rtt === 0 && c.lang !== "") c.sendRTTPing?.(); // as getRTT(): measure for next time
+  // Optional fields are set to undefined where absent: JSON.stringify drops them, as Go's omitempty,
+  // and the literal keeps the reference's key order.
+  const ci: ConnInfo = {
+    cid: c.cid,
+    kind: "Client",
+    type: "nats",
+    ip: c.port !== 0 ? c.ip : "",
+    port: c.port,
+    start: goTime(start),
+    last_activity: goTime(last),
+    stop: closed ? goTime(at) : undefined,
+    reason: closed && c.closeReason ? c.closeReason : undefined,
+    rtt: rttString(c.rtt),
+    uptime: myUptime(at - start),
+    idle: myUptime(at - last),
+    pending_bytes: c.pendingBytes,
+    in_msgs: c.inMsgs,
+    out_msgs: c.outMsgs,
+    in_bytes: c.inBytes,
+    out_bytes: c.outBytes,
+    subscriptions: c.subs.size,
+    name: c.name || undefined,
+    lang: c.lang || undefined,
+    version: c.version || undefined,
+    tls_version: c.tlsVersion || undefined,
+    tls_cipher_suite: c.tlsCipher || undefined,
+    // authorized_user only with auth=1; `account` never, as bnats clients are all in the global account.
+    authorized_user: auth && c.user ? c.user : undefined,
+  };
+  if (c.subs.size > 0) {
+    if (detail) {
+      // The reference keeps closed connections' subscriptions with their account (newSubDetail).
+      ci.subscriptions_list_detail = [...c.subs.values()].map((s) => subDetail(s, closed));
+    } else if (subs) {
+      ci.subscriptions_list = [...c.subs.values()].map((s) => wireText(s.subject));
+    }
+  }
+  return ci;
+}
+
+/** newClientSubDetail / newSubDetail (withAccount). */
+export function subDetail(s: MonitoredSubscription, withAccount: boolean): SubDetail {
+  return {
+    account: withAccount ? GLOBAL_ACCOUNT : undefined,
+    subject: wireText(s.subject),
+    qgroup: s.queue ? wireText(s.queue) : undefined,
+    sid: wireText(s.sid),
+    msgs: s.delivered,
+    max: s.max > 0 ? s.max : undefined,
+    cid: s.client.cid,
+  };
+}
+
+function hasCollidingSub(c: MonitoredClient, filter: string): boolean {
+  for (const s of c.subs.values()) if (subjectsCollide(filter, s.subject)) return true;
+  return false;
+}
+
+/** SubjectsCollide: whether some subject could match both (wildcards on either side). */
+export function subjectsCollide(a: string, b: string): boolean {
+  if (a === b) return true;
+  const ta = a.split(".");
+  const tb = b.split(".");
+  const n = Math.min(ta.length, tb.length);
+  for (let i = 0; i < n; i++) {
+    const x = ta[i];
+    const y = tb[i];
+    if (x === ">" || y === ">") return true;
+    if (x !== y && x !== "*" && y !== "*") return false;
+  }
+  return ta.length === tb.length;
+}

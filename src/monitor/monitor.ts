@@ -1,0 +1,90 @@
+// The monitoring listener's lifecycle (nats-server StartMonitoring / startMonitoring): http on
+// http_port or https on https_port (never both), port -1 = random, the reference's errors and log line.
+import { isIPv6 } from "node:net";
+import type { Server as BunServer } from "bun";
+import type { Logger } from "../log.ts";
+import { createMonitorApp } from "./app.ts";
+import { newContext, type MonitorContext } from "./context.ts";
+import type { MonitoredServer } from "./types.ts";
+import { ProcessUsage } from "./usage.ts";
+
+/** Certificate and key in PEM, for https monitoring (the server's client TLS certificate). */
+export interface MonitorTLS {
+  cert: string | Uint8Array;
+  key: string | Uint8Array;
+}
+
+/** The reference's startup errors; the server logs them as `Can't start monitoring: <message>`. */
+export class MonitorError extends Error {}
+
+export class Monitor {
+  readonly ctx: MonitorContext;
+  private readonly usage = new ProcessUsage();
+  private http?: BunServer<undefined>;
+  private boundPort = 0;
+
+  constructor(
+    readonly server: MonitoredServer,
+    private readonly log: Logger,
+  ) {
+    this.ctx = newContext(server, this.usage);
+  }
+
+  /** Whether the options ask for monitoring at all. */
+  static enabled(opts: { httpPort: number; httpsPort: number }): boolean {
+    return opts.httpPort !== 0 || opts.httpsPort !== 0;
+  }
+
+  /** The bound port (0 before start or when off). */
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get secure(): boolean {
+    return this.server.opts.httpPort === 0 && this.server.opts.httpsPort !== 0;
+  }
+
+  /**
+   * Binds the listener and logs `Starting http monitor on 0.0.0.0:8222`. `tls` is the server's loaded
+   * certificate; without it, https reads the tls block's cert_file/key_file.
+   */
+  start(tls?: MonitorTLS): void {
+    const opts = this.server.opts;
+    if (opts.httpPort !== 0 && opts.httpsPort !== 0) {
+      throw new MonitorError(`can't specify both HTTP (${opts.httpPort}) and HTTPs (${opts.httpsPort}) ports`);
+    }
+    if (!Monitor.enabled(opts)) return;
+    const secure = this.secure;
+    let tlsOptions: { cert: string | Uint8Array | ReturnType<typeof Bun.file>; key: string | Uint8Array | ReturnType<typeof Bun.file> } | undefined;
+    if (secure) {
+      if (tls) tlsOptions = tls;
+      else if (opts.tls) tlsOptions = { cert: Bun.file(opts.tls.certFile), key: Bun.file(opts.tls.keyFile) };
+      else throw new MonitorError("TLS cert and key required for HTTPS");
+    }
+    const wanted = secure ? opts.httpsPort : opts.httpPort;
+    const app = createMonitorApp(this.ctx);
+    try {
+      this.http = Bun.serve({
+        hostname: opts.httpHost,
+        port: wanted === -1 ? 0 : wanted,
+        fetch: (req) => app.fetch(req),
+        tls: tlsOptions,
+        // As the reference: no write timeout (a slow /connz must not be cut off).
+        idleTimeout: 0,
+      });
+    } catch (err) {
+      throw new MonitorError(`can't listen to the monitor port: ${(err as Error).message}`);
+    }
+    this.boundPort = this.http.port ?? 0;
+    this.usage.start();
+    const host = isIPv6(opts.httpHost) ? `[${opts.httpHost}]` : opts.httpHost;
+    this.log.notice(`Starting ${secure ? "https" : "http"} monitor on ${host}:${this.boundPort}`);
+  }
+
+  async stop(): Promise<void> {
+    this.usage.stop();
+    const http = this.http;
+    this.http = undefined;
+    if (http) await http.stop(true);
+  }
+}

@@ -1,0 +1,108 @@
+// /subsz and /subscriptionsz: nats-server's Subsz() and HandleSubsz (monitor.go). Without a list to show
+// the answer is the bare SublistStats object (no server_id, no now), exactly as the reference.
+import { isValidLiteralSubject, subjectMatchesFilter } from "../subjects/subject.ts";
+import type { SublistStats } from "../subjects/sublist.ts";
+import { countRequest, GLOBAL_ACCOUNT, Paths, serverId, type MonitorContext } from "./context.ts";
+import { subDetail, type SubDetail } from "./connz.ts";
+import { goTime, nowMs } from "./format.ts";
+import { BadRequest, decodeBool, decodeInt, param, type Query } from "./query.ts";
+
+/** DefaultSubListSize of the reference. */
+export const DEFAULT_SUB_LIST_SIZE = 1024;
+
+export interface SublistStatsJSON {
+  num_subscriptions: number;
+  num_cache: number;
+  num_inserts: number;
+  num_removes: number;
+  num_matches: number;
+  cache_hit_rate: number;
+  max_fanout: number;
+  avg_fanout: number;
+}
+
+export interface Subsz extends SublistStatsJSON {
+  server_id: string;
+  now: string;
+  total: number;
+  offset: number;
+  limit: number;
+  subscriptions_list: SubDetail[];
+}
+
+export interface SubszOptions {
+  subs: boolean;
+  offset: number;
+  limit: number;
+  test: string;
+  acc: string;
+}
+
+export function sublistStatsJSON(st: SublistStats): SublistStatsJSON {
+  return {
+    num_subscriptions: st.numSubs,
+    num_cache: st.numCache,
+    num_inserts: st.numInserts,
+    num_removes: st.numRemoves,
+    num_matches: st.numMatches,
+    cache_hit_rate: st.cacheHitRate,
+    max_fanout: st.maxFanout,
+    avg_fanout: st.avgFanout,
+  };
+}
+
+export const EMPTY_SUBLIST_STATS: SublistStatsJSON = sublistStatsJSON({
+  numSubs: 0,
+  numCache: 0,
+  numInserts: 0,
+  numRemoves: 0,
+  numMatches: 0,
+  cacheHitRate: 0,
+  maxFanout: 0,
+  avgFanout: 0,
+});
+
+/** HandleSubsz: counts first, then decodes (so a 400 still counts, as the reference). */
+export function handleSubsz(ctx: MonitorContext, q: Query): Subsz | SublistStatsJSON {
+  countRequest(ctx, Paths.subsz);
+  const subs = decodeBool(q, "subs");
+  const offset = decodeInt(q, "offset");
+  const limit = decodeInt(q, "limit");
+  return subsz(ctx, { subs, offset, limit, test: param(q, "test"), acc: param(q, "acc") });
+}
+
+export function subsz(ctx: MonitorContext, o: Partial<SubszOptions> = {}): Subsz | SublistStatsJSON {
+  const offset = Math.max(0, o.offset ?? 0);
+  let limit = o.limit ?? 0;
+  if (limit <= 0) limit = DEFAULT_SUB_LIST_SIZE;
+  const test = o.test ?? "";
+  if (test !== "" && !isValidLiteralSubject(test)) {
+    throw new BadRequest(`invalid test subject, must be valid publish subject: ${test}`);
+  }
+  const acc = o.acc ?? "";
+  // All bnats subscriptions live in the global account; the system account the reference reports has none.
+  const inGlobal = acc === "" || acc === GLOBAL_ACCOUNT;
+  const stats = inGlobal ? sublistStatsJSON(ctx.server.sublist.stats()) : { ...EMPTY_SUBLIST_STATS };
+  if (!o.subs || !inGlobal) return stats;
+
+  const details: SubDetail[] = [];
+  // Only the page is turned into objects; matching walks every subscription, as the reference.
+  let matched = 0;
+  const end = offset + limit;
+  for (const sub of ctx.server.sublist.all()) {
+    if (test !== "" && !subjectMatchesFilter(test, sub.subject)) continue;
+    if (matched >= offset && matched < end) details.push(subDetail(sub, true));
+    matched++;
+  }
+  if (details.length === 0) return stats;
+  return {
+    server_id: serverId(ctx),
+    now: goTime(nowMs()),
+    ...stats,
+    // As the reference: `total` is the size of the page, not of the whole list.
+    total: details.length,
+    offset,
+    limit,
+    subscriptions_list: details,
+  };
+}

@@ -1,0 +1,90 @@
+// The narrow view of the server that the monitoring endpoints read. The endpoints are plain functions of
+// (MonitoredServer, query) -> JSON object, so tests can call them with plain objects; the real Server and
+// Client satisfy these interfaces structurally.
+import type { Options } from "../options.ts";
+import type { ServerInfo } from "../protocol/info.ts";
+import type { SublistStats } from "../subjects/sublist.ts";
+
+export interface MonitoredSubscription {
+  readonly subject: string;
+  readonly queue: string | undefined;
+  readonly sid: string;
+  /** Messages delivered (the reference's nm). */
+  readonly delivered: number;
+  /** Auto-unsubscribe limit; 0 = none. */
+  readonly max: number;
+  readonly client: { readonly cid: number };
+}
+
+export interface MonitoredClient {
+  readonly cid: number;
+  readonly start: Date;
+  readonly lastActivity: Date;
+  /** Set once the connection closed. */
+  readonly stop?: Date;
+  readonly closeReason?: string;
+  /** Last measured round trip in ms; 0 = not measured yet. */
+  readonly rtt: number;
+  readonly ip: string;
+  readonly port: number;
+  readonly inMsgs: number;
+  readonly outMsgs: number;
+  readonly inBytes: number;
+  readonly outBytes: number;
+  /** Bytes queued for the socket and not yet taken by the kernel (the reference's out.pb). */
+  readonly pendingBytes: number;
+  readonly subs: ReadonlyMap<string, MonitoredSubscription>;
+  /** From CONNECT; "" when not given. */
+  readonly name: string;
+  readonly lang: string;
+  readonly version: string;
+  /** The authenticated user name (the reference's getRawAuthUser), when any. */
+  readonly user?: string;
+  readonly tlsVersion?: string;
+  readonly tlsCipher?: string;
+  /**
+   * Sends a PING to measure the RTT, as nats-server's getRTT() does for a client with rtt 0 and a
+   * `lang` (a real client library). Optional: plain test objects leave it out.
+   */
+  sendRTTPing?(): void;
+}
+
+export interface SlowConsumerStats {
+  clients: number;
+  routes: number;
+  gateways: number;
+  leafs: number;
+}
+
+export interface MonitoredStats {
+  readonly inMsgs: number;
+  readonly outMsgs: number;
+  readonly inBytes: number;
+  readonly outBytes: number;
+  readonly slowConsumers: number;
+  readonly slowConsumerStats: SlowConsumerStats;
+  readonly totalConnections: number;
+}
+
+export interface MonitoredSublist<S extends MonitoredSubscription = MonitoredSubscription> {
+  stats(): SublistStats;
+  count(): number;
+  /** Every subscription (order as the index keeps them). */
+  all(): S[];
+}
+
+export interface MonitoredServer {
+  readonly opts: Options;
+  readonly info: ServerInfo;
+  /** When the server started (varz `start`), and when its configuration was last (re)loaded. */
+  readonly start: Date;
+  readonly configTime: Date;
+  /** Open client connections by cid, in cid order (a Map keeps insertion order and cids only grow). */
+  readonly clients: ReadonlyMap<number, MonitoredClient>;
+  /** Closed connections, oldest first, bounded by opts.maxClosedClients. */
+  closedClients(): readonly MonitoredClient[];
+  readonly sublist: MonitoredSublist;
+  readonly stats: MonitoredStats;
+  /** False while the client listener is not accepting (starting, or shutting down): /healthz fails. */
+  readonly acceptingClients: boolean;
+}
