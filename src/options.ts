@@ -170,7 +170,7 @@ export function defaultOptions(): Options {
     httpHost: "0.0.0.0",
     httpPort: 0,
     httpsPort: 0,
-    httpBasePath: "/",
+    httpBasePath: "", // as nats-server: /varz shows "" unless http_base_path is set
     username: "",
     password: "",
     authorization: "",
