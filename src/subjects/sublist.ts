@@ -8,12 +8,23 @@
 //
 // Counters follow Sublist.Stats() exactly, because /subsz reports them.
 
-import { FWC, PWC, subjectIsLiteral, subjectMatchesFilter } from "./subject.ts";
+import { subjectIsLiteral, subjectMatchesFilter } from "./subject.ts";
+import {
+  collectAllSubs,
+  findQSlot,
+  Level,
+  matchLevel,
+  matchLevelForAny,
+  type MutableResult,
+  nodeForInsert,
+  removeFromTrie,
+  scanSubject,
+  scanSubscriptionSubject,
+  type SubscriptionLike,
+  visitLevel,
+} from "./trie.ts";
 
-export interface SubscriptionLike {
-  readonly subject: string;
-  readonly queue: string | undefined;
-}
+export type { SubscriptionLike } from "./trie.ts";
 
 /** psubs: plain subscribers; qsubs: queue subscribers, one array per queue name. */
 export interface SublistResult<T> {
@@ -50,152 +61,6 @@ const EMPTY_RESULT: SublistResult<never> = Object.freeze({
   psubs: Object.freeze([]) as readonly never[],
   qsubs: Object.freeze([]) as readonly (readonly never[])[],
 });
-
-class Node<T> {
-  /** Always present once created, as newNode()+insert in the reference. */
-  next: Level<T> | null = null;
-  readonly psubs = new Set<T>();
-  qsubs: Map<string, Set<T>> | null = null;
-
-  isEmpty(): boolean {
-    return this.psubs.size === 0 && (this.qsubs === null || this.qsubs.size === 0) && (this.next === null || this.next.numNodes() === 0);
-  }
-}
-
-class Level<T> {
-  readonly nodes = new Map<string, Node<T>>();
-  pwc: Node<T> | null = null;
-  fwc: Node<T> | null = null;
-
-  numNodes(): number {
-    return this.nodes.size + (this.pwc !== null ? 1 : 0) + (this.fwc !== null ? 1 : 0);
-  }
-
-  pruneNode(n: Node<T>, t: string): void {
-    if (n === this.fwc) this.fwc = null;
-    else if (n === this.pwc) this.pwc = null;
-    else this.nodes.delete(t);
-  }
-}
-
-interface MutableResult<T> {
-  psubs: T[];
-  qsubs: T[][];
-}
-
-// Scratch token buffers. JS is single threaded and nothing below re-enters the Sublist, so one
-// buffer per operation kind serves every instance without per-call arrays.
-const matchToks: string[] = [];
-const updateToks: string[] = [];
-const pathLevels: Level<unknown>[] = [];
-const pathNodes: Node<unknown>[] = [];
-
-/**
- * Tokenizes `subject` into `out` for insert/remove and validates it as Insert does: no empty
- * token and nothing after a `>` token. Returns the token count, or -1 when invalid.
- */
-function tokenizeForUpdate(subject: string, out: string[]): number {
-  let n = 0;
-  let start = 0;
-  let sfwc = false;
-  for (;;) {
-    const dot = subject.indexOf(".", start);
-    const end = dot < 0 ? subject.length : dot;
-    if (end === start || sfwc) return -1;
-    const t = subject.substring(start, end);
-    if (end - start === 1 && t.charCodeAt(0) === FWC) sfwc = true;
-    out[n++] = t;
-    if (dot < 0) return n;
-    start = dot + 1;
-  }
-}
-
-/** findQSlot: queue groups are few per subject, so a linear scan beats a map (as the reference). */
-function findQSlot<T extends SubscriptionLike>(queue: string, qsubs: readonly (readonly T[])[]): number {
-  for (let i = 0; i < qsubs.length; i++) {
-    const qr = qsubs[i]!;
-    if (qr.length > 0 && qr[0]!.queue === queue) return i;
-  }
-  return -1;
-}
-
-function addNodeToResults<T extends SubscriptionLike>(n: Node<T>, results: MutableResult<T>): void {
-  if (n.psubs.size > 0) {
-    const psubs = results.psubs;
-    for (const sub of n.psubs) psubs.push(sub);
-  }
-  if (n.qsubs === null) return;
-  for (const [qname, qr] of n.qsubs) {
-    if (qr.size === 0) continue;
-    let i = findQSlot(qname, results.qsubs);
-    if (i < 0) {
-      i = results.qsubs.length;
-      results.qsubs.push([]);
-    }
-    const slot = results.qsubs[i]!;
-    for (const sub of qr) slot.push(sub);
-  }
-}
-
-/** matchLevel of the reference: descends literal and `*` branches, collecting `>` on the way. */
-function matchLevel<T extends SubscriptionLike>(
-  level: Level<T> | null,
-  toks: readonly string[],
-  from: number,
-  end: number,
-  results: MutableResult<T>,
-): void {
-  let l = level;
-  let pwc: Node<T> | null = null;
-  let n: Node<T> | undefined;
-  for (let i = from; i < end; i++) {
-    if (l === null) return;
-    if (l.fwc !== null) addNodeToResults(l.fwc, results);
-    pwc = l.pwc;
-    if (pwc !== null) matchLevel(pwc.next, toks, i + 1, end, results);
-    n = l.nodes.get(toks[i]!);
-    l = n !== undefined ? n.next : null;
-  }
-  if (n !== undefined) addNodeToResults(n, results);
-  if (pwc !== null) addNodeToResults(pwc, results);
-}
-
-/** matchLevelForAny (2.10's HasInterest): stops at the first subscriber found. */
-function matchLevelForAny<T>(level: Level<T> | null, toks: readonly string[], from: number, end: number): boolean {
-  let l = level;
-  let pwc: Node<T> | null = null;
-  let n: Node<T> | undefined;
-  for (let i = from; i < end; i++) {
-    if (l === null) return false;
-    if (l.fwc !== null) return true; // a `>` node only exists while it holds subscribers
-    pwc = l.pwc;
-    if (pwc !== null && matchLevelForAny(pwc.next, toks, i + 1, end)) return true;
-    n = l.nodes.get(toks[i]!);
-    l = n !== undefined ? n.next : null;
-  }
-  if (n !== undefined && (n.psubs.size > 0 || (n.qsubs !== null && n.qsubs.size > 0))) return true;
-  return pwc !== null && (pwc.psubs.size > 0 || (pwc.qsubs !== null && pwc.qsubs.size > 0));
-}
-
-/**
- * Tokenizes a publish subject for matching; -1 for an empty token (the reference returns the
- * empty result for those without caching them).
- */
-function tokenizeForMatch(subject: string, out: string[]): number {
-  let n = 0;
-  let start = 0;
-  for (;;) {
-    const dot = subject.indexOf(".", start);
-    if (dot < 0) {
-      if (start >= subject.length) return -1;
-      out[n++] = subject.substring(start);
-      return n;
-    }
-    if (dot === start) return -1;
-    out[n++] = subject.substring(start, dot);
-    start = dot + 1;
-  }
-}
 
 /** addSubToResult: a copy with `sub` added; only the arrays that change are copied. */
 function addSubToResult<T extends SubscriptionLike>(r: SublistResult<T>, sub: T): SublistResult<T> {
@@ -244,38 +109,16 @@ export class Sublist<T extends SubscriptionLike> {
   /** Insert; throws SublistError for an empty token or a `>` that is not last (only those, as Insert). */
   insert(sub: T): void {
     const subject = sub.subject;
-    const nt = tokenizeForUpdate(subject, updateToks);
+    const nt = scanSubscriptionSubject(subject);
     if (nt < 0) throw new SublistError();
-
-    let l = this.root;
-    let n: Node<T> | undefined;
-    for (let i = 0; i < nt; i++) {
-      const t = updateToks[i]!;
-      let wc = 0;
-      if (t.length === 1) {
-        const c = t.charCodeAt(0);
-        if (c === PWC || c === FWC) wc = c;
-      }
-      if (wc === PWC) {
-        n = l.pwc ?? (l.pwc = new Node<T>());
-      } else if (wc === FWC) {
-        n = l.fwc ?? (l.fwc = new Node<T>());
-      } else {
-        n = l.nodes.get(t);
-        if (n === undefined) {
-          n = new Node<T>();
-          l.nodes.set(t, n);
-        }
-      }
-      l = n.next ?? (n.next = new Level<T>());
-    }
-    const node = n!;
+    const node = nodeForInsert(this.root, subject, nt);
     // Inserting the same subscription twice is a no-op here. The reference would count it twice
     // and append it twice to cached results while its node map holds it once; the server never
     // does it (client.go checks c.subs[sid] first), so the safe behaviour costs nothing.
     if (sub.queue === undefined) {
-      if (node.psubs.has(sub)) return;
-      node.psubs.add(sub);
+      const psubs = node.psubs ?? (node.psubs = new Set<T>());
+      if (psubs.has(sub)) return;
+      psubs.add(sub);
     } else {
       const qsubs = node.qsubs ?? (node.qsubs = new Map<string, Set<T>>());
       let group = qsubs.get(sub.queue);
@@ -323,10 +166,10 @@ export class Sublist<T extends SubscriptionLike> {
       this.cacheHits++;
       return cached;
     }
-    const nt = tokenizeForMatch(subject, matchToks);
+    const nt = scanSubject(subject);
     if (nt < 0) return EMPTY_RESULT;
     const result: MutableResult<T> = { psubs: [], qsubs: [] };
-    matchLevel(this.root, matchToks, 0, nt, result);
+    matchLevel(this.root, subject, 0, nt, result);
     const r: SublistResult<T> = result.psubs.length === 0 && result.qsubs.length === 0 ? EMPTY_RESULT : result;
     if (this.cacheEnabled) {
       this.cache.set(subject, r);
@@ -343,9 +186,9 @@ export class Sublist<T extends SubscriptionLike> {
   hasInterest(subject: string): boolean {
     const cached = this.cache.get(subject);
     if (cached !== undefined) return cached.psubs.length > 0 || cached.qsubs.length > 0;
-    const nt = tokenizeForMatch(subject, matchToks);
+    const nt = scanSubject(subject);
     if (nt < 0) return false;
-    return matchLevelForAny(this.root, matchToks, 0, nt);
+    return matchLevelForAny(this.root, subject, 0, nt);
   }
 
   count(): number {
@@ -400,43 +243,10 @@ export class Sublist<T extends SubscriptionLike> {
 
   private removeSub(sub: T, doCacheUpdates: boolean): boolean {
     const subject = sub.subject;
-    const nt = tokenizeForUpdate(subject, updateToks);
-    if (nt < 0) return false;
-    const levels = pathLevels as unknown as Level<T>[];
-    const nodes = pathNodes as unknown as Node<T>[];
-    let l: Level<T> | null = this.root;
-    let n: Node<T> | null | undefined;
-    let depth = 0;
-    for (let i = 0; i < nt; i++) {
-      if (l === null) return false;
-      const t = updateToks[i]!;
-      if (t.length === 1 && t.charCodeAt(0) === PWC) n = l.pwc;
-      else if (t.length === 1 && t.charCodeAt(0) === FWC) n = l.fwc;
-      else n = l.nodes.get(t);
-      if (n === null || n === undefined) return false;
-      levels[depth] = l;
-      nodes[depth] = n;
-      depth++;
-      l = n.next;
-    }
-    const node = n!;
-    if (sub.queue === undefined) {
-      if (!node.psubs.delete(sub)) return false;
-    } else {
-      const group = node.qsubs?.get(sub.queue);
-      if (group === undefined || !group.delete(sub)) return false;
-      // The last member gone ends the group's interest (not an empty qsubs map).
-      if (group.size === 0) node.qsubs!.delete(sub.queue);
-    }
+    const nt = scanSubscriptionSubject(subject);
+    if (nt < 0 || !removeFromTrie(this.root, subject, nt, sub)) return false;
     this.numSubs--;
     this.removes++;
-    // Prune empty nodes bottom-up so the trie does not keep dead branches.
-    for (let i = depth - 1; i >= 0; i--) {
-      const pn = nodes[i]!;
-      if (pn.isEmpty()) levels[i]!.pruneNode(pn, updateToks[i]!);
-    }
-    levels.length = 0;
-    nodes.length = 0;
     if (doCacheUpdates) {
       this.removeFromCache(subject);
       this.gen++;
@@ -484,33 +294,4 @@ export class Sublist<T extends SubscriptionLike> {
       if (cache.size <= SL_CACHE_SWEEP) break;
     }
   }
-}
-
-function addAllNodeToSubs<T>(n: Node<T>, out: T[]): void {
-  for (const sub of n.psubs) out.push(sub);
-  if (n.qsubs !== null) {
-    for (const qr of n.qsubs.values()) for (const sub of qr) out.push(sub);
-  }
-}
-
-function collectAllSubs<T>(l: Level<T>, out: T[]): void {
-  for (const n of l.nodes.values()) {
-    addAllNodeToSubs(n, out);
-    if (n.next !== null) collectAllSubs(n.next, out);
-  }
-  for (const n of [l.pwc, l.fwc]) {
-    if (n === null) continue;
-    addAllNodeToSubs(n, out);
-    if (n.next !== null) collectAllSubs(n.next, out);
-  }
-}
-
-function visitLevel<T>(l: Level<T> | null, depth: number): number {
-  if (l === null || l.numNodes() === 0) return depth;
-  const d = depth + 1;
-  let max = d;
-  for (const n of l.nodes.values()) max = Math.max(max, visitLevel(n.next, d));
-  if (l.pwc !== null) max = Math.max(max, visitLevel(l.pwc.next, d));
-  if (l.fwc !== null) max = Math.max(max, visitLevel(l.fwc.next, d));
-  return max;
 }
