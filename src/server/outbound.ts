@@ -5,7 +5,7 @@
 
 const START_SIZE = 1024;
 /** A buffer that grew past this is dropped once empty, so idle connections stay small. */
-const KEEP_SIZE = 64 * 1024;
+const KEEP_SIZE = 256 * 1024;
 
 export class Outbound {
   buf: Uint8Array = EMPTY;
