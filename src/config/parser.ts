@@ -50,6 +50,8 @@ export class ConfigError extends Error {
   readonly line: number;
   readonly col: number;
   readonly reason: string;
+  /** Every error found (the configuration loader reports them all); this one first. */
+  errors: ConfigError[] = [this];
   constructor(reason: string, where?: { file: string; line: number; pos: number }) {
     super(where ? `${where.file}:${where.line}:${where.pos}: ${reason}` : reason);
     this.name = "ConfigError";
