@@ -154,6 +154,11 @@ export class Authenticator {
     return this.users.size > 0;
   }
 
+  /** verify_and_map: the peer certificate picks the user. */
+  get usesTLSMap(): boolean {
+    return this.tlsMap && this.users.size > 0;
+  }
+
   get hasNkeys(): boolean {
     return this.nkeys.size > 0;
   }

@@ -283,7 +283,7 @@ export class PermissionChecker {
     return this.compiled.hasPublishPerms;
   }
 
-  /** True once deliveries must go through isDeliveryDenied (the reference's `c.mperms != nil`). */
+  /** True once deliveries must go through denyDelivery (the reference's `c.mperms != nil`). */
   get filtersDelivery(): boolean {
     return this.denyFilter !== null;
   }
@@ -336,7 +336,7 @@ export class PermissionChecker {
   }
 
   /** checkDenySub: must a message on `subject` be withheld from this connection? */
-  isDeliveryDenied(subject: string): boolean {
+  denyDelivery(subject: string): boolean {
     const f = this.denyFilter;
     if (f === null) return false;
     const cached = this.dcache.get(subject);

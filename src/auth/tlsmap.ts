@@ -338,3 +338,26 @@ export function peerCertInfoFromDER(der: Uint8Array): PeerCertInfo {
   const san = parseSubjectAltName(x.subjectAltName);
   return { emailAddresses: san.emails, dnsNames: san.dns, uris: san.uris, subject: subjectFromDER(der) };
 }
+
+function isPeerCertInfo(x: object): x is PeerCertInfo {
+  const o = x as Record<string, unknown>;
+  return Array.isArray(o.subject) && Array.isArray(o.emailAddresses) && Array.isArray(o.dnsNames) && Array.isArray(o.uris);
+}
+
+/**
+ * Whatever the TLS layer recorded as the peer certificate, as PeerCertInfo: a PeerCertInfo
+ * already, DER bytes, or node/Bun's `getPeerCertificate()` object (its `raw` DER). Undefined when
+ * there is none or it cannot be read (the mapping then fails, as with no certificate).
+ */
+export function toPeerCertInfo(cert: unknown): PeerCertInfo | undefined {
+  try {
+    if (cert instanceof Uint8Array) return cert.length > 0 ? peerCertInfoFromDER(cert) : undefined;
+    if (cert === null || typeof cert !== "object") return undefined;
+    if (isPeerCertInfo(cert)) return cert;
+    const raw = (cert as { raw?: unknown }).raw;
+    if (raw instanceof Uint8Array && raw.length > 0) return peerCertInfoFromDER(raw);
+  } catch {
+    // A certificate we cannot parse maps to nobody.
+  }
+  return undefined;
+}

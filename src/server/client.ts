@@ -17,6 +17,7 @@ import type { Transport } from "./transport.ts";
 import type { Server } from "./server.ts";
 import { parseConnect, type ConnectOptions } from "./connect.ts";
 import { writeMsg, type MsgFrame } from "./deliver.ts";
+import { SYS_GROUP } from "../auth/permissions.ts";
 
 const PONG = new TextEncoder().encode("PONG\r\n");
 const PING = new TextEncoder().encode("PING\r\n");
@@ -80,6 +81,8 @@ export class Client implements ParserHandler {
   perms: ClientPermissions | undefined;
   /** nonce sent in INFO, when nkey users are configured. */
   nonce = "";
+  /** What authViolation logs (auth.go: the user or nkey that failed, never a secret). */
+  authError = "authentication error";
 
   private lastSubject = "";
   private lastGenid = -1;
@@ -219,7 +222,8 @@ export class Client implements ParserHandler {
 
   processSub(subject: string, queue: string | undefined, sid: string): void {
     if (this.server.log.traceEnabled) this.trace(`<<- [SUB ${subject}${queue === undefined ? "" : " " + queue} ${sid}]`);
-    if (this.perms !== undefined && !this.perms.canSubscribe(subject, queue)) {
+    // The reserved "_sys_" queue is refused to every client, with or without permissions (processSub).
+    if (this.perms !== undefined ? !this.perms.canSubscribe(subject, queue) : queue === SYS_GROUP) {
       this.sendErr(permissionsViolationSubscription(subject, queue));
       this.log().error(
         `${this.logPrefix} - Subscription Violation - ${this.userLabel()}, Subject "${subject}"` +
@@ -514,7 +518,7 @@ export class Client implements ParserHandler {
 
   authViolation(): void {
     this.sendErr(Err.authorizationViolation);
-    this.error(Err.authorizationViolation);
+    this.error(this.authError);
     this.closeConnection(ClosedReason.authenticationViolation);
   }
 

@@ -12,6 +12,8 @@ import { MsgFrame } from "./deliver.ts";
 import { ServerStats } from "./stats.ts";
 import type { Subscription } from "./subscription.ts";
 import { BunSocketTransport, type SocketData } from "./transport.ts";
+import { Authenticator, describeAuthFailure, generateNonce, permissionCheckerFor } from "../auth/authenticator.ts";
+import { toPeerCertInfo } from "../auth/tlsmap.ts";
 
 export class Server {
   readonly sublist = new Sublist<Subscription>();
@@ -31,6 +33,8 @@ export class Server {
   stallThreshold: number;
   /** Set while shutting down or in lame duck mode: no new clients. */
   shuttingDown = false;
+  /** Users, tokens, nkeys and permissions, built from opts (src/auth). */
+  auth: Authenticator;
 
   private listener: TCPSocketListener<SocketData> | undefined;
   private gcid = 0;
@@ -46,6 +50,7 @@ export class Server {
     this.id = createServerKeys().getPublicKey();
     this.name = opts.serverName || this.id;
     this.stallThreshold = Math.floor(opts.maxPending / 2);
+    this.auth = new Authenticator(opts);
   }
 
   /** The bound client port (differs from opts.port when that was -1 or 0). */
@@ -80,6 +85,8 @@ export class Server {
     info.client_id = client.cid;
     info.client_ip = client.ip;
     if (client.nonce !== "") info.nonce = client.nonce;
+    // With no_auth_user a client may connect without credentials: INFO says so (createClient).
+    info.auth_required = this.auth.infoAuthRequired() || undefined;
     return info;
   }
 
@@ -131,6 +138,7 @@ export class Server {
     this.clients.set(client.cid, client);
     this.stats.totalConnections++;
     if (this.log.debugEnabled) client.debug("Client connection created");
+    if (this.auth.needsNonce()) client.nonce = generateNonce();
     client.sendInfo();
     if (this.clients.size > this.opts.maxConnections) {
       client.sendErr(Err.maxConnections);
@@ -200,17 +208,39 @@ export class Server {
   // ---- authentication hooks (implemented by src/auth)
 
   authRequired(): boolean {
-    return false;
+    return this.auth.requiresAuth();
   }
 
   /** Whether the CONNECT's credentials are accepted; sets client.user / client.perms when they are. */
-  checkAuthentication(_client: Client, _connect: ConnectOptions): boolean {
-    return !this.authRequired();
+  checkAuthentication(client: Client, connect: ConnectOptions): boolean {
+    const auth = this.auth;
+    const creds = { user: connect.user, pass: connect.pass, auth_token: connect.authToken, nkey: connect.nkey, sig: connect.sig };
+    // Only verify_and_map reads the certificate; parse it only then.
+    const cert = auth.usesTLSMap ? toPeerCertInfo(client.transport.tls?.peerCertificate) : undefined;
+    // bcrypt runs synchronously here (its cost, ~100 ms at cost 11, blocks the loop once per login).
+    const r = auth.authenticate({ connect: creds, nonce: client.nonce, peerCert: cert });
+    if (r === null) {
+      // Logged by authViolation: names the user or nkey, never a secret.
+      client.authError = describeAuthFailure(auth, creds);
+      return false;
+    }
+    client.user = r.user;
+    client.account = r.account;
+    client.perms = permissionCheckerFor(r);
+    return true;
   }
 
   /** parser.go: with no_auth_user set, a first op other than CONNECT logs in as that user. */
-  authenticateNoAuthUser(_client: Client): boolean {
-    return false;
+  authenticateNoAuthUser(client: Client): boolean {
+    const r = this.auth.noAuthUserResult();
+    if (r === null) {
+      client.authError = describeAuthFailure(this.auth, {});
+      return false;
+    }
+    client.user = r.user;
+    client.account = r.account;
+    client.perms = permissionCheckerFor(r);
+    return true;
   }
 
   // ---- lifecycle
