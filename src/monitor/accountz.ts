@@ -40,7 +40,7 @@ export function accountz(ctx: MonitorContext, acc = ""): Accountz {
 
 function accountInfo(ctx: MonitorContext, acc: string): AccountInfo {
   const s = ctx.server;
-  const updated = goTime(toMs(s.start));
+  const updated = goTime(toMs(s.startTime));
   if (acc === GLOBAL_ACCOUNT) {
     return {
       account_name: acc,

@@ -33,7 +33,7 @@ export const ROUTES: readonly Route[] = [
     path: Paths.root,
     handler: (ctx) => {
       countRequest(ctx, Paths.root);
-      return html(rootPage(ctx.server.opts.httpBasePath, ctx.server.info.version));
+      return html(rootPage(ctx.server.opts.httpBasePath, ctx.server.baseInfo().version));
     },
   },
   { path: Paths.varz, handler: (ctx, q) => jsonResponse(varz(ctx), q) },

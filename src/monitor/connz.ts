@@ -155,7 +155,7 @@ export function connz(ctx: MonitorContext, o: Partial<ConnzOptions> = {}): Connz
   const wantOpen = state === "open" || state === "any";
   const wantClosed = state === "closed" || state === "any";
   // The reference drops closed connections of the global account when filtering by account.
-  let closed: readonly MonitoredClient[] = wantClosed && acc === "" ? server.closedClients() : [];
+  let closed: readonly MonitoredClient[] = wantClosed && acc === "" ? server.closed : [];
   result.total = (wantOpen ? server.clients.size : 0) + (wantClosed ? closed.length : 0);
 
   let open: MonitoredClient[] = [];

@@ -44,7 +44,7 @@ export function newContext(server: MonitoredServer, usage: UsageSource = { cpu: 
 
 /** The reference's server_id for monitoring responses. */
 export function serverId(ctx: MonitorContext): string {
-  return ctx.server.info.server_id;
+  return ctx.server.baseInfo().server_id;
 }
 
 /** The reference's default system account name; bnats reports it as the reference does by default. */

@@ -1,6 +1,6 @@
 // /healthz: nats-server's HandleHealthz / healthz() (monitor.go). bnats has no JetStream, so once the
 // client listener accepts connections the server is healthy whatever the js-* options say; while it does
-// not (starting, or shutting down) the answer is the reference's readyForConnections failure with 503.
+// not (shutting down, lame duck) the answer is the reference's readyForConnections failure with 503.
 import { countRequest, Paths, type MonitorContext } from "./context.ts";
 import { decodeBool, type Query } from "./query.ts";
 
@@ -25,7 +25,7 @@ export function handleHealthz(ctx: MonitorContext, q: Query): { status: number; 
 }
 
 export function healthz(ctx: MonitorContext, _opts: Partial<HealthzOptions> = {}): HealthStatus {
-  if (!ctx.server.acceptingClients) {
+  if (ctx.server.shuttingDown) {
     return { status: "error", error: "failed to be ready for connections after 1ms: server" };
   }
   return { status: "ok" };

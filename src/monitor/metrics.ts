@@ -16,7 +16,7 @@ const LABEL_KEYS = ["server_id", "server_name", "version"] as const;
 export function metrics(ctx: MonitorContext): string {
   countRequest(ctx, Paths.metrics);
   const ns = namespace(ctx.server.opts.metricsPrefix);
-  const id = ctx.server.info.server_id;
+  const id = ctx.server.baseInfo().server_id;
   const out: string[] = [];
   const sample = (name: string, type: "gauge" | "counter", help: string, labels: Record<string, string>, value: number): void => {
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name}${labelText(labels)} ${formatValue(value)}`);

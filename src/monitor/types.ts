@@ -38,8 +38,8 @@ export interface MonitoredClient {
   readonly name: string;
   readonly lang: string;
   readonly version: string;
-  /** The authenticated user name (the reference's getRawAuthUser), when any. */
-  readonly user?: string;
+  /** The authenticated user name (the reference's getRawAuthUser); "" when none. */
+  readonly user: string;
   readonly tlsVersion?: string;
   readonly tlsCipher?: string;
   /**
@@ -75,16 +75,17 @@ export interface MonitoredSublist<S extends MonitoredSubscription = MonitoredSub
 
 export interface MonitoredServer {
   readonly opts: Options;
-  readonly info: ServerInfo;
+  /** The INFO fields shared by every client (the reference's s.info): id, name, host, port, flags. */
+  baseInfo(): ServerInfo;
   /** When the server started (varz `start`), and when its configuration was last (re)loaded. */
-  readonly start: Date;
+  readonly startTime: Date;
   readonly configTime: Date;
   /** Open client connections by cid, in cid order (a Map keeps insertion order and cids only grow). */
   readonly clients: ReadonlyMap<number, MonitoredClient>;
   /** Closed connections, oldest first, bounded by opts.maxClosedClients. */
-  closedClients(): readonly MonitoredClient[];
+  readonly closed: readonly MonitoredClient[];
   readonly sublist: MonitoredSublist;
   readonly stats: MonitoredStats;
-  /** False while the client listener is not accepting (starting, or shutting down): /healthz fails. */
-  readonly acceptingClients: boolean;
+  /** Set while shutting down (or in lame duck mode): the client listener no longer accepts, /healthz fails. */
+  readonly shuttingDown: boolean;
 }

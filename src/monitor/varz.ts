@@ -80,9 +80,10 @@ export interface Varz {
 export function varz(ctx: MonitorContext, count = true): Varz {
   if (count) countRequest(ctx, Paths.varz);
   const s = ctx.server;
-  const { opts, info, stats } = s;
+  const { opts, stats } = s;
+  const info = s.baseInfo();
   const now = nowMs();
-  const start = toMs(s.start);
+  const start = toMs(s.startTime);
   const v: Varz = {
     server_id: info.server_id,
     server_name: info.server_name,
