@@ -113,6 +113,28 @@ export class Client implements ParserHandler {
     this.logPrefix = `${this.ip}:${this.port} - cid:${cid}`;
   }
 
+  // ---- monitoring (/connz)
+
+  /** Bytes owed to the socket (connz pending_bytes, the reference's out.pb). */
+  get pendingBytes(): number {
+    return this.outbound.pending;
+  }
+  get tlsVersion(): string | undefined {
+    return this.transport.tls?.version;
+  }
+  get tlsCipher(): string | undefined {
+    return this.transport.tls?.cipher;
+  }
+
+  /**
+   * sendRTTPingLocked: /connz asks for an RTT measurement when none exists yet. As the reference, only
+   * once the client has done its CONNECT (its first PONG is out) and not while closing.
+   */
+  sendRTTPing(): void {
+    if (this.closed || !this.connectReceived) return;
+    this.sendPing();
+  }
+
   // ---- reads
 
   /** Bytes from the transport (plaintext after any TLS layer). */

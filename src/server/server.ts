@@ -14,6 +14,7 @@ import type { Subscription } from "./subscription.ts";
 import { BunSocketTransport, type SocketData } from "./transport.ts";
 import { Authenticator, describeAuthFailure, generateNonce, permissionCheckerFor } from "../auth/authenticator.ts";
 import { toPeerCertInfo } from "../auth/tlsmap.ts";
+import { Monitor, MonitorError } from "../monitor/monitor.ts";
 
 export class Server {
   readonly sublist = new Sublist<Subscription>();
@@ -54,6 +55,17 @@ export class Server {
   }
 
   /** The bound client port (differs from opts.port when that was -1 or 0). */
+  /** The monitoring listener (http_port / https_port), when configured. */
+  monitor: Monitor | undefined;
+
+  /** The bound monitoring ports (0 when off); differ from the options when those were -1. */
+  get httpPort(): number {
+    return this.monitor && !this.monitor.secure ? this.monitor.port : 0;
+  }
+  get httpsPort(): number {
+    return this.monitor?.secure ? this.monitor.port : 0;
+  }
+
   get port(): number {
     return this.listener?.port ?? this.opts.port;
   }
@@ -99,6 +111,8 @@ export class Server {
     log.notice(`  Name:     ${this.name}`);
     log.notice(`  ID:       ${this.id}`);
     if (opts.configFile) log.notice(`Using configuration file: ${opts.configFile}`);
+    // As the reference: monitoring starts before the client listener, to watch the startup.
+    this.startMonitoring();
     this.listener = Bun.listen<SocketData>({
       hostname: opts.host,
       port: opts.port < 0 ? 0 : opts.port,
@@ -245,6 +259,20 @@ export class Server {
 
   // ---- lifecycle
 
+  /** StartMonitoring: errors are fatal at startup, as the reference's "Can't start monitoring". */
+  private startMonitoring(): void {
+    if (!Monitor.enabled(this.opts)) return;
+    this.monitor = new Monitor(this, this.log);
+    try {
+      this.monitor.start();
+    } catch (e) {
+      if (!(e instanceof MonitorError)) throw e;
+      this.monitor = undefined;
+      this.log.fatal(`Can't start monitoring: ${e.message}`);
+      throw e;
+    }
+  }
+
   /** Stop accepting, close every client (flushing what it is owed), and stop the listener. */
   async shutdown(): Promise<void> {
     if (this.shuttingDown && this.listener === undefined) return;
@@ -253,6 +281,7 @@ export class Server {
     this.listener = undefined;
     for (const client of [...this.clients.values()]) client.closeConnection(ClosedReason.serverShutdown);
     this.flushClients();
+    await this.monitor?.stop();
     this.log.notice("Server Exiting..");
   }
 }
