@@ -13,9 +13,9 @@ export function reference(opts: Partial<Options>): Promise<RunningServer> {
   return startReference({ config: toConfig(opts) });
 }
 
-/** bnats in this process. */
+/** bnats in this process, configured through its config loader from the same config text as the reference. */
 export function bnats(opts: Partial<Options>): Promise<RunningServer> {
-  return startBnats({ options: opts });
+  return startBnats({ config: toConfig(opts) });
 }
 
 /** The compiled bnats, configured through the same config file as the reference. */

@@ -6,6 +6,8 @@ import { join } from "node:path";
 import type { Logger } from "../../src/log.ts";
 import { mergeOptions, type Options } from "../../src/options.ts";
 import { Server } from "../../src/server/server.ts";
+import { parseTokens } from "../../src/config/parser.ts";
+import { configToOptions } from "../../src/config/load.ts";
 import { startProcess, type ProcessServer, type RunningServer, type ServerSpec } from "./proc.ts";
 
 export type { RunningServer, ServerSpec, ProcessServer } from "./proc.ts";
@@ -47,7 +49,9 @@ export interface InProcessServer extends RunningServer {
 }
 
 export interface InProcessSpec {
-  /** Options over the defaults (camelCase of nats-server's config keys); port defaults to -1. */
+  /** Configuration file text, mapped by bnats' own config loader (as the binary would with -c). */
+  config?: string;
+  /** Options over the defaults and the config (camelCase of nats-server's config keys); port defaults to -1. */
   options?: Partial<Options>;
   debug?: boolean;
   trace?: boolean;
@@ -55,7 +59,8 @@ export interface InProcessSpec {
 
 /** Starts bnats inside the test process on a random port. */
 export async function startBnats(spec: InProcessSpec = {}): Promise<InProcessServer> {
-  const opts = mergeOptions({}, { port: -1, ...spec.options });
+  const fromFile = spec.config !== undefined ? configToOptions(parseTokens(spec.config, "test.conf"), "test.conf") : {};
+  const opts = mergeOptions(fromFile, { port: -1, ...spec.options });
   const logger = new MemoryLogger(spec.debug ?? opts.debug, spec.trace ?? opts.trace);
   const server = new Server(opts, logger);
   await server.start();
