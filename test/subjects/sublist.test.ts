@@ -478,3 +478,50 @@ describe("stats", () => {
     expect(st.avgFanout).toBe(0);
   });
 });
+
+describe("token hash collisions (the trie keys literal tokens by FNV-1a hash)", () => {
+  function fnv1a(t: string): number {
+    let x = 0x811c9dc5 | 0;
+    for (let i = 0; i < t.length; i++) x = Math.imul(x ^ t.charCodeAt(i), 16777619);
+    return x;
+  }
+  // Found by search; all three hash to the same 32-bit value.
+  const triple = ["poc40", "p7lv8E", "p8jz4T"];
+
+  test("the fixture really collides", () => {
+    expect(new Set(triple.map(fnv1a)).size).toBe(1);
+    expect(fnv1a("t7pfs")).toBe(fnv1a("tovja"));
+  });
+
+  for (const cache of [true, false]) {
+    test(`colliding tokens stay distinct (cache ${cache}), removal from any chain position`, () => {
+      for (const order of [[0, 1, 2], [1, 0, 2], [2, 1, 0], [1, 2, 0]]) {
+        const s = new Sublist<Sub>(cache);
+        const subs = triple.map((t) => sub(`a.${t}.z`));
+        const deep = triple.map((t) => sub(`${t}`));
+        for (const x of [...subs, ...deep]) s.insert(x);
+        triple.forEach((t, i) => {
+          expect(s.match(`a.${t}.z`).psubs).toEqual([subs[i]!]);
+          expect(s.match(t).psubs).toEqual([deep[i]!]);
+        });
+        expect(s.match("a.tovja.z").psubs.length).toBe(0);
+        let left = 3;
+        for (const i of order) {
+          expect(s.remove(subs[i]!)).toBe(true);
+          expect(s.remove(deep[i]!)).toBe(true);
+          left--;
+          expect(s.match(`a.${triple[i]}.z`).psubs.length).toBe(0);
+          expect(s.hasInterest(triple[i]!)).toBe(false);
+          triple.forEach((t, j) => {
+            if (order.indexOf(j) > order.indexOf(i)) {
+              expect(s.match(`a.${t}.z`).psubs).toEqual([subs[j]!]);
+              expect(s.hasInterest(t)).toBe(true);
+            }
+          });
+          expect(s.count()).toBe(2 * left);
+        }
+        expect(s.numLevels()).toBe(0);
+      }
+    });
+  }
+});
