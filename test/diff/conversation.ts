@@ -8,6 +8,7 @@ import { expect, test } from "bun:test";
 import type { Options } from "../../src/options.ts";
 import { ReadTimeout, RawClient, connect } from "../helpers/raw.ts";
 import type { RunningServer } from "../helpers/proc.ts";
+import { toConfig } from "./config.ts";
 
 /** One step of a conversation; `c` names the client (0 by default; a new index opens a new connection). */
 export type Step =
@@ -28,14 +29,17 @@ export type Step =
 
 export interface Conversation {
   name: string;
-  /** Server options over the defaults; translated to a config file for process servers. */
+  /** Server options over the defaults; translated to a config file (see config.ts). */
   server?: Partial<Options>;
+  /** Or: the configuration file text itself (for what config.ts does not translate). */
+  config?: string;
   steps: Step[];
   /** Skip the automatic final PING/PONG for clients left open (e.g. when they cannot answer). */
   noFinalPing?: boolean;
 }
 
-export type StartServer = (opts: Partial<Options>) => Promise<RunningServer>;
+/** Starts a server from a configuration text. */
+export type StartServer = (config: string) => Promise<RunningServer>;
 
 /** INFO keys whose values differ per server or per connection: only their presence is compared. */
 export const MASKED_INFO_KEYS = new Set([
@@ -52,10 +56,16 @@ export const MASKED = "<masked>";
 
 const DEFAULT_TIMEOUT = 1500;
 
-/** Masks the non-deterministic INFO values, keeping the key order (which the transcript compares too). */
-export function maskInfo(info: Record<string, unknown>): Record<string, unknown> {
+/**
+ * Masks the non-deterministic INFO values, keeping the key order (which the transcript compares too).
+ * The port is masked only when it is the server's own (client_advertise makes it deterministic).
+ */
+export function maskInfo(info: Record<string, unknown>, serverPort: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(info)) out[k] = MASKED_INFO_KEYS.has(k) ? MASKED : v;
+  for (const [k, v] of Object.entries(info)) {
+    if (k === "port") out[k] = v === serverPort ? MASKED : v;
+    else out[k] = MASKED_INFO_KEYS.has(k) ? MASKED : v;
+  }
   return out;
 }
 
@@ -161,7 +171,7 @@ export async function runConversation(conv: Conversation, port: number): Promise
         const pieces = splitInto(got, step.unordered);
         out.push(`c${c} recv ${pieces ? `unordered ${JSON.stringify(pieces.sort())}` : JSON.stringify(got)}`);
       } else if ("info" in step) {
-        out.push(`c${c} INFO ${describeInfo(infoLine)}`);
+        out.push(`c${c} INFO ${describeInfo(infoLine, port)}`);
       } else if ("closed" in step) {
         const isClosed = await client.waitClosed(step.timeoutMs ?? DEFAULT_TIMEOUT);
         const rest = isClosed ? client.unread : await client.drain(0);
@@ -198,12 +208,12 @@ function splitInto(text: string, pieces: readonly string[]): string[] | undefine
   return undefined;
 }
 
-function describeInfo(line: string): string {
+function describeInfo(line: string, serverPort: number): string {
   const end = line.lastIndexOf("}");
   if (!line.startsWith("INFO ") || end < 0) return JSON.stringify(line);
   try {
     const info = JSON.parse(line.slice(5, end + 1)) as Record<string, unknown>;
-    return `${JSON.stringify(maskInfo(info))}${JSON.stringify(line.slice(end + 1))}`;
+    return `${JSON.stringify(maskInfo(info, serverPort))}${JSON.stringify(line.slice(end + 1))}`;
   } catch {
     return JSON.stringify(line);
   }
@@ -211,7 +221,8 @@ function describeInfo(line: string): string {
 
 /** Starts a server for the conversation, runs it, stops the server. */
 export async function transcriptOn(conv: Conversation, start: StartServer): Promise<string[]> {
-  const server = await start(conv.server ?? {});
+  if (conv.server && conv.config !== undefined) throw new Error(`${conv.name}: give server or config, not both`);
+  const server = await start(conv.config ?? toConfig(conv.server ?? {}));
   try {
     return await runConversation(conv, server.port);
   } finally {
