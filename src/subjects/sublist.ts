@@ -56,11 +56,12 @@ export class SublistError extends Error {
 export const SL_CACHE_MAX = 1024;
 export const SL_CACHE_SWEEP = 512;
 
-/** The shared empty result (emptyResult in the reference); also cached for "no interest". */
-const EMPTY_RESULT: SublistResult<never> = Object.freeze({
-  psubs: Object.freeze([]) as readonly never[],
-  qsubs: Object.freeze([]) as readonly (readonly never[])[],
-});
+/**
+ * The shared empty result (emptyResult in the reference); also cached for "no interest". Not
+ * frozen on purpose: it keeps the same object and array shapes as every other result, so the
+ * delivery loop's property reads stay monomorphic (the readonly types forbid mutation).
+ */
+const EMPTY_RESULT: SublistResult<never> = { psubs: [], qsubs: [] };
 
 /** addSubToResult: a copy with `sub` added; only the arrays that change are copied. */
 function addSubToResult<T extends SubscriptionLike>(r: SublistResult<T>, sub: T): SublistResult<T> {
