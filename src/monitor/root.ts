@@ -3,9 +3,10 @@ import { posix } from "node:path";
 
 const SOURCE_URL = "https://github.com/nats-io/nats-server";
 
-/** path.Join(basePath, p), as the reference's Server.basePath. */
+/** path.Join(basePath, p), as the reference's Server.basePath (Go's Join cleans: no trailing slash). */
 export function joinBasePath(basePath: string, p: string): string {
-  return posix.join(basePath || "/", p);
+  const joined = posix.join(basePath || "/", p);
+  return joined.length > 1 && joined.endsWith("/") ? joined.slice(0, -1) : joined;
 }
 
 export function rootPage(basePath: string, version: string): string {
