@@ -5,6 +5,7 @@
 // bnats even where nats-server is not installed, and, where it is, the same script run against the
 // reference proves the recording is still right.
 import { expect, test } from "bun:test";
+import type tls from "node:tls";
 import type { Options } from "../../src/options.ts";
 import { ReadTimeout, RawClient, connect } from "../helpers/raw.ts";
 import type { RunningServer } from "../helpers/proc.ts";
@@ -24,6 +25,14 @@ export type Step =
   | { c?: number; info: Record<string, unknown>; suffix?: string }
   /** The server closes this connection (within timeoutMs); nothing unread may remain. */
   | { c?: number; closed: true; timeoutMs?: number }
+  /** Upgrade this client to TLS (after INFO); the transcript records "tls ok" or the failure. */
+  | { c?: number; startTLS: tls.ConnectionOptions; fails?: boolean }
+  /**
+   * Upgrade to TLS, send CONNECT + PING, and record the outcome: "accepted" (PONG), "rejected" (handshake
+   * failed or the server closed; with TLS 1.3 a refused client certificate shows only after the
+   * handshake), or the line received instead. The client is done afterwards.
+   */
+  | { c?: number; tlsProbe: tls.ConnectionOptions; outcome: string }
   /** PING -> PONG: a barrier proving all earlier input of this client was processed. */
   | { c?: number; ping: true };
 
@@ -85,6 +94,13 @@ export function expectedTranscript(conv: Conversation): string[] {
       out.push(`c${c} closed`);
       closed.add(c);
     } else if ("ping" in step) out.push(`c${c} recv ${JSON.stringify("PONG\r\n")}`);
+    else if ("tlsProbe" in step) {
+      out.push(`c${c} tls probe ${step.outcome}`);
+      closed.add(c);
+    } else if ("startTLS" in step) {
+      out.push(`c${c} tls ${step.fails ? "failed" : "ok"}`);
+      if (step.fails) closed.add(c);
+    }
   }
   if (!conv.noFinalPing) {
     for (const c of [...seen].sort()) if (!closed.has(c)) out.push(`c${c} end ${JSON.stringify("PONG\r\n")}`);
@@ -121,6 +137,21 @@ async function readLike(client: RawClient, want: string, timeoutMs: number): Pro
     await client.drain(0);
     if (err instanceof ReadTimeout) return `${partial}<timeout>`;
     return `${partial}<closed>`;
+  }
+}
+
+async function probeTLS(client: RawClient, options: tls.ConnectionOptions): Promise<string> {
+  try {
+    await client.startTLS(options);
+  } catch {
+    return "rejected";
+  }
+  client.send('CONNECT {"verbose":false}\r\nPING\r\n');
+  try {
+    const line = await client.readLine(DEFAULT_TIMEOUT);
+    return line === "PONG" ? "accepted" : JSON.stringify(line);
+  } catch (err) {
+    return err instanceof ReadTimeout ? "<timeout>" : "rejected";
   }
 }
 
@@ -177,6 +208,17 @@ export async function runConversation(conv: Conversation, port: number): Promise
         const rest = isClosed ? client.unread : await client.drain(0);
         out.push(`c${c} ${isClosed ? "closed" : "open"}${rest ? ` then ${JSON.stringify(rest)}` : ""}`);
         closed.add(c);
+      } else if ("tlsProbe" in step) {
+        out.push(`c${c} tls probe ${await probeTLS(client, step.tlsProbe)}`);
+        client.close();
+        closed.add(c);
+      } else if ("startTLS" in step) {
+        const ok = await client.startTLS(step.startTLS).then(
+          () => true,
+          () => false,
+        );
+        out.push(`c${c} tls ${ok ? "ok" : "failed"}`);
+        if (!ok) closed.add(c);
       } else if ("ping" in step) {
         client.send("PING\r\n");
         out.push(`c${c} recv ${JSON.stringify(await readLike(client, "PONG\r\n", DEFAULT_TIMEOUT))}`);
