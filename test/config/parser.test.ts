@@ -1,7 +1,7 @@
 // The parser against nats-server's conf/parse_test.go (v2.9.10), ported case by case, plus includes,
 // variables, the Helm chart's JSON shape and error positions.
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, parseConfig, parseConfigFile, parseTokens, type Token } from "../../src/config/parser.ts";
@@ -212,7 +212,7 @@ authorization {
   ]
 }
 `);
-    const m = parseTokens(require("node:fs").readFileSync(main, "utf8"), main);
+    const m = parseTokens(readFileSync(main, "utf8"), main);
     const auth = m.get("authorization") as Token;
     expect(auth.kind).toBe("map");
     if (auth.kind !== "map") return;
