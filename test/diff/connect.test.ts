@@ -335,4 +335,4 @@ const conversations: Conversation[] = [
   },
 ];
 
-diffSuite("connect", conversations);
+diffSuite("connect", conversations, { binary: true });

@@ -126,4 +126,4 @@ const conversations: Conversation[] = [
   },
 ];
 
-diffSuite("limits", conversations);
+diffSuite("limits", conversations, { binary: true });
