@@ -13,13 +13,14 @@ export function toMs(t: Date | number): number {
 
 /**
  * A time as Go's encoding/json writes a UTC time.Time: RFC 3339 with up to nine fractional digits,
- * trailing zeros dropped (and the dot too when nothing is left), e.g. "2026-11-25T09:35:37.29041907Z".
+ * trailing zeros dropped (and the dot too when nothing is left), e.g. "2026-11-25T09:35:37.290419Z".
  */
 export function goTime(ms: number): string {
   const wholeMs = Math.floor(ms);
   const secMs = wholeMs - (((wholeMs % 1000) + 1000) % 1000);
   const base = new Date(secMs).toISOString().slice(0, 19);
-  let ns = Math.round((ms - secMs) * 1e6);
+  // Epoch ms as a double carries about a quarter of a microsecond: keep microseconds, not noise.
+  let ns = Math.round((ms - secMs) * 1e3) * 1e3;
   if (ns >= 1e9) ns = 999_999_999; // rounding at the last digit never carries into the seconds
   if (ns === 0) return `${base}Z`;
   const frac = String(ns).padStart(9, "0").replace(/0+$/, "");
