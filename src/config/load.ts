@@ -43,8 +43,13 @@ export { ConfigError };
 
 export interface ConfigLoadResult {
   options: Partial<Options>;
-  /** Warnings and notes, each one line ("file:line:col: ..."), for the CLI to print. */
+  /**
+   * The reference's warnings, one line each ("file:line:col: invalid use of field ..."). nats-server
+   * prints them and starts, but `-t` fails on them (exit 1).
+   */
   warnings: string[];
+  /** Notes about keys bnats accepts but does not act on ("file:line:col: ignoring ..."); print them. */
+  notes: string[];
 }
 
 /** Reference keys bnats accepts and ignores (with a note): features it does not have. */
@@ -96,10 +101,13 @@ const REFUSED_KEYS = new Set([
   "resolver_pinned_accounts",
 ]);
 
-/** Reads, parses and maps a configuration file; warnings are pushed into `warnings` when given. */
+/**
+ * Reads, parses and maps a configuration file. Warnings and notes (one line each) are pushed into
+ * `warnings` when given. Throws ConfigError.
+ */
 export function loadConfigFile(path: string, warnings?: string[]): Partial<Options> {
   const r = loadConfig(path);
-  warnings?.push(...r.warnings);
+  warnings?.push(...r.warnings, ...r.notes);
   return r.options;
 }
 
@@ -113,14 +121,15 @@ export function loadConfig(path: string): ConfigLoadResult {
   }
   const tokens = parseTokens(data, path);
   const warnings: string[] = [];
-  const options = configToOptions(tokens, path, warnings);
+  const notes: string[] = [];
+  const options = mapConfig(tokens, warnings, notes);
   options.configFile = path;
-  return { options, warnings };
+  return { options, warnings, notes };
 }
 
 /**
  * Maps a parsed configuration (tokens with positions from parseTokens, or a plain object) onto
- * Partial<Options>. Throws ConfigError on any error; pushes warnings into `warnings` when given.
+ * Partial<Options>. Throws ConfigError on any error; pushes warnings and notes into `warnings` when given.
  */
 export function configToOptions(
   obj: TokenMap | ConfigObject,
@@ -128,10 +137,15 @@ export function configToOptions(
   warnings?: string[],
 ): Partial<Options> {
   const m = obj instanceof Map ? obj : plainToTokens(obj, file);
+  return mapConfig(m, warnings, warnings);
+}
+
+function mapConfig(m: TokenMap, warnings?: string[], notes?: string[]): Partial<Options> {
   const ctx = new LoadContext();
   const o: Partial<Options> = {};
   for (const [k, tk] of m) processKey(ctx, o, k, tk);
   warnings?.push(...ctx.warnings);
+  notes?.push(...ctx.notes);
   const first = ctx.errors[0];
   if (first !== undefined) {
     first.errors = ctx.errors;

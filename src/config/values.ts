@@ -4,11 +4,14 @@
 // int64"), the message here says the same thing in words and names the key.
 
 import { ConfigError, type Token } from "./parser.ts";
-import { formatGoDuration, parseGoDuration } from "./duration.ts";
+import { parseGoDuration } from "./duration.ts";
 
 export class LoadContext {
   readonly errors: ConfigError[] = [];
+  /** The reference's warnings (`nats-server -t` fails on them). */
   readonly warnings: string[] = [];
+  /** bnats notes: keys accepted but not acted on. */
+  readonly notes: string[] = [];
 
   error(tk: Token, reason: string): void {
     this.errors.push(new ConfigError(reason, tk));
@@ -21,7 +24,7 @@ export class LoadContext {
 
   /** A note about a key bnats accepts but does not act on. */
   note(tk: Token, message: string): void {
-    this.warnings.push(`${tk.file}:${tk.line}:${tk.pos}: ${message}`);
+    this.notes.push(`${tk.file}:${tk.line}:${tk.pos}: ${message}`);
   }
 
   /** As nats-server's unknownConfigFieldErr; values used as $variables are never unknown. */
@@ -127,8 +130,6 @@ export function getDurationString(ctx: LoadContext, key: string, tk: Token): num
     return undefined;
   }
 }
-
-export { formatGoDuration };
 
 /** Go's net.SplitHostPort: "host:port", "[v6]:port", ":port". */
 export function splitHostPort(hostport: string): { host: string; port: string } | undefined {

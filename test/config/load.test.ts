@@ -20,7 +20,7 @@ function write(name: string, text: string): string {
 }
 
 /** Loads config text from a fresh file; returns options and warnings. */
-function load(text: string): { options: Partial<Options>; warnings: string[]; file: string } {
+function load(text: string): { options: Partial<Options>; warnings: string[]; notes: string[]; file: string } {
   const file = write(`c${++n}.conf`, text);
   const r = loadConfig(file);
   delete r.options.configFile;
@@ -312,8 +312,9 @@ accounts { SYS: {} }
 port: 4333
 `);
     expect(r.options).toEqual({ port: 4333 });
-    expect(r.warnings.length).toBe(9);
-    expect(r.warnings[0]).toBe(`${r.file}:2:1: ignoring "cluster": clustering is not supported by bnats`);
+    expect(r.warnings).toEqual([]);
+    expect(r.notes.length).toBe(9);
+    expect(r.notes[0]).toBe(`${r.file}:2:1: ignoring "cluster": clustering is not supported by bnats`);
   });
   test("accounts with users are an error: ignoring them would drop their authentication", () => {
     expect(err("accounts {\n  A: { users: [ {user: a, password: b} ] }\n}")).toMatch(
@@ -387,7 +388,12 @@ cluster {
 }
 `);
     expect(r.options).toEqual({ port: 4222, httpPort: 8222 });
-    expect(r.warnings).toEqual([`${r.file}:8:1: ignoring "cluster": clustering is not supported by bnats`]);
+    expect(r.warnings).toEqual([]);
+    expect(r.notes).toEqual([`${r.file}:8:1: ignoring "cluster": clustering is not supported by bnats`]);
+    // loadConfigFile hands both kinds to one array.
+    const all: string[] = [];
+    loadConfigFile(r.file, all);
+    expect(all).toEqual(r.notes);
   });
   test("the Helm chart's rendered JSON with include lines and $POD_NAME", () => {
     write("helm/auth.conf", 'authorization {\n  token: "s3cr3t"\n}\n');
