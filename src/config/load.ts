@@ -408,7 +408,7 @@ function processAccounts(ctx: LoadContext, tk: Token): void {
     if (acc.kind !== "map") continue;
     for (const [k, v] of acc.value) {
       const lk = k.toLowerCase();
-      if ((lk === "users" || lk === "nkey") && !(v.kind === "array" && v.value.length === 0)) {
+      if (lk === "users" && !(v.kind === "array" && v.value.length === 0)) {
         ctx.error(
           v,
           `accounts are not supported by bnats: account ${JSON.stringify(name)} defines users, who would not be authenticated as configured; define them in the authorization block instead`,
