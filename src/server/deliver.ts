@@ -157,8 +157,9 @@ function copy(dst: Uint8Array, at: number, src: Uint8Array, start: number, end: 
  * out_bytes, or -1 when the subscriber was closed as a slow consumer instead.
  */
 export function writeMsg(client: Client, sub: Subscription, frame: MsgFrame): number {
-  // A header message goes as HMSG to a client that negotiated headers, else as MSG without them.
-  const hmsg = frame.hdr >= 0 && client.headers;
+  // A header message goes as HMSG to a client that negotiated headers, else as MSG without them;
+  // an empty header block (HPUB with size 0) goes as MSG, as the reference (pa.hdr > 0 checks).
+  const hmsg = frame.hdr > 0 && client.headers;
   if (hmsg) frame.withHeaders();
   else frame.plain();
   const head = frame.head(hmsg);
