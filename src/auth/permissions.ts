@@ -86,6 +86,8 @@ export class CompiledPermissions {
   readonly pubDeny: PermList | null = null;
   readonly subAllow: PermList | null = null;
   readonly subDeny: PermList | null = null;
+  /** The subscribe allow entries, for the subset check of wildcard subscriptions. */
+  private readonly allowEntries: PermEntry[] = [];
   /** The raw subscribe deny strings (c.darray), used to build the delivery-time deny filter. */
   readonly denyArray: readonly string[] = [];
   readonly response: ResponsePermission | null = null;
@@ -123,7 +125,10 @@ export class CompiledPermissions {
         for (const s of p.subscribe.allow) {
           const e = splitSubjectQueue(s);
           if (e === null) invalid.push(s);
-          else insertEntry(l, e);
+          else {
+            insertEntry(l, e);
+            this.allowEntries.push(e);
+          }
         }
         this.subAllow = l;
       }
@@ -216,6 +221,26 @@ export class CompiledPermissions {
     return false;
   }
 
+  /**
+   * Is every subject a wildcard subscription can receive inside some allow entry? The reference
+   * matches the SUB subject against the allow list as if its wildcards were literal tokens, so
+   * allow "foo.*" accepts SUB "foo.>" (its `*` matches the token ">"), which then receives
+   * "foo.a.b". bnats accepts the same SUBs, and when one is not covered this way, filters its
+   * deliveries by the allow list (see PermissionChecker.denyDelivery).
+   */
+  allowCovers(subject: string): boolean {
+    if (this.subAllow === null || !subjectHasWildcard(subject)) return true;
+    for (const e of this.allowEntries) if (subjectIsSubsetMatch(subject, e.subject)) return true;
+    return false;
+  }
+
+  /** Does any subscribe allow entry (plain or queue) match this delivered subject? */
+  allowsDelivery(subject: string): boolean {
+    if (this.subAllow === null) return true;
+    const r = this.subAllow.match(subject);
+    return r.psubs.length > 0 || r.qsubs.length > 0;
+  }
+
   /** A fresh sublist of the deny entries as plain subjects (loadMsgDenyFilter). */
   buildDenyFilter(): PermList {
     const l = newList();
@@ -269,6 +294,8 @@ export class PermissionChecker {
   private readonly replies: Map<string, ReplyPerm> | null;
   /** c.mperms: deny filter applied at delivery, loaded once a wildcard sub covers a denied subject. */
   private denyFilter: PermList | null = null;
+  /** Set once a wildcard subscription reaches beyond the allow list: deliveries must match it. */
+  private allowFilter = false;
   private readonly dcache = new Map<string, boolean>();
   private readonly now: () => number;
 
@@ -285,7 +312,7 @@ export class PermissionChecker {
 
   /** True once deliveries must go through denyDelivery (the reference's `c.mperms != nil`). */
   get filtersDelivery(): boolean {
-    return this.denyFilter !== null;
+    return this.denyFilter !== null || this.allowFilter;
   }
 
   /** True when delivered reply subjects must be recorded with trackReply (allow_responses). */
@@ -332,16 +359,20 @@ export class PermissionChecker {
     if (allowed && this.denyFilter === null && c.wildcardCoversDeny(subject)) {
       this.denyFilter = c.buildDenyFilter();
     }
+    if (allowed && !this.allowFilter && !c.allowCovers(subject)) this.allowFilter = true;
     return allowed;
   }
 
-  /** checkDenySub: must a message on `subject` be withheld from this connection? */
+  /**
+   * checkDenySub: must a message on `subject` be withheld from this connection? Denied subjects,
+   * and (bnats) subjects outside the allow list that an over-wide wildcard picked up.
+   */
   denyDelivery(subject: string): boolean {
     const f = this.denyFilter;
-    if (f === null) return false;
+    if (f === null && !this.allowFilter) return false;
     const cached = this.dcache.get(subject);
     if (cached !== undefined) return cached;
-    const denied = f.match(subject).psubs.length > 0;
+    const denied = (f !== null && f.match(subject).psubs.length > 0) || (this.allowFilter && !this.compiled.allowsDelivery(subject));
     this.dcache.set(subject, denied);
     if (this.dcache.size > MAX_DENY_PERM_CACHE_SIZE) {
       let r = 0;

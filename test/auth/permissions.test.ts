@@ -161,8 +161,8 @@ describe("subscribe permissions", () => {
     expect(c.filtersDelivery).toBe(false);
     expect(c.canSubscribe("foo.*")).toBe(true);
     expect(c.filtersDelivery).toBe(true);
-    expect(c.isDeliveryDenied("foo.baz")).toBe(true);
-    expect(c.isDeliveryDenied("foo.bar")).toBe(false);
+    expect(c.denyDelivery("foo.baz")).toBe(true);
+    expect(c.denyDelivery("foo.bar")).toBe(false);
   });
 
   test("deny list checks (SYS.> edge cases of the reference's proto test)", () => {
@@ -181,11 +181,11 @@ describe("subscribe permissions", () => {
     expect(c.filtersDelivery).toBe(false);
     expect(c.canSubscribe("bar.baz")).toBe(true);
     expect(c.filtersDelivery).toBe(false);
-    expect(c.isDeliveryDenied("foo.baz")).toBe(false);
+    expect(c.denyDelivery("foo.baz")).toBe(false);
     expect(c.canSubscribe(">")).toBe(true);
     expect(c.filtersDelivery).toBe(true);
-    expect(c.isDeliveryDenied("foo.baz")).toBe(true);
-    expect(c.isDeliveryDenied("foo.bar")).toBe(false);
+    expect(c.denyDelivery("foo.baz")).toBe(true);
+    expect(c.denyDelivery("foo.bar")).toBe(false);
   });
 
   test("delivery filter with a wildcard deny", () => {
@@ -194,10 +194,10 @@ describe("subscribe permissions", () => {
     expect(c.canSubscribe("secret.>")).toBe(false);
     expect(c.canSubscribe("*.x")).toBe(true);
     expect(c.filtersDelivery).toBe(true);
-    expect(c.isDeliveryDenied("secret.x")).toBe(true);
-    expect(c.isDeliveryDenied("public.x")).toBe(false);
+    expect(c.denyDelivery("secret.x")).toBe(true);
+    expect(c.denyDelivery("public.x")).toBe(false);
     // Cache stays bounded and correct.
-    for (let i = 0; i < 2000; i++) expect(c.isDeliveryDenied(`secret.${i}`)).toBe(true);
+    for (let i = 0; i < 2000; i++) expect(c.denyDelivery(`secret.${i}`)).toBe(true);
   });
 
   test("deny '>' with allow '>' refuses everything", () => {
@@ -368,5 +368,31 @@ describe("subjectsCollide", () => {
     expect(subjectsCollide(">", "a")).toBe(true);
     expect(subjectsCollide("a.>", "a")).toBe(false);
     expect(subjectsCollide("a b", "*")).toBe(true); // a queue deny entry is a literal token
+  });
+});
+
+describe("wildcard subscriptions wider than the allow list", () => {
+  test("accepted as the reference does, but deliveries stay inside the allow list", () => {
+    const c = checker({ subscribe: { allow: ["foo.*"] } });
+    expect(c.canSubscribe("foo.*")).toBe(true);
+    expect(c.filtersDelivery).toBe(false);
+    // The reference's Match lets '*' match the literal token '>'.
+    expect(c.canSubscribe("foo.>")).toBe(true);
+    expect(c.filtersDelivery).toBe(true);
+    expect(c.denyDelivery("foo.a")).toBe(false);
+    expect(c.denyDelivery("foo.a.b")).toBe(true);
+  });
+  test("'*' allow and SUB '>'", () => {
+    const c = checker({ subscribe: { allow: ["*"] } });
+    expect(c.canSubscribe(">")).toBe(true);
+    expect(c.denyDelivery("a")).toBe(false);
+    expect(c.denyDelivery("a.b")).toBe(true);
+  });
+  test("queue allow entries count for delivery", () => {
+    const c = checker({ subscribe: { allow: ["foo.* q", "bar"] } });
+    expect(c.canSubscribe("foo.>", "q")).toBe(true);
+    expect(c.denyDelivery("foo.x")).toBe(false);
+    expect(c.denyDelivery("foo.x.y")).toBe(true);
+    expect(c.denyDelivery("bar")).toBe(false);
   });
 });
