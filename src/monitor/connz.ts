@@ -227,7 +227,7 @@ export function connInfo(c: MonitoredClient, now: number, auth: boolean, subs: b
     name: c.name || undefined,
     lang: c.lang || undefined,
     version: c.version || undefined,
-    tls_version: c.tlsVersion || undefined,
+    tls_version: c.tlsVersion ? tlsVersionName(c.tlsVersion) : undefined,
     tls_cipher_suite: c.tlsCipher || undefined,
     // authorized_user only with auth=1; `account` never, as bnats clients are all in the global account.
     authorized_user: auth && c.user ? c.user : undefined,
@@ -254,6 +254,11 @@ export function subDetail(s: MonitoredSubscription, withAccount: boolean): SubDe
     max: s.max > 0 ? s.max : undefined,
     cid: s.client.cid,
   };
+}
+
+/** The reference's tlsVersion(): "1.3", not OpenSSL's "TLSv1.3". */
+export function tlsVersionName(v: string): string {
+  return v.startsWith("TLSv") ? v.slice(4) : v;
 }
 
 function hasCollidingSub(c: MonitoredClient, filter: string): boolean {

@@ -16,3 +16,4 @@ for (let i = 0; i < n; i++) {
   });
 }
 for await (const _ of Bun.stdin.stream()) void _;
+export {};
