@@ -167,7 +167,8 @@ export function defaultOptions(): Options {
     noLog: false,
     pidFile: "",
     portsFileDir: "",
-    httpHost: "0.0.0.0",
+    /** Empty = the client listen host (setBaselineOptions). */
+    httpHost: "",
     httpPort: 0,
     httpsPort: 0,
     httpBasePath: "", // as nats-server: /varz shows "" unless http_base_path is set
@@ -224,6 +225,8 @@ export function finalizeOptions(opts: Options): Options {
       throw new OptionsError(`no_auth_user: "${opts.noAuthUser}" not present as user or nkey in authorization block or account configuration`);
     }
   }
+  // As setBaselineOptions: monitoring listens where clients do unless told otherwise.
+  if (opts.httpHost === "") opts.httpHost = opts.host;
   if (opts.httpBasePath && !opts.httpBasePath.startsWith("/")) opts.httpBasePath = "/" + opts.httpBasePath;
   return opts;
 }
