@@ -156,7 +156,9 @@ export class Client implements ParserHandler {
       opts = parseConnect(arg, this);
     } catch (e) {
       // As the reference: a CONNECT that does not unmarshal closes with Protocol Violation, no -ERR.
-      this.error(`${(e as Error).message}`);
+      // JSON.parse quotes the offending token, which may be an unquoted password: never log it.
+      const msg = (e as Error).message;
+      this.error(e instanceof SyntaxError ? msg.replace(/"[^"]*"/g, '"[REDACTED]"') : msg);
       this.closeConnection(ClosedReason.protocolViolation);
       return;
     }
@@ -614,5 +616,17 @@ export class Client implements ParserHandler {
 
 /** Mask passwords, tokens and signatures in a traced CONNECT (client.go removePassFromTrace). */
 function redactConnect(json: string): string {
-  return json.replace(/("(?:pass|auth_token|sig)"\s*:\s*")((?:[^"\\]|\\.)*)"/g, '$1[REDACTED]"');
+  const out = json.replace(/("(?:pass|auth_token|sig)"\s*:\s*")((?:[^"\\]|\\.)*)"/g, '$1[REDACTED]"');
+  // A key spelled with escapes ("p\u0061ss") still means "pass" to JSON.parse: redact structurally then.
+  // So is a secret that is not a JSON string (`"pass":12345`, or broken JSON `"pass":hunter2`).
+  if (!out.includes("\\") && !/"(?:pass|auth_token|sig)"\s*:\s*[^"\s]/.test(out)) return out;
+  try {
+    const o = JSON.parse(out) as unknown;
+    if (o === null || typeof o !== "object" || Array.isArray(o)) return out;
+    const r = o as Record<string, unknown>;
+    for (const k of ["pass", "auth_token", "sig"]) if (Object.prototype.hasOwnProperty.call(r, k)) r[k] = "[REDACTED]";
+    return JSON.stringify(r);
+  } catch {
+    return "[REDACTED]";
+  }
 }

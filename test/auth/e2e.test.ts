@@ -294,8 +294,20 @@ describe("raw wire", () => {
     const { c: c2 } = await raw(s);
     c2.send(connectLine({ user: "u", pass: "wrong-hunter3" }));
     await c2.expect(ERR_AUTH);
+    // Escaped key names, non-string values and broken JSON.
+    for (const line of [
+      'CONNECT {"user":"u","p\\u0061ss":"escaped-hunter4"}\r\n',
+      'CONNECT {"user":"u","pass":5551234}\r\n',
+      'CONNECT {"user":"u","pass":unquoted-hunter5}\r\n',
+    ]) {
+      const { c: c3 } = await raw(s);
+      c3.send(line);
+      expect(await c3.waitClosed()).toBe(true);
+    }
     const logs = s.logs();
     expect(logs).toContain("[REDACTED]");
-    for (const secret of ["hunter2", "tok-secret", sig, "wrong-hunter3"]) expect(logs).not.toContain(secret);
+    for (const secret of ["hunter2", "tok-secret", sig, "wrong-hunter3", "escaped-hunter4", "5551234", "unquoted-hunter5"]) {
+      expect(logs).not.toContain(secret);
+    }
   });
 });
