@@ -163,6 +163,19 @@ export class Authenticator {
     return this.nkeys.size > 0;
   }
 
+  /**
+   * checkAuthforWarnings: a plain-text password configured (single user or users list; a
+   * certificate-mapped user without password does not count).
+   */
+  hasPlaintextPasswords(): boolean {
+    if (this.password !== "" && !isBcrypt(this.password)) return true;
+    for (const e of this.users.values()) {
+      if (e.user.password === "" && this.tlsMap) continue;
+      if (!isBcrypt(e.user.password)) return true;
+    }
+    return false;
+  }
+
   /** s.info.AuthRequired: the auth timer runs and /varz shows auth_required. */
   requiresAuth(): boolean {
     return this.authRequired;

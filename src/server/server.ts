@@ -110,6 +110,8 @@ export class Server {
     log.notice(`  Git:      [not set]`);
     log.notice(`  Name:     ${this.name}`);
     log.notice(`  ID:       ${this.id}`);
+    // Check for insecure configurations (checkAuthforWarnings).
+    if (this.auth.hasPlaintextPasswords()) log.warn("Plaintext passwords detected, use nkeys or bcrypt");
     if (opts.configFile) log.notice(`Using configuration file: ${opts.configFile}`);
     // As the reference: monitoring starts before the client listener, to watch the startup.
     this.startMonitoring();

@@ -318,3 +318,16 @@ describe("helpers", () => {
     expect(decodeSignature("-/8=")).toBeNull();
   });
 });
+
+describe("plaintext password warning (checkAuthforWarnings)", () => {
+  test("plain passwords warn, bcrypt, tokens and certificate-mapped users do not", () => {
+    expect(auth({ username: "u", password: "p" }).hasPlaintextPasswords()).toBe(true);
+    expect(auth({ username: "u", password: BCRYPT_AUTH_HASH }).hasPlaintextPasswords()).toBe(false);
+    expect(auth({ authorization: "tok" }).hasPlaintextPasswords()).toBe(false);
+    expect(auth({ users: [{ username: "a", password: BCRYPT_AUTH_HASH }, { username: "b", password: "x" }] }).hasPlaintextPasswords()).toBe(true);
+    expect(auth({ users: [{ username: "a", password: BCRYPT_AUTH_HASH }] }).hasPlaintextPasswords()).toBe(false);
+    const tls = { certFile: "", keyFile: "", verify: true, map: true, timeout: 2000, handshakeFirst: 0, connectionRateLimit: 0 };
+    expect(auth({ tls, users: [{ username: "CN=x", password: "" }] }).hasPlaintextPasswords()).toBe(false);
+    expect(auth({ users: [{ username: "CN=x", password: "" }] }).hasPlaintextPasswords()).toBe(true);
+  });
+});

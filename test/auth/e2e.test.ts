@@ -55,6 +55,7 @@ describe("the JS client's credentials", () => {
     expect(err).toBeInstanceOf(AuthorizationError);
     expect(String(err)).toContain("Authorization Violation");
     expect(await client(s).catch((e: unknown) => e)).toBeInstanceOf(AuthorizationError);
+    expect(s.logs()).toContain("[WRN] Plaintext passwords detected, use nkeys or bcrypt");
     const users = [...s.server.clients.values()].map((c) => c.user).sort();
     expect(users).toEqual(["alice", "bob"]);
   });
