@@ -1,7 +1,7 @@
 // PUB/HPUB/SUB/UNSUB and MSG/HMSG framing, wildcards, queue groups, echo, no responders:
 // recorded nats-server 2.9.10 answers.
 import type { Conversation } from "./conversation.ts";
-import { CONNECT_HEADERS, CONNECT_QUIET, PONG, connectLine, diffSuite } from "./suite.ts";
+import { CONNECT_HEADERS, CONNECT_PEDANTIC, CONNECT_QUIET, PONG, connectLine, diffSuite } from "./suite.ts";
 
 const big = "x".repeat(100_000);
 const binaryPayload = "a\r\nb\x00\xff\r\n";
@@ -317,6 +317,63 @@ const conversations: Conversation[] = [
       { send: CONNECT_HEADERS + "PUB nobody r 2\r\nhi\r\n" },
       { c: 1, ping: true },
     ],
+  },
+  {
+    // TestClientPubWithQueueSubNoEcho: with echo off, the publisher's own queue member is skipped.
+    name: "echo false: the publisher's queue member is skipped in favour of another",
+    steps: [
+      { c: 1, send: CONNECT_QUIET + "SUB foo q 1\r\n" },
+      { c: 1, ping: true },
+      { send: connectLine({ verbose: false, echo: false }) + "SUB foo q 1\r\n" + "PUB foo 1\r\nx\r\n".repeat(5) },
+      { ping: true },
+      { c: 1, expect: "MSG foo 1 1\r\nx\r\n".repeat(5) },
+    ],
+  },
+  {
+    name: "UNSUB after an auto-unsubscribe max (TestClientUnsubAfterAutoUnsub)",
+    steps: [{ send: CONNECT_QUIET + "SUB foo 1\r\nUNSUB 1 1\r\nUNSUB 1\r\nPUB foo 1\r\nx\r\n" }],
+  },
+  {
+    name: "auto-unsubscribe delivers exactly max (TestClientAutoUnsubExactReceived)",
+    steps: [{ send: CONNECT_QUIET + "SUB foo 1\r\nUNSUB 1 1\r\nPUB foo 1\r\nx\r\nPUB foo 1\r\ny\r\n" }, { expect: "MSG foo 1 1\r\nx\r\n" }],
+  },
+  {
+    name: "wildcard characters inside a token are literal (TestWildcardCharsInLiteralSubjectWorks)",
+    steps: [
+      { send: CONNECT_PEDANTIC + "SUB foo.bar,*,>,baz 1\r\nPUB foo.bar,*,>,baz 3\r\nmsg\r\n" },
+      { expect: "MSG foo.bar,*,>,baz 1 3\r\nmsg\r\n" },
+    ],
+  },
+  {
+    name: "a subject of 1000 tokens",
+    steps: [
+      { send: CONNECT_QUIET + `SUB ${Array(1000).fill("a").join(".")} 1\r\nSUB ${Array(999).fill("a").join(".")}.> 2\r\n` },
+      { send: `PUB ${Array(1000).fill("a").join(".")} 1\r\nx\r\n` },
+      { unordered: [`MSG ${Array(1000).fill("a").join(".")} 1 1\r\nx\r\n`, `MSG ${Array(1000).fill("a").join(".")} 2 1\r\nx\r\n`] },
+    ],
+  },
+  {
+    name: "subject validity table for SUB",
+    steps: [
+      { send: CONNECT_QUIET },
+      { send: "SUB * 1\r\nSUB > 2\r\nSUB foo.*.> 3\r\nSUB *.*.* 4\r\nSUB $SYS.x 5\r\nSUB foo-bar_baz 6\r\n" },
+      { ping: true },
+      { send: "SUB >.foo 7\r\n" },
+      { expect: "-ERR 'Invalid Subject'\r\n" },
+      { send: "SUB foo..> 8\r\n" },
+      { expect: "-ERR 'Invalid Subject'\r\n" },
+      { send: "SUB . 9\r\n" },
+      { expect: "-ERR 'Invalid Subject'\r\n" },
+      { send: "SUB .. 10\r\n" },
+      { expect: "-ERR 'Invalid Subject'\r\n" },
+      { send: "SUB foo.> q 11\r\nSUB foo.>.> 12\r\n" },
+      { expect: "-ERR 'Invalid Subject'\r\n" },
+    ],
+  },
+  {
+    // TestClientDenySysGroupSub: the _sys_ queue group is reserved.
+    name: "the _sys_ queue group is refused",
+    steps: [{ send: CONNECT_QUIET + "SUB foo _sys_ 1\r\n" }, { expect: `-ERR 'Permissions Violation for Subscription to "foo" using queue "_sys_"'\r\n` }],
   },
 ];
 
