@@ -220,9 +220,13 @@ export function finalizeOptions(opts: Options): Options {
     );
   }
   if (opts.noAuthUser) {
+    // validateNoAuthUser of auth.go, with its exact texts.
+    if (opts.users.length === 0) {
+      throw new OptionsError(`no_auth_user: "${opts.noAuthUser}" present, but users are not defined`);
+    }
     const known = opts.users.some((u) => u.username === opts.noAuthUser);
     if (!known) {
-      throw new OptionsError(`no_auth_user: "${opts.noAuthUser}" not present as user or nkey in authorization block or account configuration`);
+      throw new OptionsError(`no_auth_user: "${opts.noAuthUser}" not present as user in authorization block or account configuration`);
     }
   }
   // As setBaselineOptions: monitoring listens where clients do unless told otherwise.

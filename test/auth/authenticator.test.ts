@@ -331,3 +331,14 @@ describe("plaintext password warning (checkAuthforWarnings)", () => {
     expect(auth({ users: [{ username: "CN=x", password: "" }] }).hasPlaintextPasswords()).toBe(true);
   });
 });
+
+describe("no_auth_user validation (validateNoAuthUser texts)", () => {
+  test("undefined users and unknown user", async () => {
+    const { mergeOptions } = await import("../../src/options.ts");
+    expect(() => mergeOptions({ noAuthUser: "x" }, {})).toThrow('no_auth_user: "x" present, but users are not defined');
+    expect(() => mergeOptions({ noAuthUser: "x", users: [{ username: "a", password: "b" }] }, {})).toThrow(
+      'no_auth_user: "x" not present as user in authorization block or account configuration',
+    );
+    expect(mergeOptions({ noAuthUser: "a", users: [{ username: "a", password: "b" }] }, {}).noAuthUser).toBe("a");
+  });
+});
