@@ -15,6 +15,8 @@ import { toConfig } from "./config.ts";
 export type Step =
   /** Write these bytes (latin1: one char per byte). */
   | { c?: number; send: string }
+  /** Write what the function makes of this client's INFO (e.g. a CONNECT signing its nonce). */
+  | { c?: number; sendWith: (info: Record<string, unknown>) => string }
   /** The next bytes received must be exactly these. */
   | { c?: number; expect: string; timeoutMs?: number }
   /** The next bytes received must be exactly one of these (e.g. which queue member got a message). */
@@ -191,6 +193,8 @@ export async function runConversation(conv: Conversation, port: number): Promise
       const { client, infoLine } = await get(c);
       if ("send" in step) {
         client.send(step.send);
+      } else if ("sendWith" in step) {
+        client.send(step.sendWith(parseInfo(infoLine)));
       } else if ("expect" in step) {
         out.push(`c${c} recv ${JSON.stringify(await readLike(client, step.expect, step.timeoutMs ?? DEFAULT_TIMEOUT))}`);
       } else if ("oneOf" in step) {
@@ -248,6 +252,14 @@ function splitInto(text: string, pieces: readonly string[]): string[] | undefine
     if (rest) return [p, ...rest];
   }
   return undefined;
+}
+
+function parseInfo(line: string): Record<string, unknown> {
+  try {
+    return JSON.parse(line.slice(5, line.lastIndexOf("}") + 1)) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
 }
 
 function describeInfo(line: string, serverPort: number): string {
