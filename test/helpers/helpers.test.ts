@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { connect, connectWithInfo, parseInfoLine, RawClient } from "./raw.ts";
 import { hasReference, startReference, type ProcessServer } from "./ref.ts";
 import { OPENSSL, testCerts } from "./certs.ts";
+import { hasBnatsBinary, startBnats, startBnatsBinary } from "./bnats.ts";
 
 describe("parseInfoLine", () => {
   test("parses INFO with or without CRLF", () => {
@@ -147,5 +148,36 @@ ${users}
   test("foreign and expired certs fail the handshake", async () => {
     expect(await tryConnect(certs.foreignClient)).not.toBe("PONG");
     expect(await tryConnect(certs.expiredClient)).not.toBe("PONG");
+  });
+});
+
+describe("bnats launchers", () => {
+  test("in-process: random port, config text through the loader, same shape as the reference", async () => {
+    const server = await startBnats({ config: "max_payload: 2048\n" });
+    try {
+      expect(server.kind).toBe("bnats");
+      expect(server.port).toBeGreaterThan(0);
+      const { client, info } = await connectWithInfo(server.port);
+      expect(info.port).toBe(server.port);
+      expect(info.max_payload).toBe(2048);
+      client.send('CONNECT {"verbose":false}\r\nPING\r\n');
+      expect(await client.readLine()).toBe("PONG");
+      client.close();
+      expect(server.logs()).toContain("Server is ready");
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test.if(hasBnatsBinary())("dist/bnats: started with the reference's flags and config", async () => {
+    const server = await startBnatsBinary({ config: "max_payload: 2048\n", args: ["-m", "-1"] });
+    try {
+      const { client, info } = await connectWithInfo(server.port);
+      expect(info.max_payload).toBe(2048);
+      client.close();
+      expect(server.httpPort).toBeGreaterThan(0);
+    } finally {
+      await server.stop();
+    }
   });
 });
