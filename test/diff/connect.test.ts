@@ -55,6 +55,11 @@ const conversations: Conversation[] = [
     noFinalPing: true,
   },
   {
+    name: "INFO max_payload from a config size with units",
+    config: "max_payload: 1KB\n",
+    steps: [{ info: { ...DEFAULT_INFO, max_payload: 1024 } }],
+  },
+  {
     name: "INFO without header support",
     server: { noHeaderSupport: true },
     steps: [{ info: { ...DEFAULT_INFO, headers: false } }],
