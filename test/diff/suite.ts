@@ -14,9 +14,9 @@ export interface SuiteOptions {
 export function diffSuite(title: string, convs: readonly Conversation[], options: SuiteOptions = {}): void {
   describe.if(hasReference())(`${title} [nats-server]`, () => defineConversations(convs, reference));
   describe(`${title} [bnats]`, () => defineConversations(convs, bnats));
-  describe.if(Boolean(options.binary) && hasBnatsBinary())(`${title} [dist/bnats]`, () =>
-    defineConversations(convs, bnatsBinary),
-  );
+  if (options.binary) {
+    describe.if(hasBnatsBinary())(`${title} [dist/bnats]`, () => defineConversations(convs, bnatsBinary));
+  }
 }
 
 /** CONNECT with the given fields, as one protocol line. */
