@@ -64,13 +64,14 @@ export async function startBnats(spec: InProcessSpec = {}): Promise<InProcessSer
   const logger = new MemoryLogger(spec.debug ?? opts.debug, spec.trace ?? opts.trace);
   const server = new Server(opts, logger);
   await server.start();
-  // The monitoring port, once the server exposes one (the monitor is wired in separately).
-  const httpPort = (server as unknown as { httpPort?: number }).httpPort;
+  const httpPort = server.httpPort;
+  const httpsPort = server.httpsPort;
   let stopped: Promise<void> | undefined;
   return {
     kind: "bnats",
     port: server.port,
-    httpPort: httpPort && httpPort > 0 ? httpPort : undefined,
+    httpPort: httpPort > 0 ? httpPort : undefined,
+    httpsPort: httpsPort > 0 ? httpsPort : undefined,
     server,
     logger,
     logs: () => logger.lines.join("\n"),

@@ -181,3 +181,16 @@ describe("bnats launchers", () => {
     }
   });
 });
+
+describe("bnats in-process monitoring port", () => {
+  test("http_port -1 gives a bound monitoring port", async () => {
+    const server = await startBnats({ config: "http_port: -1\n" });
+    try {
+      expect(server.httpPort).toBeGreaterThan(0);
+      const res = await fetch(`http://127.0.0.1:${server.httpPort}/healthz`);
+      expect(res.status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+  });
+});
