@@ -155,6 +155,39 @@ const conversations: Conversation[] = [
     ],
   },
   {
+    // As nats-server 2.9: the -ERR comes first, then the +OK that every accepted PUB gets.
+    name: "pedantic + verbose: invalid publish subject gets -ERR and then +OK",
+    steps: [
+      { send: connectLine({ verbose: true, pedantic: true }) },
+      { expect: OK },
+      { send: "PUB foo.* 1\r\nx\r\n" },
+      { expect: `${ERR_INVALID_PUB_SUBJECT}${OK}` },
+    ],
+  },
+  {
+    name: "pedantic: HPUB subjects are checked too, and still delivered",
+    steps: [
+      { send: connectLine({ verbose: false, pedantic: true, headers: true }) + "SUB > 1\r\n" },
+      { send: "HPUB foo.* 12 13\r\nNATS/1.0\r\n\r\nx\r\n" },
+      { expect: `${ERR_INVALID_PUB_SUBJECT}HMSG foo.* 1 12 13\r\nNATS/1.0\r\n\r\nx\r\n` },
+    ],
+  },
+  {
+    name: "pedantic: reply subjects are not checked",
+    steps: [
+      { send: CONNECT_PEDANTIC + "SUB > 1\r\n" },
+      { send: "PUB foo bar.* 1\r\nx\r\nPUB foo bar..x 1\r\ny\r\n" },
+      { expect: "MSG foo 1 bar.* 1\r\nx\r\nMSG foo 1 bar..x 1\r\ny\r\n" },
+    ],
+  },
+  {
+    name: "pedantic: queue names are not checked",
+    steps: [
+      { send: CONNECT_PEDANTIC + "SUB foo q* 2\r\nSUB foo q.> 3\r\nPUB foo 1\r\nx\r\n" },
+      { unordered: ["MSG foo 2 1\r\nx\r\n", "MSG foo 3 1\r\nx\r\n"] },
+    ],
+  },
+  {
     name: "pedantic: invalid SUB subjects",
     steps: [
       { send: CONNECT_PEDANTIC },

@@ -71,6 +71,13 @@ const conversations: Conversation[] = [
     ],
   },
   {
+    name: "a payload of exactly the default max_payload (1 MB) is delivered",
+    steps: [
+      { send: CONNECT_QUIET + "SUB big 1\r\n" + `PUB big ${1 << 20}\r\n${"m".repeat(1 << 20)}\r\n` },
+      { expect: `MSG big 1 ${1 << 20}\r\n${"m".repeat(1 << 20)}\r\n`, timeoutMs: 5000 },
+    ],
+  },
+  {
     name: "a frame split at every byte",
     steps: [
       { send: CONNECT_HEADERS },
