@@ -134,7 +134,8 @@ export interface Options {
 
 export const VERSION = "2.9.10";
 export const PROTO = 1;
-export const GO_VERSION = "go1.19.5";
+/** What the Debian reference build reports in INFO and /varz `go`. */
+export const GO_VERSION = "go1.19.8";
 
 export const DEFAULT_TLS_TIMEOUT = 2000;
 export const DEFAULT_AUTH_TIMEOUT = 2000;

@@ -27,3 +27,5 @@ const code = await proc.exited;
 if (code !== 0 && failed === 0) failed = 1; // a crash or a load error is a failure, not a pass
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(code === 0 ? 0 : 1);
+
+export {};

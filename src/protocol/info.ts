@@ -28,7 +28,7 @@ export interface ServerInfo {
 
 const encoder = new TextEncoder();
 
-/** `INFO {...}\r\n` for one client. */
+/** `INFO {...} \r\n` for one client: nats-server writes a space before the CRLF (`"INFO %s %s"`). */
 export function encodeInfo(info: ServerInfo): Uint8Array {
-  return encoder.encode(`INFO ${JSON.stringify(info)}\r\n`);
+  return encoder.encode(`INFO ${JSON.stringify(info)} \r\n`);
 }

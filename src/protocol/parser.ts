@@ -8,6 +8,8 @@
 /** What the parser calls. The Client implements it; every method may close the connection. */
 export interface ParserHandler {
   processConnect(arg: Buffer): void;
+  /** INFO from a client: ignored, but a malformed one closes the connection. */
+  processInfo(arg: Buffer): void;
   /**
    * A complete PUB/HPUB: buf[start, end) is header+payload followed by CRLF; hdr is -1 for PUB.
    * Passed as bounds rather than a view: a subarray per message costs more than the rest of parsing.
@@ -73,6 +75,8 @@ export class Parser {
 
   private state = S.START;
   private halted = false;
+  /** Set while an op is finished asynchronously (a bcrypt login): parse() stops after that op. */
+  suspended = false;
   /** Holding buffer for a control line split across chunks. */
   private argBuf: Buffer | null = null;
   private argLen = 0;
@@ -85,6 +89,12 @@ export class Parser {
   private reply = "";
   private size = 0;
   private hdr = -1;
+  /**
+   * The size and header-size arguments as sent, when not in canonical form (leading zeros): the
+   * reference echoes those bytes in MSG/HMSG (pa.szb / pa.hdb). Empty in the common case.
+   */
+  sizeText = "";
+  hdrText = "";
 
   private lastSubject = "";
   private lastSubjectBytes = new Uint8Array(0);
@@ -102,15 +112,25 @@ export class Parser {
     this.msgBuf = null;
   }
 
-  parse(buf: Buffer): void {
+  /** Stop after the current op; parse() returns how far it got, and the caller holds the rest. */
+  suspend(): void {
+    this.suspended = true;
+  }
+
+  resume(): void {
+    this.suspended = false;
+  }
+
+  /** Parse a chunk; returns the number of bytes consumed (less than its length only when suspended). */
+  parse(buf: Buffer): number {
     const h = this.h;
     const len = buf.length;
     let i = 0;
-    while (i < len && !this.halted) {
+    while (i < len && !this.halted && !this.suspended) {
       const b = buf[i]!;
       switch (this.state) {
         case S.START:
-          if (this.awaitingAuth && b !== 0x43 && b !== 0x63 && !h.processPreConnectOp()) return;
+          if (this.awaitingAuth && b !== 0x43 && b !== 0x63 && !h.processPreConnectOp()) return len;
           switch (b | 0x20) {
             case 0x70: this.state = S.P; break; // p
             case 0x68: this.state = S.H; break; // h
@@ -121,7 +141,7 @@ export class Parser {
             default:
               if (b === 0x2b) this.state = S.PLUS;
               else if (b === 0x2d) this.state = S.MINUS;
-              else return this.fail(buf, i);
+              else return this.fail(buf, i), len;
           }
           break;
 
@@ -131,18 +151,18 @@ export class Parser {
             case 0x75: this.state = S.PU; break;
             case 0x69: this.state = S.PI; break;
             case 0x6f: this.state = S.PO; break;
-            default: return this.fail(buf, i);
+            default: return this.fail(buf, i), len;
           }
           break;
-        case S.PU: if ((b | 0x20) !== 0x62) return this.fail(buf, i); this.state = S.PUB; break;
-        case S.PUB: if (b !== SP && b !== TAB) return this.fail(buf, i); this.state = S.PUB_SPC; break;
+        case S.PU: if ((b | 0x20) !== 0x62) return this.fail(buf, i), len; this.state = S.PUB; break;
+        case S.PUB: if (b !== SP && b !== TAB) return this.fail(buf, i), len; this.state = S.PUB_SPC; break;
         case S.PUB_SPC:
           if (b === SP || b === TAB) break;
           this.state = S.PUB_ARG;
           i = this.controlLine(buf, i);
           continue;
-        case S.PI: if ((b | 0x20) !== 0x6e) return this.fail(buf, i); this.state = S.PIN; break;
-        case S.PIN: if ((b | 0x20) !== 0x67) return this.fail(buf, i); this.state = S.PING; break;
+        case S.PI: if ((b | 0x20) !== 0x6e) return this.fail(buf, i), len; this.state = S.PIN; break;
+        case S.PIN: if ((b | 0x20) !== 0x67) return this.fail(buf, i), len; this.state = S.PING; break;
         case S.PING:
           // As parser.go: anything up to the newline is ignored.
           if (b === LF) {
@@ -150,8 +170,8 @@ export class Parser {
             h.processPing();
           }
           break;
-        case S.PO: if ((b | 0x20) !== 0x6e) return this.fail(buf, i); this.state = S.PON; break;
-        case S.PON: if ((b | 0x20) !== 0x67) return this.fail(buf, i); this.state = S.PONG; break;
+        case S.PO: if ((b | 0x20) !== 0x6e) return this.fail(buf, i), len; this.state = S.PON; break;
+        case S.PON: if ((b | 0x20) !== 0x67) return this.fail(buf, i), len; this.state = S.PONG; break;
         case S.PONG:
           if (b === LF) {
             this.state = S.START;
@@ -160,10 +180,10 @@ export class Parser {
           break;
 
         // HPUB
-        case S.H: if ((b | 0x20) !== 0x70) return this.fail(buf, i); this.state = S.HP; break;
-        case S.HP: if ((b | 0x20) !== 0x75) return this.fail(buf, i); this.state = S.HPU; break;
-        case S.HPU: if ((b | 0x20) !== 0x62) return this.fail(buf, i); this.state = S.HPUB; break;
-        case S.HPUB: if (b !== SP && b !== TAB) return this.fail(buf, i); this.state = S.HPUB_SPC; break;
+        case S.H: if ((b | 0x20) !== 0x70) return this.fail(buf, i), len; this.state = S.HP; break;
+        case S.HP: if ((b | 0x20) !== 0x75) return this.fail(buf, i), len; this.state = S.HPU; break;
+        case S.HPU: if ((b | 0x20) !== 0x62) return this.fail(buf, i), len; this.state = S.HPUB; break;
+        case S.HPUB: if (b !== SP && b !== TAB) return this.fail(buf, i), len; this.state = S.HPUB_SPC; break;
         case S.HPUB_SPC:
           if (b === SP || b === TAB) break;
           this.state = S.HPUB_ARG;
@@ -171,9 +191,9 @@ export class Parser {
           continue;
 
         // SUB
-        case S.S_: if ((b | 0x20) !== 0x75) return this.fail(buf, i); this.state = S.SU; break;
-        case S.SU: if ((b | 0x20) !== 0x62) return this.fail(buf, i); this.state = S.SUB; break;
-        case S.SUB: if (b !== SP && b !== TAB) return this.fail(buf, i); this.state = S.SUB_SPC; break;
+        case S.S_: if ((b | 0x20) !== 0x75) return this.fail(buf, i), len; this.state = S.SU; break;
+        case S.SU: if ((b | 0x20) !== 0x62) return this.fail(buf, i), len; this.state = S.SUB; break;
+        case S.SUB: if (b !== SP && b !== TAB) return this.fail(buf, i), len; this.state = S.SUB_SPC; break;
         case S.SUB_SPC:
           if (b === SP || b === TAB) break;
           this.state = S.SUB_ARG;
@@ -181,11 +201,11 @@ export class Parser {
           continue;
 
         // UNSUB
-        case S.U: if ((b | 0x20) !== 0x6e) return this.fail(buf, i); this.state = S.UN; break;
-        case S.UN: if ((b | 0x20) !== 0x73) return this.fail(buf, i); this.state = S.UNS; break;
-        case S.UNS: if ((b | 0x20) !== 0x75) return this.fail(buf, i); this.state = S.UNSU; break;
-        case S.UNSU: if ((b | 0x20) !== 0x62) return this.fail(buf, i); this.state = S.UNSUB; break;
-        case S.UNSUB: if (b !== SP && b !== TAB) return this.fail(buf, i); this.state = S.UNSUB_SPC; break;
+        case S.U: if ((b | 0x20) !== 0x6e) return this.fail(buf, i), len; this.state = S.UN; break;
+        case S.UN: if ((b | 0x20) !== 0x73) return this.fail(buf, i), len; this.state = S.UNS; break;
+        case S.UNS: if ((b | 0x20) !== 0x75) return this.fail(buf, i), len; this.state = S.UNSU; break;
+        case S.UNSU: if ((b | 0x20) !== 0x62) return this.fail(buf, i), len; this.state = S.UNSUB; break;
+        case S.UNSUB: if (b !== SP && b !== TAB) return this.fail(buf, i), len; this.state = S.UNSUB_SPC; break;
         case S.UNSUB_SPC:
           if (b === SP || b === TAB) break;
           this.state = S.UNSUB_ARG;
@@ -193,12 +213,12 @@ export class Parser {
           continue;
 
         // CONNECT
-        case S.C: if ((b | 0x20) !== 0x6f) return this.fail(buf, i); this.state = S.CO; break;
-        case S.CO: if ((b | 0x20) !== 0x6e) return this.fail(buf, i); this.state = S.CON; break;
-        case S.CON: if ((b | 0x20) !== 0x6e) return this.fail(buf, i); this.state = S.CONN; break;
-        case S.CONN: if ((b | 0x20) !== 0x65) return this.fail(buf, i); this.state = S.CONNE; break;
-        case S.CONNE: if ((b | 0x20) !== 0x63) return this.fail(buf, i); this.state = S.CONNEC; break;
-        case S.CONNEC: if ((b | 0x20) !== 0x74) return this.fail(buf, i); this.state = S.CONNECT; break;
+        case S.C: if ((b | 0x20) !== 0x6f) return this.fail(buf, i), len; this.state = S.CO; break;
+        case S.CO: if ((b | 0x20) !== 0x6e) return this.fail(buf, i), len; this.state = S.CON; break;
+        case S.CON: if ((b | 0x20) !== 0x6e) return this.fail(buf, i), len; this.state = S.CONN; break;
+        case S.CONN: if ((b | 0x20) !== 0x65) return this.fail(buf, i), len; this.state = S.CONNE; break;
+        case S.CONNE: if ((b | 0x20) !== 0x63) return this.fail(buf, i), len; this.state = S.CONNEC; break;
+        case S.CONNEC: if ((b | 0x20) !== 0x74) return this.fail(buf, i), len; this.state = S.CONNECT; break;
         case S.CONNECT:
           // As parser.go: no space is required after CONNECT.
           if (b === SP || b === TAB) break;
@@ -207,9 +227,9 @@ export class Parser {
           continue;
 
         // INFO (ignored from clients, as the reference)
-        case S.I: if ((b | 0x20) !== 0x6e) return this.fail(buf, i); this.state = S.IN; break;
-        case S.IN: if ((b | 0x20) !== 0x66) return this.fail(buf, i); this.state = S.INF; break;
-        case S.INF: if ((b | 0x20) !== 0x6f) return this.fail(buf, i); this.state = S.INFO; break;
+        case S.I: if ((b | 0x20) !== 0x6e) return this.fail(buf, i), len; this.state = S.IN; break;
+        case S.IN: if ((b | 0x20) !== 0x66) return this.fail(buf, i), len; this.state = S.INF; break;
+        case S.INF: if ((b | 0x20) !== 0x6f) return this.fail(buf, i), len; this.state = S.INFO; break;
         case S.INFO:
           if (b === SP || b === TAB) break;
           this.state = S.INFO_ARG;
@@ -217,13 +237,13 @@ export class Parser {
           continue;
 
         // +OK and -ERR from a client
-        case S.PLUS: if ((b | 0x20) !== 0x6f) return this.fail(buf, i); this.state = S.PLUS_O; break;
-        case S.PLUS_O: if ((b | 0x20) !== 0x6b) return this.fail(buf, i); this.state = S.PLUS_OK; break;
+        case S.PLUS: if ((b | 0x20) !== 0x6f) return this.fail(buf, i), len; this.state = S.PLUS_O; break;
+        case S.PLUS_O: if ((b | 0x20) !== 0x6b) return this.fail(buf, i), len; this.state = S.PLUS_OK; break;
         case S.PLUS_OK: if (b === LF) this.state = S.START; break;
-        case S.MINUS: if ((b | 0x20) !== 0x65) return this.fail(buf, i); this.state = S.MINUS_E; break;
-        case S.MINUS_E: if ((b | 0x20) !== 0x72) return this.fail(buf, i); this.state = S.MINUS_ER; break;
-        case S.MINUS_ER: if ((b | 0x20) !== 0x72) return this.fail(buf, i); this.state = S.MINUS_ERR; break;
-        case S.MINUS_ERR: if (b !== SP && b !== TAB) return this.fail(buf, i); this.state = S.MINUS_ERR_SPC; break;
+        case S.MINUS: if ((b | 0x20) !== 0x65) return this.fail(buf, i), len; this.state = S.MINUS_E; break;
+        case S.MINUS_E: if ((b | 0x20) !== 0x72) return this.fail(buf, i), len; this.state = S.MINUS_ER; break;
+        case S.MINUS_ER: if ((b | 0x20) !== 0x72) return this.fail(buf, i), len; this.state = S.MINUS_ERR; break;
+        case S.MINUS_ERR: if (b !== SP && b !== TAB) return this.fail(buf, i), len; this.state = S.MINUS_ERR_SPC; break;
         case S.MINUS_ERR_SPC:
           if (b === SP || b === TAB) break;
           this.state = S.MINUS_ERR_ARG;
@@ -247,6 +267,7 @@ export class Parser {
       }
       i++;
     }
+    return i < len && this.suspended ? i : len;
   }
 
   /**
@@ -300,6 +321,7 @@ export class Parser {
         this.h.processErr(line.toString("latin1", lineStart, end));
         break;
       case S.INFO_ARG:
+        this.h.processInfo(line.subarray(lineStart, end));
         break;
     }
     return nl + 1;
@@ -413,8 +435,11 @@ export class Parser {
     this.reply = n === want + 1 ? this.arg(line, 1) : "";
     const last = n - 1;
     this.size = parseSize(line, this.argStart[last]!, this.argEnd[last]!);
+    this.sizeText = this.nonCanonical(line, last);
+    this.hdrText = "";
     if (withHeaders) {
       this.hdr = parseSize(line, this.argStart[last - 1]!, this.argEnd[last - 1]!);
+      this.hdrText = this.nonCanonical(line, last - 1);
       if (this.hdr < 0) {
         h.protocolError(false, `${verb} Bad or Missing Header Size: '${line.toString("latin1", start, end)}'`);
         return false;
@@ -436,6 +461,11 @@ export class Parser {
       return false;
     }
     return !this.halted;
+  }
+
+  private nonCanonical(line: Buffer, k: number): string {
+    const s = this.argStart[k]!;
+    return line[s] === 0x30 && this.argEnd[k]! - s > 1 ? this.arg(line, k) : "";
   }
 
   private subArgs(line: Buffer, start: number, end: number): void {

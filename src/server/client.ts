@@ -141,7 +141,18 @@ export class Client implements ParserHandler {
   feed(chunk: Buffer): void {
     if (this.closed) return;
     this.lastActivity = new Date();
-    this.parser.parse(chunk);
+    if (this.parser.suspended) {
+      this.holdInput(chunk, 0);
+      return;
+    }
+    const n = this.parser.parse(chunk);
+    if (n < chunk.length) this.holdInput(chunk, n);
+  }
+
+  /** Keep chunk[from:] (the chunk is only valid during the read callback). */
+  private holdInput(chunk: Buffer, from: number): void {
+    const rest = chunk.subarray(from);
+    this.heldInput = this.heldInput === undefined ? Buffer.from(rest) : Buffer.concat([this.heldInput, rest]);
   }
 
   // ---- ParserHandler
@@ -175,7 +186,28 @@ export class Client implements ParserHandler {
     this.noResponders = opts.noResponders;
     this.parser.headers = this.headers;
 
-    if (!server.checkAuthentication(this, opts) || opts.account !== "" || opts.newAccount) {
+    const authorized = server.checkAuthentication(this, opts);
+    if (typeof authorized === "boolean") {
+      this.finishConnect(opts, authorized);
+      return;
+    }
+    // A bcrypt comparison runs off the event loop: hold this client's input until it is decided,
+    // so one login cannot stall every other connection (the reference runs it on the client's goroutine).
+    this.parser.suspend();
+    this.transport.pause();
+    authorized
+      .then(
+        (ok) => this.finishConnect(opts, ok),
+        () => this.finishConnect(opts, false),
+      )
+      .finally(() => this.resumeInput());
+  }
+
+  /** The rest of CONNECT once authentication is decided (processConnect after checkAuthentication). */
+  private finishConnect(opts: ConnectOptions, authorized: boolean): void {
+    if (this.closed) return;
+    const server = this.server;
+    if (!authorized || opts.account !== "" || opts.newAccount) {
       this.authViolation();
       return;
     }
@@ -192,6 +224,29 @@ export class Client implements ParserHandler {
     }
     if (this.verbose) this.enqueue(OK);
     this.setPingTimer(Math.min(server.opts.pingInterval, FIRST_CLIENT_PING_INTERVAL), true);
+  }
+
+  /** Input that arrived while the parser was suspended, replayed once it resumes. */
+  private heldInput: Buffer | undefined;
+
+  private resumeInput(): void {
+    this.parser.resume();
+    const held = this.heldInput;
+    this.heldInput = undefined;
+    if (this.closed) return;
+    this.transport.resume();
+    if (held !== undefined) this.server.feed(this, held);
+  }
+
+  processInfo(arg: Buffer): void {
+    // Ignored from clients, but it must unmarshal (client.go processInfo returns the JSON error).
+    try {
+      const v: unknown = JSON.parse(arg.toString("utf8"));
+      if (v !== null && (typeof v !== "object" || Array.isArray(v))) throw new Error("json: cannot unmarshal into Info");
+    } catch (e) {
+      this.error((e as Error).message);
+      this.closeConnection(ClosedReason.protocolViolation);
+    }
   }
 
   processMsg(subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void {
@@ -221,7 +276,7 @@ export class Client implements ParserHandler {
       this.lastResult = result;
     }
     const frame = server.frame;
-    frame.reset(subject, reply, hdr, buf, start, end);
+    frame.reset(subject, reply, hdr, buf, start, end, this.parser.sizeText, this.parser.hdrText);
     let delivered = false;
     const psubs = result.psubs;
     for (let i = 0; i < psubs.length; i++) {

@@ -33,10 +33,11 @@ export interface ConnectDefaults {
 
 export function parseConnect(arg: Uint8Array, defaults: ConnectDefaults): ConnectOptions {
   const parsed: unknown = JSON.parse(new TextDecoder().decode(arg));
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+  if (parsed !== null && (typeof parsed !== "object" || Array.isArray(parsed))) {
     throw new Error(`json: cannot unmarshal ${describe(parsed)} into Go value of type server.ClientOpts`);
   }
-  const o = parsed as Record<string, unknown>;
+  // `null` unmarshals to nothing: the defaults stand.
+  const o = foldKeys(parsed === null ? {} : (parsed as Record<string, unknown>));
   return {
     verbose: bool(o, "verbose", defaults.verbose),
     pedantic: bool(o, "pedantic", defaults.pedantic),
@@ -57,6 +58,16 @@ export function parseConnect(arg: Uint8Array, defaults: ConnectDefaults): Connec
     account: str(o, "account"),
     newAccount: bool(o, "new_account", false),
   };
+}
+
+/**
+ * Go's encoding/json matches field names case-insensitively, and a later duplicate wins. Fold the keys
+ * to lower case into a prototype-less map, so `__proto__` is just another ignored key.
+ */
+function foldKeys(o: Record<string, unknown>): Record<string, unknown> {
+  const folded = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(o)) folded[key.toLowerCase()] = o[key];
+  return folded;
 }
 
 function own(o: Record<string, unknown>, key: string): unknown {

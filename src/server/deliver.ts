@@ -72,13 +72,37 @@ export class MsgFrame {
   private encSize = -1;
   private encHdr = -1;
 
-  reset(subject: string, reply: string, hdr: number, msg: Uint8Array, start: number, end: number): void {
+  /** The size arguments as the publisher wrote them, when not canonical (see Parser.sizeText). */
+  sizeText = "";
+  hdrText = "";
+  private encSizeText = "";
+  private encHdrText = "";
+
+  reset(
+    subject: string,
+    reply: string,
+    hdr: number,
+    msg: Uint8Array,
+    start: number,
+    end: number,
+    sizeText: string,
+    hdrText: string,
+  ): void {
     const size = end - start - 2;
-    if (subject !== this.encSubject || reply !== this.encReply || size !== this.encSize || hdr !== this.encHdr) {
+    if (
+      subject !== this.encSubject ||
+      reply !== this.encReply ||
+      size !== this.encSize ||
+      hdr !== this.encHdr ||
+      sizeText !== this.encSizeText ||
+      hdrText !== this.encHdrText
+    ) {
       this.encSubject = subject;
       this.encReply = reply;
       this.encSize = size;
       this.encHdr = hdr;
+      this.encSizeText = sizeText;
+      this.encHdrText = hdrText;
       this.haveMsg = false;
       this.haveHmsg = false;
     }
@@ -88,6 +112,8 @@ export class MsgFrame {
     this.msg = msg;
     this.start = start;
     this.end = end;
+    this.sizeText = sizeText;
+    this.hdrText = hdrText;
   }
 
   /** "MSG <subject> " and " [reply ]<size>\r\n", where size excludes any headers (stripped for this sub). */
@@ -106,7 +132,9 @@ export class MsgFrame {
       t.str(this.reply);
       t.byte(0x20);
     }
-    t.uint(this.end - this.start - 2 - (this.hdr > 0 ? this.hdr : 0));
+    // With headers stripped the size is recomputed, as msgHeader does; else it is echoed as sent.
+    if (this.hdr <= 0 && this.sizeText !== "") t.str(this.sizeText);
+    else t.uint(this.end - this.start - 2 - (this.hdr > 0 ? this.hdr : 0));
     t.byte(0x0d);
     t.byte(0x0a);
   }
@@ -127,9 +155,11 @@ export class MsgFrame {
       t.str(this.reply);
       t.byte(0x20);
     }
-    t.uint(this.hdr);
+    if (this.hdrText !== "") t.str(this.hdrText);
+    else t.uint(this.hdr);
     t.byte(0x20);
-    t.uint(this.end - this.start - 2);
+    if (this.sizeText !== "") t.str(this.sizeText);
+    else t.uint(this.end - this.start - 2);
     t.byte(0x0d);
     t.byte(0x0a);
   }

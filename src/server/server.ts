@@ -12,7 +12,13 @@ import { MsgFrame } from "./deliver.ts";
 import { ServerStats } from "./stats.ts";
 import type { Subscription } from "./subscription.ts";
 import { BunSocketTransport, type SocketData } from "./transport.ts";
-import { Authenticator, describeAuthFailure, generateNonce, permissionCheckerFor } from "../auth/authenticator.ts";
+import {
+  Authenticator,
+  describeAuthFailure,
+  generateNonce,
+  permissionCheckerFor,
+  type AuthResult,
+} from "../auth/authenticator.ts";
 import { toPeerCertInfo } from "../auth/tlsmap.ts";
 import { Monitor, MonitorError } from "../monitor/monitor.ts";
 
@@ -77,18 +83,29 @@ export class Server {
   /** The INFO fields shared by every client (server.go s.info). */
   baseInfo(): ServerInfo {
     const opts = this.opts;
+    const [host, port] = this.advertised();
     return {
       server_id: this.id,
       server_name: this.name,
       version: VERSION,
       proto: PROTO,
       go: GO_VERSION,
-      host: opts.host,
-      port: this.port,
+      host,
+      port,
       headers: !opts.noHeaderSupport,
       auth_required: this.authRequired() || undefined,
       max_payload: opts.maxPayload,
     };
+  }
+
+  /** The host and port INFO announces: client_advertise when set (server.go setInfoHostPort). */
+  private advertised(): [string, number] {
+    const adv = this.opts.clientAdvertise;
+    if (adv === "") return [this.opts.host, this.port];
+    const colon = adv.lastIndexOf(":");
+    if (colon < 0 || adv.endsWith("]")) return [adv.replace(/^\[|\]$/g, ""), this.port];
+    const port = Number(adv.slice(colon + 1));
+    return [adv.slice(0, colon).replace(/^\[|\]$/g, ""), Number.isInteger(port) && port > 0 ? port : this.port];
   }
 
   /** INFO for one client: the shared fields plus its id, ip and nonce. */
@@ -228,16 +245,21 @@ export class Server {
   }
 
   /** Whether the CONNECT's credentials are accepted; sets client.user / client.perms when they are. */
-  checkAuthentication(client: Client, connect: ConnectOptions): boolean {
+  checkAuthentication(client: Client, connect: ConnectOptions): boolean | Promise<boolean> {
     const auth = this.auth;
     const creds = { user: connect.user, pass: connect.pass, auth_token: connect.authToken, nkey: connect.nkey, sig: connect.sig };
     // Only verify_and_map reads the certificate; parse it only then.
     const cert = auth.usesTLSMap ? toPeerCertInfo(client.transport.tls?.peerCertificate) : undefined;
-    // bcrypt runs synchronously here (its cost, ~100 ms at cost 11, blocks the loop once per login).
-    const r = auth.authenticate({ connect: creds, nonce: client.nonce, peerCert: cert });
+    const ctx = { connect: creds, nonce: client.nonce, peerCert: cert };
+    // bcrypt (~100 ms at cost 11) must not block the event loop: the client waits for it alone.
+    if (auth.needsBcrypt(ctx)) return auth.authenticateAsync(ctx).then((r) => this.applyAuth(client, creds, r));
+    return this.applyAuth(client, creds, auth.authenticate(ctx));
+  }
+
+  private applyAuth(client: Client, creds: Parameters<typeof describeAuthFailure>[1], r: AuthResult | null): boolean {
     if (r === null) {
       // Logged by authViolation: names the user or nkey, never a secret.
-      client.authError = describeAuthFailure(auth, creds);
+      client.authError = describeAuthFailure(this.auth, creds);
       return false;
     }
     client.user = r.user;

@@ -9,6 +9,9 @@ class Recorder implements ParserHandler {
   processConnect(arg: Buffer): void {
     this.ops.push(`CONNECT ${arg.toString("latin1")}`);
   }
+  processInfo(arg: Buffer): void {
+    this.ops.push(`INFO ${arg.toString("latin1")}`);
+  }
   processMsg(subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void {
     this.ops.push(`MSG ${subject}|${reply}|${hdr}|${buf.toString("latin1", start, end)}`);
   }
@@ -96,8 +99,8 @@ describe("parser", () => {
     expect(ops).toEqual(["PING", "MSG foo||-1|ab\r\n", "SUB a.b|q|9", "PONG"]);
   });
 
-  test("+OK and INFO from a client are ignored; -ERR is reported", () => {
-    expect(parseAllSplits("+OK\r\nINFO {}\r\n-ERR 'boom'\r\nPING\r\n")).toEqual(["ERR 'boom'", "PING"]);
+  test("+OK is ignored; INFO and -ERR are reported", () => {
+    expect(parseAllSplits("+OK\r\nINFO {}\r\n-ERR 'boom'\r\nPING\r\n")).toEqual(["INFO {}", "ERR 'boom'", "PING"]);
   });
 
   test("unknown operation fails at the first wrong byte", () => {
