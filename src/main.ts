@@ -1,0 +1,201 @@
+// bnats entry point: nats-server's main.go and ConfigureOptions flow (v2.9.10).
+//   flags -> (version | help | signal) -> config file -> merge (flags win) -> -t -> logger ->
+//   pid file -> server start -> ports file -> wait for a signal -> shutdown.
+// Errors before the server runs print one line "bnats: <reason>" on stderr and exit 1
+// (PrintAndDie); a flag syntax error prints Go's flag text and a usage hint.
+
+import { writeSync } from "node:fs";
+import { CliError, parseArgs, type CliResult } from "./cli.ts";
+import { ConfigError, loadConfig } from "./config/load.ts";
+import { describeFsError } from "./config/parser.ts";
+import { createLogger, LoggerError, type NatsLogger } from "./log.ts";
+import { mergeOptions, OptionsError, VERSION, type Options } from "./options.ts";
+import { portsFilePath, portsInfo, removePortsFile, writePidFile, writePortsFile } from "./server/files.ts";
+import { Server } from "./server/server.ts";
+import { programName, sendSignal, SignalError } from "./signal.ts";
+import { PROGRAM, tlsHelpText, usageText } from "./usage.ts";
+
+/** Exits after writing synchronously (process.stdout/stderr may be asynchronous pipes). */
+function die(msg: string, code = 1): never {
+  writeSync(2, msg.endsWith("\n") ? msg : msg + "\n");
+  process.exit(code);
+}
+
+function printOut(text: string): never {
+  writeSync(1, text);
+  process.exit(0);
+}
+
+/** Parses the command line, or prints and exits for -v, -h, --help_tls, -sl and bad flags. */
+function commandLine(argv: readonly string[]): CliResult {
+  let cli: CliResult;
+  try {
+    cli = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof CliError && e.syntax) die(`${e.message}\nUsage: ${PROGRAM} [options] (see '${PROGRAM} --help')`);
+    if (e instanceof CliError) die(`${PROGRAM}: ${e.message}`);
+    throw e;
+  }
+  switch (cli.action) {
+    case "version":
+      // PrintServerAndExit: "nats-server: v2.9.10"; the version is the nats-server bnats matches.
+      printOut(`${PROGRAM}: v${VERSION}\n`);
+    case "help":
+      printOut(`${usageText}\n`);
+    case "help_tls":
+      printOut(tlsHelpText());
+    case "signal":
+      try {
+        sendSignal(cli.signal!);
+      } catch (e) {
+        if (e instanceof SignalError) die(`${PROGRAM}: ${e.message}`);
+        throw e;
+      }
+      process.exit(0);
+    case "run":
+      return cli;
+  }
+}
+
+/** Reads the config file (if any), merges the flags over it and validates; -t exits here. */
+function configure(cli: CliResult): { opts: Options; notes: string[] } {
+  let fileOpts: Partial<Options> = {};
+  const notes: string[] = [...cli.notes];
+  if (cli.configFile !== undefined) {
+    try {
+      const r = loadConfig(cli.configFile);
+      fileOpts = r.options;
+      notes.push(...r.notes);
+      // nats-server -t fails on the reference's warnings; a normal start prints them and goes on.
+      if (cli.checkConfig && r.warnings.length > 0) die(`${PROGRAM}: ${r.warnings.join("\n")}`);
+      for (const w of r.warnings) writeSync(2, w + "\n");
+    } catch (e) {
+      if (e instanceof ConfigError) die(`${PROGRAM}: ${e.errors.map((x) => x.message).join("\n")}`);
+      throw e;
+    }
+  }
+  if (cli.tlsDisabled) delete fileOpts.tls;
+  let opts: Options;
+  try {
+    opts = mergeOptions(fileOpts, cli.flags);
+  } catch (e) {
+    if (e instanceof OptionsError || e instanceof ConfigError) die(`${PROGRAM}: ${e.message}`);
+    throw e;
+  }
+  if (cli.checkConfig) die(`${PROGRAM}: configuration file ${cli.configFile} is valid`, 0);
+  return { opts, notes };
+}
+
+function makeLogger(opts: Options): NatsLogger {
+  try {
+    return createLogger({
+      logtime: opts.logtime,
+      debug: opts.debug,
+      trace: opts.trace,
+      logFile: opts.logFile,
+      logSizeLimit: opts.logSizeLimit,
+      syslog: opts.syslog,
+      remoteSyslog: opts.remoteSyslog,
+      noLog: opts.noLog,
+      tag: programName(),
+    });
+  } catch (e) {
+    if (e instanceof LoggerError) die(`${PROGRAM}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** What the running server does on signals (signal.go handleSignals). Extended by the operations work. */
+export function setupSignals(server: Server, log: NatsLogger, stop: (code: number) => Promise<void>): void {
+  // Go's syscall.Signal names, as the reference's Debugf("Trapped %q signal").
+  const trapped = (name: string): void => {
+    if (log.debugEnabled) log.debug(`Trapped ${JSON.stringify(name)} signal`);
+  };
+  process.on("SIGINT", () => {
+    trapped("interrupt");
+    void stop(0);
+  });
+  process.on("SIGTERM", () => {
+    trapped("terminated");
+    // 2.9.10 exits 1 here; later releases (and bnats) exit 0 after a clean shutdown.
+    void stop(0);
+  });
+  process.on("SIGUSR1", () => {
+    trapped("user defined signal 1");
+    log.reopen();
+  });
+  process.on("SIGHUP", () => {
+    trapped("hangup");
+    log.error("Failed to reload server configuration: configuration reload is not supported by bnats yet");
+  });
+  process.on("SIGUSR2", () => {
+    trapped("user defined signal 2");
+    log.warn("Lame duck mode is not supported by bnats yet");
+  });
+  void server;
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const cli = commandLine(argv);
+  const { opts, notes } = configure(cli);
+  const log = makeLogger(opts);
+  for (const n of notes) log.warn(n);
+
+  if (opts.pidFile !== "") {
+    try {
+      writePidFile(opts.pidFile);
+    } catch (e) {
+      log.fatal(`Could not write pidfile: ${describeFsError(e, opts.pidFile)}`);
+      log.close();
+      process.exit(1);
+    }
+  }
+
+  const server = new Server(opts, log);
+  let portsFile = "";
+  let stopping: Promise<void> | undefined;
+  const stop = (code: number): Promise<void> =>
+    (stopping ??= (async () => {
+      await server.shutdown();
+      if (portsFile !== "") {
+        try {
+          removePortsFile(portsFile);
+        } catch (e) {
+          log.error(`Error cleaning up ports file ${portsFile}: ${describeFsError(e, portsFile).replace(/^open /, "remove ")}`);
+        }
+      }
+      log.close();
+      process.exit(code);
+    })());
+  setupSignals(server, log, stop);
+
+  try {
+    await server.start();
+  } catch (e) {
+    if (!log.fatalLogged) log.fatal((e as Error).message);
+    log.close();
+    process.exit(1);
+  }
+
+  if (opts.portsFileDir !== "") {
+    const path = portsFilePath(opts.portsFileDir);
+    try {
+      const tlsRequired = opts.tls !== undefined && !opts.allowNonTLS;
+      const ports = portsInfo({
+        host: opts.host,
+        port: server.port,
+        tls: tlsRequired,
+        httpHost: opts.httpHost,
+        httpPort: server.httpPort || server.httpsPort,
+        https: server.httpsPort !== 0,
+      });
+      portsFile = writePortsFile(opts.portsFileDir, ports, path);
+    } catch (e) {
+      log.error(`Error writing ports file (${path}): ${describeFsError(e, path)}`);
+    }
+  }
+}
+
+if (import.meta.main) {
+  await main(process.argv.slice(2));
+}
