@@ -25,7 +25,7 @@ export function handleHealthz(ctx: MonitorContext, q: Query): { status: number; 
 }
 
 export function healthz(ctx: MonitorContext, _opts: Partial<HealthzOptions> = {}): HealthStatus {
-  if (ctx.server.shuttingDown) {
+  if (ctx.server.shuttingDown || ctx.server.lameDuckMode === true) {
     return { status: "error", error: "failed to be ready for connections after 1ms: server" };
   }
   return { status: "ok" };

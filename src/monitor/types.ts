@@ -88,4 +88,6 @@ export interface MonitoredServer {
   readonly stats: MonitoredStats;
   /** Set while shutting down (or in lame duck mode): the client listener no longer accepts, /healthz fails. */
   readonly shuttingDown: boolean;
+  /** Lame duck mode (SIGUSR2): the listener is closed, /healthz fails as the reference's readyForConnections. */
+  readonly lameDuckMode?: boolean;
 }

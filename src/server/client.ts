@@ -18,6 +18,7 @@ import type { Server } from "./server.ts";
 import { parseConnect, type ConnectOptions } from "./connect.ts";
 import { writeMsg, type MsgFrame } from "./deliver.ts";
 import { SYS_GROUP } from "../auth/permissions.ts";
+import type { ConnectCredentials } from "../auth/authenticator.ts";
 
 const PONG = new TextEncoder().encode("PONG\r\n");
 const PING = new TextEncoder().encode("PING\r\n");
@@ -79,6 +80,8 @@ export class Client implements ParserHandler {
   user = "";
   account = "$G";
   perms: ClientPermissions | undefined;
+  /** The CONNECT's credentials, judged again when a config reload changes authorization (reload.go). */
+  credentials: ConnectCredentials | undefined;
   /** nonce sent in INFO, when nkey users are configured. */
   nonce = "";
   /** What authViolation logs (auth.go: the user or nkey that failed, never a secret). */

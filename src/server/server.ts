@@ -40,6 +40,8 @@ export class Server {
   stallThreshold: number;
   /** Set while shutting down or in lame duck mode: no new clients. */
   shuttingDown = false;
+  /** Lame duck mode (src/server/lameduck.ts): no new clients, the others closed over time; /healthz 503. */
+  lameDuckMode = false;
   /** Users, tokens, nkeys and permissions, built from opts (src/auth). */
   auth: Authenticator;
 
@@ -248,6 +250,7 @@ export class Server {
   checkAuthentication(client: Client, connect: ConnectOptions): boolean | Promise<boolean> {
     const auth = this.auth;
     const creds = { user: connect.user, pass: connect.pass, auth_token: connect.authToken, nkey: connect.nkey, sig: connect.sig };
+    client.credentials = creds;
     // Only verify_and_map reads the certificate; parse it only then.
     const cert = auth.usesTLSMap ? toPeerCertInfo(client.transport.tls?.peerCertificate) : undefined;
     const ctx = { connect: creds, nonce: client.nonce, peerCert: cert };
@@ -297,12 +300,19 @@ export class Server {
     }
   }
 
+  /** Close the client listener, keeping the connections (lame duck mode, shutdown). */
+  stopAccepting(): void {
+    this.listener?.stop(false);
+    this.listener = undefined;
+  }
+
   /** Stop accepting, close every client (flushing what it is owed), and stop the listener. */
   async shutdown(): Promise<void> {
     if (this.shuttingDown && this.listener === undefined) return;
+    this.log.notice("Initiating Shutdown...");
     this.shuttingDown = true;
-    this.listener?.stop(true);
-    this.listener = undefined;
+    // stop(false): stop(true) would drop the sockets before the clients get what they are owed.
+    this.stopAccepting();
     for (const client of [...this.clients.values()]) client.closeConnection(ClosedReason.serverShutdown);
     this.flushClients();
     await this.monitor?.stop();

@@ -1,0 +1,406 @@
+// Configuration reload on SIGHUP, as nats-server v2.9.10 reload.go: Reload -> ReloadOptions ->
+// diffOptions -> applyOptions. The file is loaded again, the command-line flags are layered over it
+// (flags keep precedence, as MergeOptions(newOpts, FlagSnapshot)), the result is compared with the
+// running options field by field in the order of the reference's Options struct, and either every
+// change is applied or, when one field cannot change at run time, nothing is and the error says
+// which ("config reload not supported for Port: old=4222, new=4223"). A file that does not load is
+// an error too; either way the server keeps running on what it had.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { loadConfig } from "../config/load.ts";
+import { formatGoDuration } from "../config/duration.ts";
+import { mergeOptions, type NkeyUser, type Options, type TLSOptions, type User } from "../options.ts";
+import { ClosedReason, Err, goQuote } from "../protocol/errors.ts";
+import { Authenticator, permissionCheckerFor, type ConnectCredentials } from "../auth/authenticator.ts";
+import { toPeerCertInfo } from "../auth/tlsmap.ts";
+import type { Client } from "./client.ts";
+import type { Server } from "./server.ts";
+
+/** What the process around the server does when some options change (src/main.ts supplies these). */
+export interface ReloadHooks {
+  /** The options given as flags, layered over every reload of the file. */
+  flags: Partial<Options>;
+  /** ConfigureLogger: rebuild the logger from the new options (logging flags or files changed). */
+  configureLogger?(opts: Options): void;
+  /** New certificates for new connections (the TLS layer's reload). */
+  reloadTLS?(opts: Options): void;
+  /** logPid: write the pid to the new pid_file. */
+  writePidFile?(opts: Options): void;
+  /** deletePortsFile(old) then logPorts. */
+  rewritePortsFile?(oldDir: string, opts: Options): void;
+  /** Logging for warnings/notes of the reloaded file (defaults to server.log.warn). */
+  warn?(msg: string): void;
+}
+
+/** A reload that was refused or failed; the message is what follows "Failed to reload server configuration: ". */
+export class ReloadError extends Error {}
+
+/** One change the reference knows how to apply (its `option` interface). */
+interface Change {
+  apply(r: Reloader): void;
+  logging?: boolean;
+  auth?: boolean;
+  tls?: boolean;
+}
+
+type Field = keyof Options;
+
+/**
+ * Options that can never change at run time, with the name the reference prints (its Go field name).
+ * Anything bnats does not list here or handle below is refused too (the reference's default case).
+ */
+const GO_NAMES: Partial<Record<Field, string>> = {
+  serverName: "ServerName",
+  host: "Host",
+  noHeaderSupport: "NoHeaderSupport",
+  maxSubscriptions: "MaxSubs",
+  httpHost: "HTTPHost",
+  httpPort: "HTTPPort",
+  httpBasePath: "HTTPBasePath",
+  httpsPort: "HTTPSPort",
+  maxPending: "MaxPending",
+  logSizeLimit: "LogSizeLimit",
+  allowNonTLS: "AllowNonTLS",
+  maxClosedClients: "MaxClosedClients",
+  lameDuckDuration: "LameDuckDuration",
+  lameDuckGracePeriod: "LameDuckGracePeriod",
+  metricsPrefix: "MetricsPrefix",
+};
+
+/** Durations print as Go's time.Duration %v. */
+const DURATIONS = new Set<Field>(["pingInterval", "writeDeadline", "lameDuckDuration", "lameDuckGracePeriod"]);
+
+export class Reloader {
+  private tlsDigest: string;
+
+  constructor(
+    readonly server: Server,
+    readonly hooks: ReloadHooks,
+  ) {
+    // The reference compares *tls.Config values, which hold the loaded certificates: a certificate
+    // rotated in place (same path, new content) is a TLS change. Remember what was loaded.
+    this.tlsDigest = tlsDigest(server.opts.tls);
+  }
+
+  /** Reload: the configuration file again, flags over it, then ReloadOptions. */
+  reload(): void {
+    const server = this.server;
+    const file = server.opts.configFile;
+    if (file === "") throw new ReloadError("can only reload config when a file is provided using -c or --config");
+    let newOpts: Options;
+    try {
+      const loaded = loadConfig(file);
+      newOpts = mergeOptions(loaded.options, this.hooks.flags);
+      const warn = this.hooks.warn ?? ((m: string) => server.log.warn(m));
+      for (const w of [...loaded.warnings, ...loaded.notes]) warn(w);
+    } catch (e) {
+      throw new ReloadError((e as Error).message);
+    }
+    this.reloadOptions(newOpts);
+  }
+
+  /** ReloadOptions: diff, then apply everything or nothing. */
+  reloadOptions(newOpts: Options): void {
+    const server = this.server;
+    const cur = server.opts;
+    // A random port (-1) in the new options means "the port we have" (setBaselineOptions + clientOrgPort).
+    if (newOpts.port === -1 || newOpts.port === 0) newOpts.port = cur.port;
+    else if (cur.port <= 0 && newOpts.port === server.port) newOpts.port = cur.port;
+    newOpts.configFile = cur.configFile;
+    const newDigest = tlsDigest(newOpts.tls);
+    const changes = this.diffOptions(cur, newOpts, newDigest);
+    server.opts = newOpts;
+    this.tlsDigest = newDigest;
+    this.applyOptions(changes);
+    server.configTime = new Date();
+  }
+
+  private diffOptions(cur: Options, next: Options, nextTLS: string): Change[] {
+    const server = this.server;
+    const log = (msg: string): Change => ({ apply: () => server.log.notice(msg) });
+    const logging = (msg: string): Change => ({ apply: () => server.log.notice(msg), logging: true });
+    const auth = (msg: string): Change => ({ apply: () => server.log.notice(msg), auth: true });
+    const changes: Change[] = [];
+    const refuse = (goName: string, oldValue: unknown, newValue: unknown): never => {
+      throw new ReloadError(`config reload not supported for ${goName}: old=${goValue(oldValue)}, new=${goValue(newValue)}`);
+    };
+    const changed = (f: Field): boolean => !sameValue(cur[f], next[f]);
+
+    // Walk the fields in the order of the reference's Options struct, so that the first refusal and
+    // the order of the "Reloaded:" lines are the reference's.
+    for (const f of ["serverName", "host"] as const) if (changed(f)) refuse(GO_NAMES[f]!, cur[f], next[f]);
+    if (next.port !== cur.port) refuse("Port", server.port, next.port);
+    if (changed("clientAdvertise")) changes.push(log(`Reload: client_advertise = ${next.clientAdvertise}`));
+    if (changed("trace")) changes.push(logging(`Reloaded: trace = ${next.trace}`));
+    if (changed("debug")) changes.push(logging(`Reloaded: debug = ${next.debug}`));
+    if (changed("traceVerbose")) changes.push(logging(`Reloaded: trace_verbose = ${next.traceVerbose}`));
+    // NoLog is not a config file option (ignored, as the reference).
+    next.noLog = cur.noLog;
+    if (changed("noHeaderSupport")) refuse("NoHeaderSupport", cur.noHeaderSupport, next.noHeaderSupport);
+    if (changed("logtime")) changes.push(logging(`Reloaded: logtime = ${next.logtime}`));
+    if (changed("maxConnections")) changes.push({ apply: (r) => r.applyMaxConnections(next.maxConnections) });
+    if (changed("maxSubscriptions")) refuse("MaxSubs", cur.maxSubscriptions, next.maxSubscriptions);
+    if (!sameSorted(cur.nkeys, next.nkeys, (u: NkeyUser) => u.nkey)) changes.push(auth("Reloaded: authorization nkey users"));
+    // Users and Accounts are always reported as changed (the reference never compares them), so every
+    // reload re-checks the connected clients' authorization.
+    changes.push(auth("Reloaded: authorization users"));
+    changes.push(auth("Reloaded: accounts"));
+    if (changed("noAuthUser")) {
+      // Only dropping no_auth_user together with that user is allowed.
+      const removable = cur.noAuthUser !== "" && next.noAuthUser === "" && !next.users.some((u) => u.username === cur.noAuthUser);
+      if (!removable) refuse("NoAuthUser", cur.noAuthUser, next.noAuthUser);
+    }
+    if (changed("username")) changes.push(auth("Reloaded: authorization username"));
+    if (changed("password")) changes.push(auth("Reloaded: authorization password"));
+    if (changed("authorization")) changes.push(auth("Reloaded: authorization token"));
+    if (changed("pingInterval")) changes.push(log(`Reloaded: ping_interval = ${formatGoDuration(next.pingInterval)}`));
+    if (changed("pingMax")) changes.push(log(`Reloaded: ping_max = ${next.pingMax}`));
+    for (const f of ["httpHost", "httpPort", "httpBasePath", "httpsPort"] as const) {
+      if (changed(f)) refuse(GO_NAMES[f]!, cur[f], next[f]);
+    }
+    if (changed("authTimeout")) changes.push(log(`Reloaded: authorization timeout = ${next.authTimeout / 1000}`));
+    if (changed("maxControlLine")) changes.push({ apply: (r) => r.applyMaxControlLine(next.maxControlLine) });
+    if (changed("maxPayload")) changes.push({ apply: (r) => r.applyMaxPayload(next.maxPayload) });
+    if (changed("maxPending")) refuse("MaxPending", cur.maxPending, next.maxPending);
+    if (changed("pidFile")) {
+      changes.push({
+        apply: (r) => {
+          if (next.pidFile === "") return;
+          r.hooks.writePidFile?.(next);
+          server.log.notice(`Reloaded: pid_file = ${next.pidFile}`);
+        },
+      });
+    }
+    if (changed("portsFileDir")) {
+      changes.push({
+        apply: (r) => {
+          r.hooks.rewritePortsFile?.(cur.portsFileDir, next);
+          server.log.notice(`Reloaded: ports_file_dir = ${next.portsFileDir}`);
+        },
+      });
+    }
+    if (changed("logFile")) changes.push(logging(`Reloaded: log_file = ${next.logFile}`));
+    if (changed("logSizeLimit")) refuse("LogSizeLimit", cur.logSizeLimit, next.logSizeLimit);
+    if (changed("syslog")) changes.push(logging(`Reloaded: syslog = ${next.syslog}`));
+    if (changed("remoteSyslog")) changes.push(logging(`Reloaded: remote_syslog = ${next.remoteSyslog}`));
+    const oldTLS = cur.tls;
+    const newTLS = next.tls;
+    if ((oldTLS?.timeout ?? 0) !== (newTLS?.timeout ?? 0)) {
+      changes.push(log(`Reloaded: tls timeout = ${(newTLS?.timeout ?? 0) / 1000}`));
+    }
+    if (this.tlsDigest !== nextTLS) {
+      changes.push({ apply: () => server.log.notice(`Reloaded: tls = ${newTLS ? "enabled" : "disabled"}`), tls: true });
+    }
+    if (!sameValue(oldTLS?.pinnedCerts, newTLS?.pinnedCerts)) {
+      changes.push({ apply: (r) => r.applyPinnedCerts(newTLS?.pinnedCerts), tls: true });
+    }
+    if ((oldTLS?.connectionRateLimit ?? 0) !== (newTLS?.connectionRateLimit ?? 0)) {
+      refuse("TLSRateLimit", oldTLS?.connectionRateLimit ?? 0, newTLS?.connectionRateLimit ?? 0);
+    }
+    if (changed("allowNonTLS")) refuse("AllowNonTLS", cur.allowNonTLS, next.allowNonTLS);
+    if (changed("writeDeadline")) changes.push(log(`Reloaded: write_deadline = ${formatGoDuration(next.writeDeadline)}`));
+    for (const f of ["maxClosedClients", "lameDuckDuration", "lameDuckGracePeriod"] as const) {
+      if (changed(f)) refuse(GO_NAMES[f]!, DURATIONS.has(f) ? formatGoDuration(cur[f]) : cur[f], DURATIONS.has(f) ? formatGoDuration(next[f]) : next[f]);
+    }
+    if (!sameSorted(cur.tags, next.tags, (t: string) => t)) changes.push(log("Reloaded: tags"));
+    // default_permissions are folded into the users' permissions by the reference (no field of its own):
+    // a change there is an authorization change, already covered by "authorization users".
+    if (changed("metricsPrefix")) refuse("MetricsPrefix", cur.metricsPrefix, next.metricsPrefix);
+    // Anything else bnats grew that the walk above does not know is refused rather than half-applied.
+    const known = new Set<string>([
+      "configFile", "serverName", "host", "port", "clientAdvertise", "trace", "debug", "traceVerbose", "noLog",
+      "noHeaderSupport", "logtime", "maxConnections", "maxSubscriptions", "nkeys", "users", "noAuthUser", "username",
+      "password", "authorization", "pingInterval", "pingMax", "httpHost", "httpPort", "httpBasePath", "httpsPort",
+      "authTimeout", "maxControlLine", "maxPayload", "maxPending", "pidFile", "portsFileDir", "logFile",
+      "logSizeLimit", "syslog", "remoteSyslog", "tls", "allowNonTLS", "writeDeadline", "maxClosedClients",
+      "lameDuckDuration", "lameDuckGracePeriod", "tags", "defaultPermissions", "metricsPrefix",
+    ]);
+    for (const f of Object.keys(next) as Field[]) {
+      if (!known.has(f) && changed(f)) refuse(goFieldName(f), cur[f], next[f]);
+    }
+    return changes;
+  }
+
+  /** applyOptions: each change logs itself, then logging, authorization and TLS are rebuilt once. */
+  private applyOptions(changes: Change[]): void {
+    const server = this.server;
+    let logging = false;
+    let auth = false;
+    let tls = false;
+    for (const c of changes) {
+      c.apply(this);
+      logging ||= c.logging === true;
+      auth ||= c.auth === true;
+      tls ||= c.tls === true;
+    }
+    if (logging) this.hooks.configureLogger?.(server.opts);
+    if (auth) this.reloadAuthorization();
+    if (tls) this.hooks.reloadTLS?.(server.opts);
+    server.log.notice("Reloaded server configuration");
+  }
+
+  // ---- the options whose Apply does more than log
+
+  /** maxConnOption: close connections until within the new limit, then log. */
+  applyMaxConnections(max: number): void {
+    const server = this.server;
+    const clients = [...server.clients.values()];
+    if (max > 0 && clients.length > max) {
+      const n = clients.length - max;
+      // The reference closes whichever its map iteration yields (random); close the newest here, so
+      // long-lived connections survive a lowered limit.
+      const victims = clients.slice(clients.length - n);
+      for (const c of victims) {
+        c.sendErr(Err.maxConnections);
+        c.error(Err.maxConnections);
+        c.closeConnection(ClosedReason.maxConnectionsExceeded);
+      }
+      server.flushClients();
+      server.log.notice(`Closed ${victims.length} connections to fall within max_connections`);
+    }
+    server.log.notice(`Reloaded: max_connections = ${max}`);
+  }
+
+  applyMaxControlLine(mcl: number): void {
+    for (const c of this.server.clients.values()) c.parser.maxControlLine = mcl;
+    this.server.log.notice(`Reloaded: max_control_line = ${mcl}`);
+  }
+
+  /** maxPayloadOption: the server INFO (read from opts) and each client's parser limit. */
+  applyMaxPayload(mp: number): void {
+    for (const c of this.server.clients.values()) c.parser.maxPayload = mp;
+    this.server.log.notice(`Reloaded: max_payload = ${mp}`);
+  }
+
+  /**
+   * tlsPinnedCertOption + recheckPinnedCerts: clients whose certificate is not in the new set are
+   * closed (the reference, v2.9.10, compares with the old set there; later versions use the new one,
+   * which is what the setting means).
+   */
+  applyPinnedCerts(pinned: string[] | undefined): void {
+    const server = this.server;
+    server.log.notice(`Reloaded: ${pinned?.length ?? 0} pinned_certs`);
+    if (pinned === undefined || pinned.length === 0) return;
+    const set = new Set(pinned.map((p) => p.toLowerCase()));
+    const victims: Client[] = [];
+    for (const c of server.clients.values()) {
+      const fp = certFingerprint(c.transport.tls?.peerCertificate);
+      if (fp === undefined || !set.has(fp)) victims.push(c);
+    }
+    if (victims.length === 0) return;
+    server.log.notice(`Disconnect ${victims.length} clients due to pinned certs reload`);
+    for (const c of victims) c.closeConnection(ClosedReason.tlsHandshakeError);
+  }
+
+  /**
+   * reloadAuthorization: a new authenticator for new connections, then every connected client is
+   * judged again with the credentials of its CONNECT:
+   * - one that logged in as a user or nkey that no longer exists is closed (Client Closed; the
+   *   reference's clientHasMovedToDifferentAccount, which also holds when no users are configured);
+   * - one whose credentials no longer pass gets -ERR 'Authorization Violation' and is closed;
+   * - the others get the permissions of the new configuration, and their subscriptions that the
+   *   new permissions refuse are removed with an -ERR each (processSubsOnConfigReload).
+   */
+  reloadAuthorization(): void {
+    const server = this.server;
+    const opts = server.opts;
+    const auth = new Authenticator(opts);
+    server.auth = auth;
+    const users = new Set(opts.users.map((u: User) => u.username));
+    const nkeys = new Set(opts.nkeys.map((u: NkeyUser) => u.nkey));
+    for (const c of [...server.clients.values()]) {
+      if (c.closed) continue;
+      const creds: ConnectCredentials = c.credentials ?? {};
+      const nkey = creds.nkey ?? "";
+      const user = creds.user ?? "";
+      const vanished = nkey !== "" ? !nkeys.has(nkey) : user !== "" && !users.has(user);
+      if (vanished) {
+        c.closeConnection(ClosedReason.clientClosed);
+        continue;
+      }
+      // A client still before its CONNECT is judged when the CONNECT comes.
+      if (!c.connectReceived) continue;
+      const cert = auth.usesTLSMap ? toPeerCertInfo(c.transport.tls?.peerCertificate) : undefined;
+      const r = auth.authenticate({ connect: creds, nonce: c.nonce, peerCert: cert });
+      if (r === null) {
+        c.authViolation();
+        continue;
+      }
+      c.user = r.user;
+      c.perms = permissionCheckerFor(r);
+      this.recheckSubscriptions(c);
+    }
+    server.flushClients();
+  }
+
+  private recheckSubscriptions(c: Client): void {
+    const perms = c.perms;
+    if (perms === undefined) return;
+    for (const sub of [...c.subs.values()]) {
+      const canSub = perms.canSubscribe(sub.subject);
+      const canQSub = sub.queue !== undefined && perms.canSubscribe(sub.subject, sub.queue);
+      if (canSub || canQSub) continue;
+      c.unsubscribe(sub);
+      c.sendErr(`Permissions Violation for Subscription to ${goQuote(sub.subject)} (sid ${goQuote(sub.sid)})`);
+      this.server.log.notice(`Removed sub ${goQuote(sub.subject)} (sid ${goQuote(sub.sid)}) for ${authUserLabel(c)} - not authorized`);
+    }
+  }
+}
+
+/** getAuthUser: how the reference names a client's identity in logs. */
+function authUserLabel(c: Client): string {
+  const creds = c.credentials ?? {};
+  if (creds.nkey) return `Nkey ${goQuote(creds.nkey)}`;
+  if (creds.user) return `User ${goQuote(creds.user)}`;
+  return `User "N/A"`;
+}
+
+/** Go's %v of the scalar values the refusal message prints. */
+function goValue(v: unknown): string {
+  if (v === undefined || v === null) return "";
+  if (Array.isArray(v)) return `[${v.map(goValue).join(" ")}]`;
+  return String(v);
+}
+
+function goFieldName(f: string): string {
+  return f.charAt(0).toUpperCase() + f.slice(1);
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Lists whose order does not matter (the reference's imposeOrder). */
+function sameSorted<T>(a: readonly T[] | undefined, b: readonly T[] | undefined, key: (t: T) => string): boolean {
+  const sort = (l: readonly T[] | undefined): string =>
+    JSON.stringify([...(l ?? [])].sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0)));
+  return sort(a) === sort(b);
+}
+
+/**
+ * What the reference's *tls.Config holds: the settings and the bytes of the files they name (timeout,
+ * pinned_certs and the rate limit are options of their own there, so they are left out).
+ */
+function tlsDigest(tls: TLSOptions | undefined): string {
+  if (tls === undefined) return "";
+  const { timeout: _t, pinnedCerts: _p, connectionRateLimit: _r, ...rest } = tls;
+  const h = createHash("sha256");
+  h.update(JSON.stringify(rest));
+  for (const f of [tls.certFile, tls.keyFile, tls.caFile]) {
+    if (!f) continue;
+    try {
+      h.update(readFileSync(f));
+    } catch {
+      h.update(`unreadable:${f}`);
+    }
+  }
+  return h.digest("hex");
+}
+
+/** Lower-case hex SHA-256 of a peer certificate's DER (the pinned_certs format). */
+function certFingerprint(peer: unknown): string | undefined {
+  if (peer === null || typeof peer !== "object") return undefined;
+  const raw = (peer as { raw?: unknown }).raw;
+  if (!(raw instanceof Uint8Array)) return undefined;
+  return createHash("sha256").update(raw).digest("hex");
+}
