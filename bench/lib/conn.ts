@@ -1,0 +1,171 @@
+// A raw NATS client connection for the load generator: Bun.connect, the INFO/CONNECT/PING handshake,
+// a write queue that honours Bun's partial socket.write (it takes what the kernel accepts and drops
+// nothing only if we keep the rest ourselves; see BUN-NOTES), and a MsgScanner on the read side.
+
+import type { Socket } from "bun";
+import { MsgScanner } from "./scanner.ts";
+
+export interface ConnOptions {
+  port: number;
+  host?: string;
+  name?: string;
+  /** Milliseconds to wait for INFO + the first PONG. */
+  timeoutMs?: number;
+}
+
+const enc = new TextEncoder();
+const PING = enc.encode("PING\r\n");
+const PONG = enc.encode("PONG\r\n");
+
+export class RawConn {
+  readonly scanner = new MsgScanner();
+  errors: string[] = [];
+  closed = false;
+  /** Called after each chunk has been fed to the scanner (the hook the latency client and the flow control use). */
+  afterData: (() => void) | undefined;
+
+  private socket: Socket<undefined> | undefined;
+  private queue: Uint8Array[] = [];
+  private drainWaiters: (() => void)[] = [];
+  private pongWaiters: (() => void)[] = [];
+  private closeWaiters: (() => void)[] = [];
+  private infoWaiter: (() => void) | undefined;
+
+  static async connect(opts: ConnOptions): Promise<RawConn> {
+    const c = new RawConn();
+    await c.open(opts);
+    return c;
+  }
+
+  private async open(opts: ConnOptions): Promise<void> {
+    const sc = this.scanner;
+    sc.onPing = () => this.write(PONG);
+    sc.onPong = () => this.pongWaiters.shift()?.();
+    sc.onErr = (t) => this.errors.push(t);
+    const gotInfo = new Promise<void>((resolve) => {
+      this.infoWaiter = resolve;
+    });
+    sc.onInfo = () => {
+      const w = this.infoWaiter;
+      this.infoWaiter = undefined;
+      w?.();
+    };
+    this.socket = await Bun.connect<undefined>({
+      hostname: opts.host ?? "127.0.0.1",
+      port: opts.port,
+      socket: {
+        data: (_s, data) => {
+          this.scanner.feed(data);
+          if (this.afterData !== undefined) this.afterData();
+        },
+        drain: () => this.flush(),
+        close: () => this.onClose(),
+        error: (_s, err) => {
+          this.errors.push(String(err));
+        },
+      },
+    });
+    this.socket.setNoDelay(true);
+    const timeoutMs = opts.timeoutMs ?? 10_000;
+    await withTimeout(gotInfo, timeoutMs, "INFO");
+    const connect = {
+      verbose: false,
+      pedantic: false,
+      tls_required: false,
+      name: opts.name ?? "bench",
+      lang: "bnats-bench",
+      version: "0.1.0",
+      protocol: 1,
+      echo: true,
+      headers: false,
+      no_responders: false,
+    };
+    this.write(enc.encode(`CONNECT ${JSON.stringify(connect)}\r\n`));
+    await withTimeout(this.ping(), timeoutMs, "PONG");
+    if (this.errors.length > 0) throw new Error(`server refused the connection: ${this.errors.join("; ")}`);
+  }
+
+  /** Writes what the socket takes and queues the rest. Returns true when nothing is left queued. */
+  write(b: Uint8Array): boolean {
+    if (this.closed || this.socket === undefined) return false;
+    if (this.queue.length > 0) {
+      this.queue.push(b);
+      return false;
+    }
+    const n = this.socket.write(b);
+    if (n < b.length) {
+      // The bytes are never mutated after being handed over (pre-built frames), so keep a view, no copy.
+      this.queue.push(b.subarray(n < 0 ? 0 : n));
+      return false;
+    }
+    return true;
+  }
+
+  get pendingWrites(): boolean {
+    return this.queue.length > 0;
+  }
+
+  private flush(): void {
+    const s = this.socket;
+    if (s === undefined) return;
+    while (this.queue.length > 0) {
+      const b = this.queue[0] as Uint8Array;
+      const n = s.write(b);
+      if (n < b.length) {
+        this.queue[0] = b.subarray(n < 0 ? 0 : n);
+        return;
+      }
+      this.queue.shift();
+    }
+    const w = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const f of w) f();
+  }
+
+  /** Resolves when the write queue is empty (immediately if it is). */
+  waitDrain(): Promise<void> {
+    if (this.queue.length === 0 || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** PING and wait for its PONG: once it arrives the server has processed everything sent before. */
+  ping(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) {
+        reject(new Error("connection closed"));
+        return;
+      }
+      this.pongWaiters.push(resolve);
+      this.write(PING);
+    });
+  }
+
+  private onClose(): void {
+    this.closed = true;
+    this.queue = [];
+    for (const f of this.drainWaiters) f();
+    this.drainWaiters = [];
+    for (const f of this.closeWaiters) f();
+    this.closeWaiters = [];
+    // Fail pending pings rather than hanging the run.
+    const p = this.pongWaiters;
+    this.pongWaiters = [];
+    if (p.length > 0) this.errors.push("connection closed while waiting for PONG");
+    for (const f of p) f();
+  }
+
+  close(): Promise<void> {
+    if (this.closed || this.socket === undefined) return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.closeWaiters.push(resolve));
+    this.socket.end();
+    return done;
+  }
+}
+
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}

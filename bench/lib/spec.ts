@@ -1,0 +1,96 @@
+// What the runner asks the load generator to do (passed as JSON on its command line) and what the load
+// generator answers (one JSON line on stdout). Plain data so that it crosses the process boundary.
+
+export interface SubSpec {
+  /** Subjects this connection subscribes to (one SUB each). */
+  subjects: string[];
+  queue?: string;
+}
+
+export interface ThroughputSpec {
+  kind: "throughput";
+  port: number;
+  /** The server's pid, to sample its CPU time over the measured window. */
+  serverPid?: number;
+  payload: number;
+  /** Published round-robin from one connection. */
+  pubSubjects: string[];
+  /** One connection per entry. */
+  subs: SubSpec[];
+  /** Deliveries each published message must produce in total (0 for publish-only). */
+  fanout: number;
+  /** The measured window, after the warm-up. */
+  durationMs: number;
+  warmupMs: number;
+  /** Publish exactly this many and stop (count-bounded run, the smoke test). Timers are then ignored. */
+  maxMsgs?: number;
+  /** Cap on bytes published but not yet delivered (keeps a fast publisher from turning the run into a slow-consumer test). */
+  windowBytes?: number;
+  /** Bytes of pre-built frames per publisher write. */
+  blockBytes?: number;
+}
+
+export interface ThroughputResult {
+  kind: "throughput";
+  sent: number;
+  received: number;
+  expected: number;
+  /** received === expected once everything was flushed (PING/PONG on every connection). */
+  complete: boolean;
+  /** Messages published per second in the measured window (publish-only: until the server's PONG). */
+  pubRate: number;
+  /** Messages delivered to all subscribers per second in the measured window. */
+  deliverRate: number;
+  windowMs: number;
+  serverCpuPct?: number;
+  loadgenCpuPct: number;
+  perSub: number[];
+  errors: string[];
+}
+
+export interface LatencySpec {
+  kind: "latency";
+  port: number;
+  serverPid?: number;
+  payload: number;
+  durationMs: number;
+  warmupMs: number;
+  maxReqs?: number;
+}
+
+export interface LatencyResult {
+  kind: "latency";
+  count: number;
+  p50Us: number;
+  p90Us: number;
+  p99Us: number;
+  meanUs: number;
+  maxUs: number;
+  serverCpuPct?: number;
+  loadgenCpuPct: number;
+  errors: string[];
+}
+
+export interface IdleSpec {
+  kind: "idle";
+  port: number;
+  serverPid: number;
+  conns: number;
+  /** Connections opened concurrently. */
+  batch: number;
+  /** Wait after the last PONG before reading RSS. */
+  settleMs: number;
+}
+
+export interface IdleResult {
+  kind: "idle";
+  conns: number;
+  rssBefore: number;
+  rssAfter: number;
+  bytesPerConn: number;
+  connectMs: number;
+  errors: string[];
+}
+
+export type LoadSpec = ThroughputSpec | LatencySpec | IdleSpec;
+export type LoadResult = ThroughputResult | LatencyResult | IdleResult;

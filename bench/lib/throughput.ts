@@ -1,0 +1,168 @@
+// Publish/subscribe throughput: one publisher writing pre-built frames in large slices, N subscriber
+// connections counting MSG frames with the byte scanner. The publisher stops getting ahead of the
+// subscribers by more than `windowBytes`, so the run measures sustained delivery, not how much the
+// server can buffer. At the end every connection is PINGed: when the PONGs are back, every message
+// the server will deliver has arrived, so `received === sent * fanout` is an exact check.
+
+import { RawConn, withTimeout } from "./conn.ts";
+import { buildPubBlock, encode } from "./frames.ts";
+import { cpuMs, selfCpuMs } from "./proc.ts";
+import type { ThroughputResult, ThroughputSpec } from "./spec.ts";
+
+const BLOCK_BYTES = 64 * 1024;
+const DEFAULT_WINDOW_BYTES = 8 * 1024 * 1024;
+const FLUSH_TIMEOUT_MS = 30_000;
+
+function yieldToIO(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export async function runThroughput(spec: ThroughputSpec): Promise<ThroughputResult> {
+  const errors: string[] = [];
+  const subs: RawConn[] = [];
+  let sid = 0;
+  for (const [i, s] of spec.subs.entries()) {
+    const c = await RawConn.connect({ port: spec.port, name: `bench-sub-${i}` });
+    // One write for all the SUBs (10,000 in the wildcard scenario), then a PING so they are in place.
+    const lines = s.subjects.map((subj) => `SUB ${subj}${s.queue ? ` ${s.queue}` : ""} ${++sid}\r\n`);
+    c.write(encode(lines.join("")));
+    await withTimeout(c.ping(), FLUSH_TIMEOUT_MS, "PONG after SUBs");
+    subs.push(c);
+  }
+  const pub = await RawConn.connect({ port: spec.port, name: "bench-pub" });
+
+  const block = buildPubBlock(spec.pubSubjects, spec.payload, spec.blockBytes ?? BLOCK_BYTES);
+  const per = block.count;
+  const frameBytes = block.buf.length / per;
+  const windowMsgs = Math.max(per * 2, Math.floor((spec.windowBytes ?? DEFAULT_WINDOW_BYTES) / frameBytes));
+
+  const received = (): number => {
+    let n = 0;
+    for (const s of subs) n += s.scanner.msgs;
+    return n;
+  };
+  let progress: (() => void) | undefined;
+  for (const s of subs) {
+    s.afterData = () => {
+      const p = progress;
+      if (p !== undefined) {
+        progress = undefined;
+        p();
+      }
+    };
+  }
+
+  let sent = 0;
+  let stopped = false;
+  const fanout = spec.fanout;
+  const counted = spec.maxMsgs !== undefined;
+  const pump = async (): Promise<void> => {
+    while (!stopped && !pub.closed) {
+      if (counted && sent >= (spec.maxMsgs as number)) break;
+      if (fanout > 0 && sent - received() / fanout > windowMsgs) {
+        if (subs.some((s) => s.closed)) break;
+        await new Promise<void>((resolve) => {
+          progress = resolve;
+        });
+        continue;
+      }
+      const k = counted ? Math.min(per, (spec.maxMsgs as number) - sent) : per;
+      const ok = pub.write(k === per ? block.buf : block.buf.subarray(0, block.offsets[k]));
+      sent += k;
+      if (!ok) await pub.waitDrain();
+      else await yieldToIO();
+    }
+  };
+
+  // Marks of the measured window.
+  let t0 = 0;
+  let sent0 = 0;
+  let recv0 = 0;
+  let cpu0: number | undefined;
+  let self0 = 0;
+  let t1 = 0;
+  let sent1 = 0;
+  let recv1 = 0;
+  let cpu1: number | undefined;
+  let self1 = 0;
+  const pid = spec.serverPid;
+  const markStart = (): void => {
+    t0 = performance.now();
+    sent0 = sent;
+    recv0 = received();
+    cpu0 = pid !== undefined ? cpuMs(pid) : undefined;
+    self0 = selfCpuMs();
+  };
+  const markEnd = (): void => {
+    t1 = performance.now();
+    sent1 = sent;
+    recv1 = received();
+    cpu1 = pid !== undefined ? cpuMs(pid) : undefined;
+    self1 = selfCpuMs();
+  };
+
+  const timers: ReturnType<typeof setTimeout>[] = [];
+  if (counted) {
+    markStart();
+  } else {
+    timers.push(setTimeout(markStart, spec.warmupMs));
+    timers.push(
+      setTimeout(() => {
+        markEnd();
+        stopped = true;
+        const p = progress;
+        progress = undefined;
+        p?.();
+      }, spec.warmupMs + spec.durationMs),
+    );
+  }
+  await pump();
+  for (const t of timers) clearTimeout(t);
+
+  // Flush: the publisher's PONG means the server has processed every PUB; then each subscriber's PONG
+  // comes after every MSG the server queued for it.
+  try {
+    await withTimeout(pub.waitDrain(), FLUSH_TIMEOUT_MS, "publisher drain");
+    await withTimeout(pub.ping(), FLUSH_TIMEOUT_MS, "publisher PONG");
+    const tPong = performance.now();
+    if (counted) markEnd();
+    else if (fanout === 0) {
+      // Publish-only: the window ends when the server has read everything sent in it.
+      t1 = tPong;
+      cpu1 = pid !== undefined ? cpuMs(pid) : undefined;
+      self1 = selfCpuMs();
+    }
+    await withTimeout(Promise.all(subs.map((s) => s.ping())), FLUSH_TIMEOUT_MS, "subscriber PONGs");
+  } catch (e) {
+    errors.push(String(e));
+    if (t1 === 0) markEnd();
+  }
+  if (counted && fanout > 0) {
+    // Count-bounded: deliveries end when the last subscriber PONG arrived.
+    t1 = performance.now();
+    recv1 = received();
+  }
+
+  const total = received();
+  const expected = sent * fanout;
+  for (const c of [pub, ...subs]) errors.push(...c.errors);
+  const perSub = subs.map((s) => s.scanner.msgs);
+  await Promise.all([pub, ...subs].map((c) => c.close()));
+
+  const windowMs = t1 - t0;
+  const result: ThroughputResult = {
+    kind: "throughput",
+    sent,
+    received: total,
+    expected,
+    complete: total === expected,
+    pubRate: windowMs > 0 ? ((sent1 - sent0) * 1000) / windowMs : 0,
+    deliverRate: windowMs > 0 ? ((recv1 - recv0) * 1000) / windowMs : 0,
+    windowMs,
+    loadgenCpuPct: windowMs > 0 ? ((self1 - self0) * 100) / windowMs : 0,
+    perSub,
+    errors,
+  };
+  if (cpu0 !== undefined && cpu1 !== undefined && windowMs > 0) result.serverCpuPct = ((cpu1 - cpu0) * 100) / windowMs;
+  return result;
+}

@@ -1,0 +1,205 @@
+// `make bench`: runs each scenario against bnats and the reference nats-server, alternating the two
+// (A B A B ...) over a few short rounds in the same session, and prints the medians side by side with
+// the ratio bnats / nats-server.
+//
+// Options (flags win over the environment):
+//   --scenarios=a,b | BENCH_SCENARIOS   ids from bench/scenarios.ts, or "all" (default: the default set)
+//   --duration=ms   | BENCH_DURATION_MS measured window per run (default 2000)
+//   --warmup=ms     | BENCH_WARMUP_MS   unmeasured start of each run (default 500)
+//   --rounds=n      | BENCH_ROUNDS      runs per server per scenario (default 3)
+//   --bnats=path    | BENCH_BNATS       bnats binary (default dist/bnats)
+//   --nats-server=p | BENCH_NATS_SERVER reference binary (default: nats-server on the PATH, /usr/sbin/nats-server)
+//   --stand-in      | BENCH_STAND_IN=1  run nats-server in bnats's column too (checks the harness: ratios ~1.0)
+//   --json=path     | BENCH_JSON        also write every run's result as JSON
+//   --verbose       | BENCH_VERBOSE=1   print each run as it finishes
+//   --list                              list the scenarios and exit
+
+import { existsSync, writeFileSync } from "node:fs";
+import { type Row, formatValue, median, renderTable } from "./lib/report.ts";
+import { type RunningServer, type ServerSide, runLoadgen, startServer } from "./lib/servers.ts";
+import type { LoadResult } from "./lib/spec.ts";
+import { type Scenario, scenarios } from "./scenarios.ts";
+
+function arg(name: string, env: string): string | undefined {
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === `--${name}`) {
+      const next = argv[i + 1];
+      return next === undefined || next.startsWith("--") ? "1" : next;
+    }
+    if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
+  }
+  return process.env[env];
+}
+
+function intArg(name: string, env: string, dflt: number): number {
+  const v = arg(name, env);
+  if (v === undefined || v === "") return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got ${v}`);
+  return n;
+}
+
+function findNatsServer(): string | undefined {
+  const given = arg("nats-server", "BENCH_NATS_SERVER");
+  if (given !== undefined) return existsSync(given) ? given : undefined;
+  return Bun.which("nats-server") ?? (existsSync("/usr/sbin/nats-server") ? "/usr/sbin/nats-server" : undefined);
+}
+
+/** Problems with a run's result that make its figure unusable. */
+function problems(r: LoadResult): string[] {
+  const out: string[] = [];
+  if (r.kind === "throughput" && !r.complete) out.push(`received ${r.received} of ${r.expected} messages`);
+  if (r.errors.length > 0) out.push(r.errors.slice(0, 2).join(", "));
+  return out;
+}
+
+function serverCpu(r: LoadResult): number {
+  return r.kind !== "idle" && r.serverCpuPct !== undefined ? r.serverCpuPct : Number.NaN;
+}
+
+async function main(): Promise<number> {
+  if (arg("list", "BENCH_LIST") !== undefined) {
+    for (const s of scenarios) {
+      const why = s.unavailable?.();
+      console.log(`${s.id.padEnd(14)} ${s.title}${s.byDefault ? "" : " (not in the default set)"}${why ? ` [unavailable: ${why}]` : ""}`);
+    }
+    return 0;
+  }
+  const durationMs = intArg("duration", "BENCH_DURATION_MS", 2000);
+  const warmupMs = intArg("warmup", "BENCH_WARMUP_MS", 500);
+  const rounds = intArg("rounds", "BENCH_ROUNDS", 3);
+  const verbose = arg("verbose", "BENCH_VERBOSE") !== undefined;
+  const standIn = ["1", "true"].includes(arg("stand-in", "BENCH_STAND_IN") ?? "");
+  const jsonPath = arg("json", "BENCH_JSON");
+
+  const wanted = arg("scenarios", "BENCH_SCENARIOS");
+  let selected: Scenario[];
+  if (wanted === undefined || wanted === "") selected = scenarios.filter((s) => s.byDefault);
+  else if (wanted === "all") selected = scenarios;
+  else {
+    const ids = wanted.split(",").map((s) => s.trim());
+    const unknown = ids.filter((id) => !scenarios.some((s) => s.id === id));
+    if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(", ")} (see --list)`);
+    selected = scenarios.filter((s) => ids.includes(s.id));
+  }
+
+  const natsServer = findNatsServer();
+  const sides: ServerSide[] = [];
+  const notes: string[] = [];
+  if (standIn) {
+    if (natsServer === undefined) throw new Error("--stand-in needs nats-server");
+    sides.push({ label: "bnats*", bin: natsServer });
+    notes.push("* stand-in mode: the bnats column is nats-server too, so every ratio should be close to 1.00x");
+  } else {
+    const bnats = arg("bnats", "BENCH_BNATS") ?? "dist/bnats";
+    if (!existsSync(bnats)) throw new Error(`${bnats} not found: run \`make build\` (or pass --bnats=path)`);
+    sides.push({ label: "bnats", bin: bnats });
+  }
+  if (natsServer !== undefined) sides.push({ label: "nats-server", bin: natsServer });
+  else notes.push("nats-server not found: bnats figures only, no ratios");
+
+  const runnable = selected.filter((s) => {
+    const why = s.unavailable?.();
+    if (why !== undefined) notes.push(`${s.id} skipped: ${why}`);
+    return why === undefined;
+  });
+  const perRunMs = warmupMs + durationMs + 700;
+  const estimate = (runnable.length * rounds * sides.length * perRunMs) / 1000;
+  console.log(
+    `bench: ${runnable.map((s) => s.id).join(", ")}; ${rounds} rounds x ${sides.map((s) => s.label).join(" / ")}; ` +
+      `${warmupMs} ms warm-up + ${durationMs} ms measured per run; about ${Math.ceil(estimate)} s`,
+  );
+
+  const rows: Row[] = [];
+  const log: unknown[] = [];
+  const t0 = performance.now();
+  for (const sc of runnable) {
+    const scRows: Row[] = sc.metrics.map((m) => ({
+      scenario: sc.title,
+      metric: m.label,
+      unit: m.unit,
+      better: m.better,
+      values: new Map(sides.map((s) => [s.label, []])),
+      cpu: new Map(sides.map((s) => [s.label, []])),
+      notes: [],
+    }));
+    rows.push(...scRows);
+    const addNote = (n: string): void => {
+      const row = scRows[0] as Row;
+      if (!row.notes.includes(n)) row.notes.push(n);
+    };
+    const record = (side: ServerSide, r: LoadResult | undefined): void => {
+      for (const [i, m] of sc.metrics.entries()) {
+        const row = scRows[i] as Row;
+        const bad = r === undefined || problems(r).length > 0;
+        row.values.get(side.label)?.push(r === undefined || bad ? Number.NaN : m.pick(r));
+        row.cpu.get(side.label)?.push(r === undefined ? Number.NaN : serverCpu(r));
+      }
+    };
+
+    // Servers live for the whole scenario unless it asks for a fresh one per run.
+    const live = new Map<string, RunningServer>();
+    const serverFor = async (side: ServerSide): Promise<RunningServer> => {
+      const have = live.get(side.label);
+      if (have !== undefined && !have.exited && !sc.freshServerPerRun) return have;
+      if (have !== undefined) await have.stop();
+      const s = await startServer(side, sc.serverArgs);
+      live.set(side.label, s);
+      return s;
+    };
+    try {
+      for (let round = 0; round < rounds; round++) {
+        for (const side of sides) {
+          let result: LoadResult | undefined;
+          let server: RunningServer | undefined;
+          try {
+            server = await serverFor(side);
+            result = await runLoadgen(sc.spec({ port: server.port, serverPid: server.pid, durationMs, warmupMs }));
+            for (const p of problems(result)) addNote(`${side.label}: ${p}`);
+          } catch (e) {
+            addNote(`${side.label}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+            if (server?.exited) addNote(`${side.label} exited: ${server.tail().trim().split("\n").slice(-2).join(" | ")}`);
+          }
+          record(side, result);
+          log.push({ scenario: sc.id, round, side: side.label, result });
+          if (verbose) {
+            const figures = sc.metrics
+              .map((m) => `${m.label} ${result ? formatValue(m.pick(result), m.unit) : "-"} ${m.unit}`)
+              .join(", ");
+            console.log(`  ${sc.id} round ${round + 1} ${side.label}: ${figures}`);
+          }
+          if (sc.freshServerPerRun) {
+            await live.get(side.label)?.stop();
+            live.delete(side.label);
+          }
+        }
+      }
+    } finally {
+      await Promise.all([...live.values()].map((s) => s.stop()));
+    }
+    const first = scRows[0] as Row;
+    const summary = sides.map((s) => `${s.label} ${formatValue(median(first.values.get(s.label) ?? []), first.unit)}`);
+    console.log(`  ${sc.id}: ${summary.join(", ")} ${first.unit}`);
+  }
+
+  console.log("");
+  console.log(renderTable(rows, sides.map((s) => s.label)));
+  console.log("");
+  console.log(
+    "Medians of the rounds (± is half the spread between rounds); ratio = bnats / nats-server. " +
+      "Server CPU% is the server's CPU time over the measured window (200% = both cores).",
+  );
+  for (const n of notes) console.log(`note: ${n}`);
+  console.log(`total ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  if (jsonPath !== undefined) writeFileSync(jsonPath, `${JSON.stringify(log, null, 1)}\n`);
+  return 0;
+}
+
+try {
+  process.exit(await main());
+} catch (e) {
+  console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+}

@@ -1,0 +1,190 @@
+// The scenario table. To add a scenario, append an entry: an id (used by --scenarios), the load it
+// puts on a server (a LoadSpec built from the run context), and the metrics to read off the result.
+// A scenario whose prerequisites are missing (e.g. TLS not implemented yet) says why in `unavailable`
+// and is skipped with a note instead of failing the whole benchmark.
+
+import type { LoadResult, LoadSpec } from "./lib/spec.ts";
+
+export interface RunContext {
+  port: number;
+  serverPid: number;
+  durationMs: number;
+  warmupMs: number;
+}
+
+export interface Metric {
+  label: string;
+  unit: string;
+  /** Which direction is better; the ratio is always bnats / reference. */
+  better: "higher" | "lower";
+  pick(r: LoadResult): number;
+}
+
+export interface Scenario {
+  id: string;
+  title: string;
+  /** In the default selection. */
+  byDefault: boolean;
+  /** Start a new server for every run (memory figures would otherwise see the previous run's heap). */
+  freshServerPerRun?: boolean;
+  /** Extra server flags (both servers take nats-server's flags). */
+  serverArgs?: string[];
+  /** A reason the scenario cannot run yet, or undefined. */
+  unavailable?: () => string | undefined;
+  spec(ctx: RunContext): LoadSpec;
+  metrics: Metric[];
+}
+
+const num = (r: LoadResult, f: (x: LoadResult) => number | undefined): number => f(r) ?? Number.NaN;
+const delivered: Metric = {
+  label: "delivered",
+  unit: "msg/s",
+  better: "higher",
+  pick: (r) => num(r, (x) => (x.kind === "throughput" ? x.deliverRate : undefined)),
+};
+const published: Metric = {
+  label: "published",
+  unit: "msg/s",
+  better: "higher",
+  pick: (r) => num(r, (x) => (x.kind === "throughput" ? x.pubRate : undefined)),
+};
+
+function pubsub(
+  ctx: RunContext,
+  payload: number,
+  pubSubjects: string[],
+  subs: { subjects: string[]; queue?: string }[],
+  fanout: number,
+): LoadSpec {
+  return {
+    kind: "throughput",
+    port: ctx.port,
+    serverPid: ctx.serverPid,
+    payload,
+    pubSubjects,
+    subs,
+    fanout,
+    durationMs: ctx.durationMs,
+    warmupMs: ctx.warmupMs,
+  };
+}
+
+// 10,000 subscriptions: w.<a>.<b>.* for a < 99, b < 100 (9,900), w.<a>.> for a < 99 (99) and w.*.*.x (1).
+// Publishing to w.<a>.<b>.x (cycling through all 9,900) hits exactly three of them, and the many
+// distinct subjects keep the server's match cache from hiding the trie walk.
+const WILD_A = 99;
+const WILD_B = 100;
+function wildcardSubs(): string[] {
+  const subs: string[] = [];
+  for (let a = 0; a < WILD_A; a++) for (let b = 0; b < WILD_B; b++) subs.push(`w.${a}.${b}.*`);
+  for (let a = 0; a < WILD_A; a++) subs.push(`w.${a}.>`);
+  subs.push("w.*.*.x");
+  return subs;
+}
+function wildcardPubSubjects(): string[] {
+  const out: string[] = [];
+  // Interleave so that consecutive messages go to different branches of the trie.
+  for (let b = 0; b < WILD_B; b++) for (let a = 0; a < WILD_A; a++) out.push(`w.${a}.${b}.x`);
+  return out;
+}
+
+export const IDLE_CONNS = 5_000;
+
+export const scenarios: Scenario[] = [
+  {
+    id: "pub-16",
+    title: "pub only, 16 B",
+    byDefault: true,
+    spec: (ctx) => pubsub(ctx, 16, ["bench.pub"], [], 0),
+    metrics: [published],
+  },
+  {
+    id: "pub-4k",
+    title: "pub only, 4 KB",
+    byDefault: true,
+    spec: (ctx) => pubsub(ctx, 4096, ["bench.pub"], [], 0),
+    metrics: [published],
+  },
+  {
+    id: "pubsub",
+    title: "1 pub -> 1 sub, 16 B",
+    byDefault: true,
+    spec: (ctx) => pubsub(ctx, 16, ["bench.ps"], [{ subjects: ["bench.ps"] }], 1),
+    metrics: [delivered],
+  },
+  {
+    id: "fanout-4",
+    title: "1 pub -> 4 subs, 16 B",
+    byDefault: true,
+    spec: (ctx) =>
+      pubsub(ctx, 16, ["bench.fan"], Array.from({ length: 4 }, () => ({ subjects: ["bench.fan"] })), 4),
+    metrics: [delivered],
+  },
+  {
+    id: "queue-4",
+    title: "queue group of 4, 16 B",
+    byDefault: true,
+    spec: (ctx) =>
+      pubsub(ctx, 16, ["bench.q"], Array.from({ length: 4 }, () => ({ subjects: ["bench.q"], queue: "workers" })), 1),
+    metrics: [delivered],
+  },
+  {
+    id: "reqrep",
+    title: "request/reply, sequential",
+    byDefault: true,
+    spec: (ctx) => ({
+      kind: "latency",
+      port: ctx.port,
+      serverPid: ctx.serverPid,
+      payload: 16,
+      durationMs: ctx.durationMs,
+      warmupMs: ctx.warmupMs,
+    }),
+    metrics: [
+      { label: "p50", unit: "us", better: "lower", pick: (r) => num(r, (x) => (x.kind === "latency" ? x.p50Us : undefined)) },
+      { label: "p99", unit: "us", better: "lower", pick: (r) => num(r, (x) => (x.kind === "latency" ? x.p99Us : undefined)) },
+    ],
+  },
+  {
+    id: "wildcard-10k",
+    title: "10,000 wildcard subs, 3 hits/msg",
+    byDefault: true,
+    spec: (ctx) => pubsub(ctx, 16, wildcardPubSubjects(), [{ subjects: wildcardSubs() }], 3),
+    metrics: [delivered],
+  },
+  {
+    id: "idle-5k",
+    title: `idle memory, ${IDLE_CONNS} conns`,
+    byDefault: true,
+    freshServerPerRun: true,
+    spec: (ctx) => ({ kind: "idle", port: ctx.port, serverPid: ctx.serverPid, conns: IDLE_CONNS, batch: 250, settleMs: 500 }),
+    metrics: [
+      {
+        label: "RSS/conn",
+        unit: "KB",
+        better: "lower",
+        pick: (r) => num(r, (x) => (x.kind === "idle" ? x.bytesPerConn / 1024 : undefined)),
+      },
+    ],
+  },
+  // TLS scenarios go here once the TLS work lands (src/tls/): TLS pub/sub throughput (a throughput
+  // spec with a `tls` connection option and the servers started with --tls flags in serverArgs) and
+  // handshakes/s (a new LoadSpec kind that connects, completes the TLS handshake and the first PONG,
+  // and closes, in a bounded loop).
+  {
+    id: "tls-pubsub",
+    title: "TLS 1 pub -> 1 sub",
+    byDefault: false,
+    unavailable: () => "TLS load generation not written yet (waiting for the TLS work)",
+    spec: (ctx) => pubsub(ctx, 16, ["bench.tls"], [{ subjects: ["bench.tls"] }], 1),
+    metrics: [delivered],
+  },
+  {
+    id: "tls-handshake",
+    title: "TLS handshakes",
+    byDefault: false,
+    unavailable: () => "TLS load generation not written yet (waiting for the TLS work)",
+    spec: (ctx) => pubsub(ctx, 16, ["bench.tls"], [], 0),
+    metrics: [{ label: "handshakes", unit: "1/s", better: "higher", pick: () => Number.NaN }],
+  },
+];
