@@ -117,7 +117,7 @@ export function formatLogTime(nowMs: number): string {
       `${d.getFullYear()}/${pad2(d.getMonth() + 1)}/${pad2(d.getDate())} ` +
       `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}.`;
   }
-  const micros = Math.min(999_999, Math.floor((nowMs - second * 1000) * 1000));
+  const micros = Math.min(999_999, Math.round((nowMs - second * 1000) * 1000));
   return cachedPrefix + String(micros).padStart(6, "0") + " ";
 }
 
@@ -129,7 +129,7 @@ function nowMicros(): number {
 /** The rotated file's name: fname + ".YYYY.MM.DD.hh.mm.ss.nnnnnnnnn" (fileLogger.Write). */
 export function rotatedName(fname: string, nowMs: number): string {
   const d = new Date(Math.floor(nowMs));
-  const nanos = Math.floor((nowMs - Math.floor(nowMs / 1000) * 1000) * 1_000_000);
+  const nanos = Math.min(999_999_999, Math.round((nowMs - Math.floor(nowMs / 1000) * 1000) * 1_000_000));
   return (
     `${fname}.${d.getFullYear()}.${pad2(d.getMonth() + 1)}.${pad2(d.getDate())}.` +
     `${pad2(d.getHours())}.${pad2(d.getMinutes())}.${pad2(d.getSeconds())}.${String(nanos).padStart(9, "0")}`
