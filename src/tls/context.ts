@@ -50,7 +50,8 @@ function readPem(file: string, what: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch (err) {
-    throw new OptionsError(`${what}: ${openError(file, err)}`);
+    // opts.go GenTLSConfig: the key pair's read error is prefixed, the CA's is Go's bare PathError.
+    throw new OptionsError(what ? `${what}: ${openError(file, err)}` : openError(file, err));
   }
 }
 
@@ -91,7 +92,7 @@ export function loadTLSContext(opts: TLSOptions): TLSContext {
 
   let caPem: string | undefined;
   if (opts.caFile) {
-    caPem = readPem(opts.caFile, "error loading ca_file");
+    caPem = readPem(opts.caFile, "");
     if (!hasParsableCert(caPem)) {
       throw new OptionsError(`failed to parse root ca certificate (ca_file ${JSON.stringify(opts.caFile)})`);
     }

@@ -183,6 +183,15 @@ export class TLSConnection implements Transport {
   }
 
   rawClose(): void {
+    if (this.state === State.ReplayHandshake) {
+      // node:tls reports the handshake's own error a tick later (nextTick): let it speak first, so the log
+      // says why (e.g. no client certificate) rather than "EOF".
+      setImmediate(() => {
+        this.replay?.rawClose();
+        this.onSocketClosed();
+      });
+      return;
+    }
     this.replay?.rawClose();
     this.onSocketClosed();
   }
@@ -300,7 +309,7 @@ export class TLSConnection implements Transport {
         if (this.state === State.Replay) this.host.drain();
       },
       error: (err) => this.onSocketError(err),
-      close: () => this.onSocketClosed(),
+      close: () => setImmediate(() => this.onSocketClosed()),
     });
     this.replay.rawData(first);
   }
