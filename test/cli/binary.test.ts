@@ -1,7 +1,7 @@
 // The compiled binary's command line, side by side with the reference nats-server where the output
 // is deterministic: -v, -h, --help_tls, bad flags, -t, pid file, ports file, log shape, signals.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, watch, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, watch, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BNATS_BINARY, REPO_ROOT } from "../helpers/bnats.ts";
@@ -199,6 +199,15 @@ describe("a running server", () => {
     expect(await s.exited).toBe(0);
     expect(readdirSync(portsDir)).toEqual([]);
     expect(existsSync(pidFile)).toBe(true);
+  });
+
+  test("started through a symlink named nats-server: nats-server_<pid>.ports (os.Args[0], as the nats.js harness expects)", async () => {
+    const link = join(work, "nats-server");
+    if (!existsSync(link)) symlinkSync(binary, link);
+    const s = await startProcess(link, "bnats-binary", { args: ["-a", "127.0.0.1"] });
+    started.push(s);
+    const name = await waitForFile(join(s.dir, "ports"), (n) => n.endsWith(".ports"));
+    expect(name).toBe(`nats-server_${s.pid}.ports`);
   });
 
   test("SIGINT: exit 0", async () => {
