@@ -13,6 +13,7 @@ import { mergeOptions, OptionsError, VERSION, type Options } from "./options.ts"
 import { portsFilePath, portsInfo, removePortsFile, writePidFile, writePortsFile } from "./server/files.ts";
 import { Server } from "./server/server.ts";
 import { programName, sendSignal, SignalError } from "./signal.ts";
+import { handleSignals, type SignalHandler } from "./signals.ts";
 import { PROGRAM, tlsHelpText, usageText } from "./usage.ts";
 
 /** Exits after writing synchronously (process.stdout/stderr may be asynchronous pipes). */
@@ -105,34 +106,35 @@ function makeLogger(opts: Options): NatsLogger {
   }
 }
 
-/** What the running server does on signals (signal.go handleSignals). Extended by the operations work. */
-export function setupSignals(server: Server, log: NatsLogger, stop: (code: number) => Promise<void>): void {
-  // Go's syscall.Signal names, as the reference's Debugf("Trapped %q signal").
-  const trapped = (name: string): void => {
-    if (log.debugEnabled) log.debug(`Trapped ${JSON.stringify(name)} signal`);
-  };
-  process.on("SIGINT", () => {
-    trapped("interrupt");
-    void stop(0);
+/**
+ * What the running server does on signals (signal.go handleSignals): src/signals.ts. Reload re-reads
+ * the config file with the same flags over it; a logging change swaps in a new logger.
+ */
+export function setupSignals(
+  server: Server,
+  log: NatsLogger,
+  stop: (code: number) => Promise<void>,
+  flags: Partial<Options> = {},
+  tlsDisabled = false,
+): SignalHandler {
+  void log;
+  return handleSignals(server, {
+    flags,
+    tlsDisabled,
+    configureLogger: (o) => {
+      const prev = server.log;
+      server.log = makeLogger(o);
+      prev.close?.();
+    },
+    writePidFile: (o) => {
+      try {
+        writePidFile(o.pidFile);
+      } catch (e) {
+        server.log.error(`Failed to write pidfile: ${describeFsError(e, o.pidFile)}`);
+      }
+    },
+    exit: (code) => void stop(code),
   });
-  process.on("SIGTERM", () => {
-    trapped("terminated");
-    // 2.9.10 exits 1 here; later releases (and bnats) exit 0 after a clean shutdown.
-    void stop(0);
-  });
-  process.on("SIGUSR1", () => {
-    trapped("user defined signal 1");
-    log.reopen();
-  });
-  process.on("SIGHUP", () => {
-    trapped("hangup");
-    log.error("Failed to reload server configuration: configuration reload is not supported by bnats yet");
-  });
-  process.on("SIGUSR2", () => {
-    trapped("user defined signal 2");
-    log.warn("Lame duck mode is not supported by bnats yet");
-  });
-  void server;
 }
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -161,13 +163,13 @@ async function main(argv: readonly string[]): Promise<void> {
         try {
           removePortsFile(portsFile);
         } catch (e) {
-          log.error(`Error cleaning up ports file ${portsFile}: ${describeFsError(e, portsFile).replace(/^open /, "remove ")}`);
+          server.log.error(`Error cleaning up ports file ${portsFile}: ${describeFsError(e, portsFile).replace(/^open /, "remove ")}`);
         }
       }
-      log.close();
+      server.log.close?.();
       process.exit(code);
     })());
-  setupSignals(server, log, stop);
+  setupSignals(server, log, stop, cli.flags, cli.tlsDisabled);
 
   try {
     await server.start();

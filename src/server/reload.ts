@@ -13,6 +13,7 @@ import { mergeOptions, type NkeyUser, type Options, type TLSOptions, type User }
 import { ClosedReason, Err, goQuote } from "../protocol/errors.ts";
 import { Authenticator, permissionCheckerFor, type ConnectCredentials } from "../auth/authenticator.ts";
 import { toPeerCertInfo } from "../auth/tlsmap.ts";
+import { matchesPinnedCert } from "../tls/pinned.ts";
 import type { Client } from "./client.ts";
 import type { Server } from "./server.ts";
 
@@ -20,6 +21,8 @@ import type { Server } from "./server.ts";
 export interface ReloadHooks {
   /** The options given as flags, layered over every reload of the file. */
   flags: Partial<Options>;
+  /** `-tls=false`: the file's tls block is dropped on every load (ConfigureOptions' tlsDisabled). */
+  tlsDisabled?: boolean;
   /** ConfigureLogger: rebuild the logger from the new options (logging flags or files changed). */
   configureLogger?(opts: Options): void;
   /** New certificates for new connections (the TLS layer's reload). */
@@ -90,6 +93,7 @@ export class Reloader {
     let newOpts: Options;
     try {
       const loaded = loadConfig(file);
+      if (this.hooks.tlsDisabled === true) delete loaded.options.tls;
       newOpts = mergeOptions(loaded.options, this.hooks.flags);
       const warn = this.hooks.warn ?? ((m: string) => server.log.warn(m));
       for (const w of [...loaded.warnings, ...loaded.notes]) warn(w);
@@ -273,7 +277,7 @@ export class Reloader {
   }
 
   /**
-   * tlsPinnedCertOption + recheckPinnedCerts: clients whose certificate is not in the new set are
+   * tlsPinnedCertOption + recheckPinnedCerts: clients whose certificate key is not in the new set are
    * closed (the reference, v2.9.10, compares with the old set there; later versions use the new one,
    * which is what the setting means).
    */
@@ -284,8 +288,8 @@ export class Reloader {
     const set = new Set(pinned.map((p) => p.toLowerCase()));
     const victims: Client[] = [];
     for (const c of server.clients.values()) {
-      const fp = certFingerprint(c.transport.tls?.peerCertificate);
-      if (fp === undefined || !set.has(fp)) victims.push(c);
+      const der = c.transport.tls?.peerCertificate;
+      if (!matchesPinnedCert(set, der instanceof Uint8Array ? der : undefined)) victims.push(c);
     }
     if (victims.length === 0) return;
     server.log.notice(`Disconnect ${victims.length} clients due to pinned certs reload`);
@@ -395,12 +399,4 @@ function tlsDigest(tls: TLSOptions | undefined): string {
     }
   }
   return h.digest("hex");
-}
-
-/** Lower-case hex SHA-256 of a peer certificate's DER (the pinned_certs format). */
-function certFingerprint(peer: unknown): string | undefined {
-  if (peer === null || typeof peer !== "object") return undefined;
-  const raw = (peer as { raw?: unknown }).raw;
-  if (!(raw instanceof Uint8Array)) return undefined;
-  return createHash("sha256").update(raw).digest("hex");
 }
