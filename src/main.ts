@@ -158,7 +158,11 @@ async function main(argv: readonly string[]): Promise<void> {
   let stopping: Promise<void> | undefined;
   const stop = (code: number): Promise<void> =>
     (stopping ??= (async () => {
-      await server.shutdown();
+      try {
+        await server.shutdown();
+      } catch (e) {
+        log.error(`Error during shutdown: ${(e as Error).message}`);
+      }
       if (portsFile !== "") {
         try {
           removePortsFile(portsFile);
