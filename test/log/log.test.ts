@@ -158,6 +158,32 @@ describe("remote syslog", () => {
   });
 });
 
+describe("remote syslog over tcp", () => {
+  test("the same lines, on a stream", async () => {
+    let got = "";
+    let wake: () => void = () => {};
+    const server = Bun.listen({
+      hostname: "127.0.0.1",
+      port: 0,
+      socket: {
+        data(_s, buf) {
+          got += buf.toString();
+          wake();
+        },
+      },
+    });
+    const log = createLogger({ logtime: true, debug: false, trace: false, pid: 8, tag: "nats-server", remoteSyslog: `tcp://127.0.0.1:${server.port}` });
+    log.notice("one");
+    log.warn("two");
+    while (got.split("\n").length < 3) await new Promise<void>((r) => (wake = r));
+    log.close?.();
+    server.stop(true);
+    const lines = got.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^<5>\S+ \S+ nats-server\[8\]: one$/);
+    expect(lines[1]).toMatch(/^<4>\S+ \S+ nats-server\[8\]: two$/);
+  });
+});
+
 describe("log file", () => {
   let dir = "";
   beforeEach(() => {
