@@ -121,6 +121,22 @@ export function formatLogTime(nowMs: number): string {
   return cachedPrefix + String(micros).padStart(6, "0") + " ";
 }
 
+/**
+ * Writes all of `text` to a file descriptor, synchronously, as Go's log writes to os.Stderr. A pipe
+ * left non-blocking by the parent may refuse (EAGAIN) or take part: the rest goes through the
+ * stream API. Other errors (EPIPE: nobody reads any more) are dropped, as Go's log drops them.
+ */
+export function writeFd(fd: 1 | 2, text: string): void {
+  const bytes = Buffer.from(text);
+  let off = 0;
+  try {
+    while (off < bytes.length) off += writeSync(fd, bytes, off);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EAGAIN") return;
+    (fd === 1 ? process.stdout : process.stderr).write(bytes.subarray(off));
+  }
+}
+
 /** Wall-clock time in ms with microsecond resolution (Date.now() has only ms). */
 function nowMicros(): number {
   return performance.timeOrigin + performance.now();
@@ -275,7 +291,7 @@ export class NatsLogger implements Logger {
     this.traceEnabled = opts.trace;
     const pid = opts.pid ?? process.pid;
     this.prefix = `[${pid}] `;
-    this.stderr = opts.sink ?? ((line) => void writeSync(2, line));
+    this.stderr = opts.sink ?? ((line) => writeFd(2, line));
     const toFile = !!opts.logFile;
     this.labels = !toFile && (opts.colors ?? (!opts.sink && isatty(2))) ? COLORED : PLAIN;
 

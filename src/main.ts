@@ -4,11 +4,10 @@
 // Errors before the server runs print one line "bnats: <reason>" on stderr and exit 1
 // (PrintAndDie); a flag syntax error prints Go's flag text and a usage hint.
 
-import { writeSync } from "node:fs";
 import { CliError, parseArgs, type CliResult } from "./cli.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import { describeFsError } from "./config/parser.ts";
-import { createLogger, LoggerError, type NatsLogger } from "./log.ts";
+import { createLogger, LoggerError, writeFd, type NatsLogger } from "./log.ts";
 import { mergeOptions, OptionsError, VERSION, type Options } from "./options.ts";
 import { portsFilePath, portsInfo, removePortsFile, writePidFile, writePortsFile } from "./server/files.ts";
 import { Server } from "./server/server.ts";
@@ -18,12 +17,12 @@ import { PROGRAM, tlsHelpText, usageText } from "./usage.ts";
 
 /** Exits after writing synchronously (process.stdout/stderr may be asynchronous pipes). */
 function die(msg: string, code = 1): never {
-  writeSync(2, msg.endsWith("\n") ? msg : msg + "\n");
+  writeFd(2, msg.endsWith("\n") ? msg : msg + "\n");
   process.exit(code);
 }
 
 function printOut(text: string): never {
-  writeSync(1, text);
+  writeFd(1, text);
   process.exit(0);
 }
 
@@ -69,7 +68,7 @@ function configure(cli: CliResult): { opts: Options; notes: string[] } {
       notes.push(...r.notes);
       // nats-server -t fails on the reference's warnings; a normal start prints them and goes on.
       if (cli.checkConfig && r.warnings.length > 0) die(`${PROGRAM}: ${r.warnings.join("\n")}`);
-      for (const w of r.warnings) writeSync(2, w + "\n");
+      for (const w of r.warnings) writeFd(2, w + "\n");
     } catch (e) {
       if (e instanceof ConfigError) die(`${PROGRAM}: ${e.errors.map((x) => x.message).join("\n")}`);
       throw e;
