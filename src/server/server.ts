@@ -21,6 +21,10 @@ import {
 } from "../auth/authenticator.ts";
 import { toPeerCertInfo } from "../auth/tlsmap.ts";
 import { Monitor, MonitorError } from "../monitor/monitor.ts";
+import { loadTLSContext } from "../tls/context.ts";
+import { TLSConnection, type NegotiationConfig } from "../tls/negotiate.ts";
+import { RateCounter } from "../tls/ratelimit.ts";
+import { ClientTLSHost } from "../tls/host.ts";
 
 export class Server {
   readonly sublist = new Sublist<Subscription>();
@@ -44,6 +48,8 @@ export class Server {
   lameDuckMode = false;
   /** Users, tokens, nkeys and permissions, built from opts (src/auth). */
   auth: Authenticator;
+  /** The loaded `tls {}` block (src/tls), when TLS is configured; rebuilt by reloadTLS. */
+  tls: NegotiationConfig | undefined;
 
   private listener: TCPSocketListener<SocketData> | undefined;
   private gcid = 0;
@@ -96,6 +102,10 @@ export class Server {
       port,
       headers: !opts.noHeaderSupport,
       auth_required: this.authRequired() || undefined,
+      // server.go NewServer: required unless allow_non_tls, which makes it "available" instead.
+      tls_required: (opts.tls !== undefined && !opts.allowNonTLS) || undefined,
+      tls_verify: (opts.tls !== undefined && (opts.tls.verify || opts.tls.map)) || undefined,
+      tls_available: (opts.tls !== undefined && opts.allowNonTLS) || undefined,
       max_payload: opts.maxPayload,
     };
   }
@@ -132,6 +142,8 @@ export class Server {
     // Check for insecure configurations (checkAuthforWarnings).
     if (this.auth.hasPlaintextPasswords()) log.warn("Plaintext passwords detected, use nkeys or bcrypt");
     if (opts.configFile) log.notice(`Using configuration file: ${opts.configFile}`);
+    // Certificate files are read (and their errors reported) before anything listens.
+    this.configureTLS(opts);
     // As the reference: monitoring starts before the client listener, to watch the startup.
     this.startMonitoring();
     this.listener = Bun.listen<SocketData>({
@@ -140,10 +152,27 @@ export class Server {
       data: { client: null },
       socket: {
         open: (socket) => this.accept(socket),
-        data: (socket, chunk) => this.read(socket, chunk),
-        drain: (socket) => socket.data.client?.onTransportDrain(),
-        close: (socket) => socket.data.client?.closeConnection(ClosedReason.clientClosed),
+        data: (socket, chunk) => {
+          const tls = socket.data.tls;
+          if (tls === undefined) this.read(socket, chunk);
+          else tls.rawData(chunk);
+        },
+        drain: (socket) => {
+          const tls = socket.data.tls;
+          if (tls === undefined) socket.data.client?.onTransportDrain();
+          else tls.rawDrain();
+        },
+        close: (socket) => {
+          const tls = socket.data.tls;
+          if (tls === undefined) socket.data.client?.closeConnection(ClosedReason.clientClosed);
+          else tls.rawClose();
+        },
         error: (socket, err) => {
+          const tls = socket.data.tls;
+          if (tls !== undefined) {
+            tls.onSocketError(err);
+            return;
+          }
           const client = socket.data.client;
           if (client === null) return;
           client.debug(`Socket error: ${err.message}`);
@@ -152,20 +181,54 @@ export class Server {
       },
     });
     log.notice(`Listening for client connections on ${hostPort(opts.host, this.port)}`);
+    // 2.9.10 says "required" even with allow_non_tls (server.go AcceptLoop).
+    if (this.tls) log.notice("TLS required for client connections");
     log.notice(`Server is ready`);
   }
 
   private accept(socket: Socket<SocketData>): void {
+    const tls = this.tls;
+    if (tls !== undefined) {
+      // src/tls decides the mode per connection; it sends INFO and starts the client when negotiated.
+      const host = new ClientTLSHost(this);
+      const conn = new TLSConnection(socket as Socket<unknown>, tls, host);
+      const client = new Client(this, ++this.gcid, conn);
+      host.client = client;
+      socket.data = { client, tls: conn };
+      this.register(client, conn);
+      return;
+    }
     const client = new Client(this, ++this.gcid, new BunSocketTransport(socket));
     socket.data = { client };
     this.register(client);
+  }
+
+  /** Loads the tls {} block (certificate files included); OptionsError names the file at fault. */
+  private configureTLS(opts: Options): void {
+    this.tls?.rateCounter?.stopLogging();
+    if (opts.tls === undefined) {
+      this.tls = undefined;
+      return;
+    }
+    const ctx = loadTLSContext(opts.tls);
+    for (const w of ctx.warnings) this.log.warn(w);
+    // The rate counter lives as long as the server (connection_rate_limit cannot be reloaded).
+    const rateCounter =
+      this.tls?.rateCounter ?? (opts.tls.connectionRateLimit > 0 ? new RateCounter(opts.tls.connectionRateLimit) : undefined);
+    rateCounter?.startLogging(this.log);
+    this.tls = { ctx, allowNonTLS: opts.allowNonTLS, rateCounter };
+  }
+
+  /** Config reload: new certificates (re-read from disk) for new connections. */
+  reloadTLS(opts: Options): void {
+    this.configureTLS(opts);
   }
 
   /**
    * A new connection with its transport ready for INFO: register it, send INFO, then enforce
    * max_connections the way createClient does (INFO first, then the -ERR and close).
    */
-  register(client: Client): void {
+  register(client: Client, tls?: TLSConnection): void {
     if (this.shuttingDown) {
       client.transport.end();
       return;
@@ -174,14 +237,31 @@ export class Server {
     this.stats.totalConnections++;
     if (this.log.debugEnabled) client.debug("Client connection created");
     if (this.auth.needsNonce()) client.nonce = generateNonce();
+    if (tls !== undefined) {
+      // INFO, admitClient and, once negotiated, startClient come from the TLS negotiation.
+      tls.start();
+      return;
+    }
     client.sendInfo();
+    if (!this.admitClient(client)) return;
+    this.startClient(client);
+  }
+
+  /** max_connections, checked right after INFO (createClient); false when the client was refused. */
+  admitClient(client: Client): boolean {
     if (this.clients.size > this.opts.maxConnections) {
       client.sendErr(Err.maxConnections);
       client.error(Err.maxConnections);
       client.closeConnection(ClosedReason.maxConnectionsExceeded);
       this.flushClients();
-      return;
+      return false;
     }
+    return true;
+  }
+
+  /** The client may speak: auth and ping timers (after the TLS handshake, as createClient). */
+  startClient(client: Client): void {
+    if (client.closed) return;
     if (this.authRequired()) {
       client.parser.awaitingAuth = true;
       client.setAuthTimer(this.opts.authTimeout);
@@ -313,6 +393,7 @@ export class Server {
     this.shuttingDown = true;
     // stop(false): stop(true) would drop the sockets before the clients get what they are owed.
     this.stopAccepting();
+    this.tls?.rateCounter?.stopLogging();
     for (const client of [...this.clients.values()]) client.closeConnection(ClosedReason.serverShutdown);
     this.flushClients();
     await this.monitor?.stop();

@@ -27,6 +27,8 @@ export interface TransportTLSInfo {
 /** Per-socket data: the Client that owns the socket (set right after accept). */
 export interface SocketData {
   client: import("./client.ts").Client | null;
+  /** Set when the listener has TLS: raw socket events go to the negotiation (src/tls/negotiate.ts). */
+  tls?: import("../tls/negotiate.ts").TLSConnection;
 }
 
 export class BunSocketTransport implements Transport {

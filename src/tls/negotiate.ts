@@ -28,6 +28,8 @@ export interface NegotiationConfig {
 }
 
 const enum State {
+  /** Accepted, nothing decided: writes go out in plaintext (INFO, a max_connections -ERR). */
+  Initial,
   /** handshake_first with a fallback delay: waiting for the client's first bytes. */
   Fallback,
   /** allow_non_tls: INFO sent, waiting for the first byte. */
@@ -66,7 +68,7 @@ const NATIVE_HANDLERS: SocketHandler<TLSConnection> = {
 
 export class TLSConnection implements Transport {
   tls?: TLSState;
-  private state: State = State.Closed;
+  private state: State = State.Initial;
   private timer?: ReturnType<typeof setTimeout>;
   private native?: Socket<TLSConnection>;
   private replay?: ReplayTLS;
@@ -92,6 +94,13 @@ export class TLSConnection implements Transport {
   start(): void {
     const { ctx, allowNonTLS } = this.cfg;
     const fallback = ctx.opts.handshakeFirst;
+    if (fallback !== 0) {
+      // 2.10: no INFO yet; max_connections is still checked before any TLS.
+      if (!this.host.admit()) return;
+    } else {
+      this.sendInfo(allowNonTLS ? { tlsRequired: false, tlsAvailable: true } : { tlsRequired: true, tlsAvailable: false });
+      if (!this.host.admit()) return;
+    }
     if (fallback > 0) {
       // 2.10 createClient: wait up to the fallback delay for the client's first bytes before sending INFO.
       this.state = State.Fallback;
@@ -100,10 +109,8 @@ export class TLSConnection implements Transport {
       this.first = true;
       this.startNative();
     } else if (allowNonTLS) {
-      this.sendInfo({ tlsRequired: false, tlsAvailable: true });
       this.startSniff();
     } else {
-      this.sendInfo({ tlsRequired: true, tlsAvailable: false });
       this.startNative();
     }
   }
@@ -115,6 +122,7 @@ export class TLSConnection implements Transport {
       case State.Native:
         return this.native!.write(bytes);
       case State.Plain:
+      case State.Initial:
         return this.raw.write(bytes);
       case State.Replay:
         return this.replay!.write(bytes);
@@ -126,6 +134,7 @@ export class TLSConnection implements Transport {
 
   end(): void {
     const state = this.state;
+    if (state === State.Closed) return; // already closed by the negotiation (failure) or an earlier end()
     this.state = State.Closed;
     this.clearTimer();
     if (state === State.Native || state === State.NativeHandshake) this.native!.end();
@@ -146,7 +155,7 @@ export class TLSConnection implements Transport {
   // ---- events from the listener's raw socket handlers ----
 
   /** A chunk read from the raw socket (ciphertext once TLS is on). */
-  rawData(chunk: Uint8Array): void {
+  rawData(chunk: Buffer): void {
     switch (this.state) {
       case State.Plain:
         this.host.data(chunk);
@@ -212,7 +221,7 @@ export class TLSConnection implements Transport {
     this.secured(State.Native, sock.getTLSVersion(), sock.getCipher()?.name, peer, sock.authorized);
   }
 
-  onTLSData(chunk: Uint8Array): void {
+  onTLSData(chunk: Buffer): void {
     if (this.state === State.Native) this.host.data(chunk);
   }
 
@@ -276,8 +285,8 @@ export class TLSConnection implements Transport {
     this.state = State.Closed;
     this.host.log.trace(`->> [-ERR ${Err.connectionThrottling}]`);
     this.raw.write(encoder.encode(`-ERR '${Err.connectionThrottling}'\r\n`));
-    this.raw.end();
     this.host.failed(ClosedReason.maxConnectionsExceeded);
+    this.raw.end();
     return false;
   }
 
@@ -368,10 +377,11 @@ export class TLSConnection implements Transport {
     this.state = State.Closed;
     this.clearTimer();
     this.host.log.error(`TLS handshake error: ${msg}`);
+    // The reason first: closing the socket may run the close handlers at once ("Client Closed").
+    this.host.failed(ClosedReason.tlsHandshakeError);
     if (this.replay) this.replay.destroy();
     else if (this.native) this.native.end();
     else this.raw.end();
-    this.host.failed(ClosedReason.tlsHandshakeError);
   }
 
   private clearTimer(): void {

@@ -9,7 +9,7 @@ import type { Socket } from "bun";
 
 export interface ReplayEvents {
   secure(sock: tls.TLSSocket): void;
-  data(chunk: Uint8Array): void;
+  data(chunk: Buffer): void;
   drain(): void;
   error(err: Error): void;
   close(): void;

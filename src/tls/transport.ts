@@ -1,9 +1,13 @@
 // What a TLS-capable connection offers its Client, and what it needs from it.
-// The byte-moving part (write/end/pause/resume/remote address) is the core's Transport contract
-// (src/server/transport.ts); `tls` adds the negotiated state that INFO, /connz and verify_and_map read.
+// The byte-moving part is the core's Transport contract (src/server/transport.ts); `tls` holds the
+// negotiated state that INFO, /connz and verify_and_map read.
+
+import type { Transport, TransportTLSInfo } from "../server/transport.ts";
+
+export type { Transport };
 
 /** The negotiated TLS state of one connection (/connz tls_version, tls_cipher_suite, tls_first). */
-export interface TLSState {
+export interface TLSState extends TransportTLSInfo {
   /** "1.2" / "1.3", as nats-server's tlsVersion(). */
   readonly version: string;
   /** Go's name of the suite, as nats-server's tlsCipher() ("TLS_AES_128_GCM_SHA256"). */
@@ -14,20 +18,6 @@ export interface TLSState {
   readonly peerCertificate?: Uint8Array;
   /** The peer certificate chained to the CA (only meaningful with verify). */
   readonly authorized: boolean;
-}
-
-/** The byte pipe between a Client and its socket (the core's Transport, plus TLS state). */
-export interface Transport {
-  /** Writes what it can; returns the number of bytes accepted (the rest stays with the caller). */
-  write(bytes: Uint8Array): number;
-  /** Graceful close (flushes what was accepted). */
-  end(): void;
-  pause(): void;
-  resume(): void;
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-  /** Set once a TLS handshake has completed; undefined on plaintext connections. */
-  readonly tls?: TLSState;
 }
 
 /** The INFO flags that depend on how this connection is negotiated. */
@@ -53,8 +43,13 @@ export interface TLSHost {
   infoBytes(flags: InfoTLSFlags): Uint8Array;
   /** The protocol may start (plaintext chosen, or handshake done): start the auth and ping timers. */
   ready(): void;
+  /**
+   * Admission after the first INFO, before any TLS (server.go createClient: max_connections is checked
+   * there, its -ERR still in plaintext). False: the host refused and closed the client; stop.
+   */
+  admit(): boolean;
   /** Protocol bytes (decrypted when TLS): only valid during the call, as Bun's data chunks. */
-  data(chunk: Uint8Array): void;
+  data(chunk: Buffer): void;
   /** The transport can take more bytes. */
   drain(): void;
   /**

@@ -36,10 +36,13 @@ export class TestConn implements TLSHost {
     if (flags.tlsAvailable) info.tls_available = true;
     return encoder.encode(`INFO ${JSON.stringify(info)}\r\n`);
   }
+  admit(): boolean {
+    return true;
+  }
   ready(): void {
     this.readyAt = performance.now();
   }
-  data(chunk: Uint8Array): void {
+  data(chunk: Buffer): void {
     const text = decoder.decode(chunk);
     for (const line of text.split("\r\n")) {
       if (line === "") continue;
