@@ -13,10 +13,8 @@
 // `log.traceEnabled` before building a trace string, so a disabled level costs one branch.
 
 import { closeSync, fstatSync, openSync, renameSync, writeSync } from "node:fs";
-import { hostname } from "node:os";
-import { createSocket, type Socket as UdpSocket } from "node:dgram";
-import { createConnection, type Socket as TcpSocket } from "node:net";
 import { isatty } from "node:tty";
+import { SyslogSink } from "./syslog.ts";
 import { createConsola, type ConsolaInstance, type ConsolaReporter, type LogObject } from "consola/core";
 
 /** The logger contract used by the server. */
@@ -207,54 +205,6 @@ class FileSink {
     closeSync(this.fd);
     this.fd = -1;
   }
-}
-
-/** A remote syslog (logger/syslog.go NewRemoteSysLogger, Go's log/syslog wire format). */
-class SyslogSink {
-  private udp?: UdpSocket;
-  private tcp?: TcpSocket;
-  private readonly host: string;
-  private readonly port: number;
-  private readonly hostname = hostname();
-
-  constructor(
-    url: URL,
-    private readonly tag: string,
-    private readonly pid: number,
-  ) {
-    this.host = url.hostname.replace(/^\[|\]$/g, "");
-    this.port = Number(url.port || 514);
-    if (url.protocol === "udp:") {
-      this.udp = createSocket(this.host.includes(":") ? "udp6" : "udp4");
-      this.udp.unref();
-    } else {
-      this.tcp = createConnection({ host: this.host, port: this.port });
-      this.tcp.on("error", () => {});
-      this.tcp.unref();
-    }
-  }
-
-  write(severity: number, msg: string): void {
-    // syslog.Dial(network, addr, LOG_DEBUG, tag): facility 0; "<pri>RFC3339 host tag[pid]: msg\n".
-    const nl = msg.endsWith("\n") ? "" : "\n";
-    const line = `<${severity}>${rfc3339(new Date())} ${this.hostname} ${this.tag}[${this.pid}]: ${msg}${nl}`;
-    if (this.udp) this.udp.send(line, this.port, this.host);
-    else this.tcp?.write(line);
-  }
-
-  close(): void {
-    this.udp?.close();
-    this.tcp?.end();
-  }
-}
-
-function rfc3339(d: Date): string {
-  const off = -d.getTimezoneOffset();
-  const zone = off === 0 ? "Z" : `${off > 0 ? "+" : "-"}${pad2(Math.floor(Math.abs(off) / 60))}:${pad2(Math.abs(off) % 60)}`;
-  return (
-    `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}T` +
-    `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}${zone}`
-  );
 }
 
 /** Thrown when the log destination cannot be opened (the reference: "error opening file: ..."). */
