@@ -188,8 +188,10 @@ describe("mode 4: allow_non_tls (mixed)", () => {
     await c.readInfo();
     const conn = await h.nextConn();
     expect(conn.readyAt).toBeUndefined();
-    await Bun.sleep(350);
+    const deadline = performance.now() + 2000;
+    while (conn.readyAt === undefined && performance.now() < deadline) await Bun.sleep(10);
     expect(conn.readyAt).toBeDefined();
+    expect(conn.readyAt! - conn.start).toBeGreaterThanOrEqual(190);
     c.send("PING\r\n");
     await c.expect("PONG\r\n");
     expect(conn.conn.tls).toBeUndefined();
