@@ -160,7 +160,7 @@ async function main(argv: readonly string[]): Promise<void> {
       try {
         await server.shutdown();
       } catch (e) {
-        log.error(`Error during shutdown: ${(e as Error).message}`);
+        server.log.error(`Error during shutdown: ${(e as Error).message}`);
       }
       if (portsFile !== "") {
         try {
