@@ -13,6 +13,7 @@ import { mergeOptions, type NkeyUser, type Options, type TLSOptions, type User }
 import { ClosedReason, Err, goQuote } from "../protocol/errors.ts";
 import { Authenticator, permissionCheckerFor, type ConnectCredentials } from "../auth/authenticator.ts";
 import { toPeerCertInfo } from "../auth/tlsmap.ts";
+import { loadTLSContext } from "../tls/context.ts";
 import { matchesPinnedCert } from "../tls/pinned.ts";
 import type { Client } from "./client.ts";
 import type { Server } from "./server.ts";
@@ -25,7 +26,7 @@ export interface ReloadHooks {
   tlsDisabled?: boolean;
   /** ConfigureLogger: rebuild the logger from the new options (logging flags or files changed). */
   configureLogger?(opts: Options): void;
-  /** New certificates for new connections (the TLS layer's reload). */
+  /** New certificates for new connections (default: Server.reloadTLS, src/tls). */
   reloadTLS?(opts: Options): void;
   /** logPid: write the pid to the new pid_file. */
   writePidFile?(opts: Options): void;
@@ -95,6 +96,9 @@ export class Reloader {
       const loaded = loadConfig(file);
       if (this.hooks.tlsDisabled === true) delete loaded.options.tls;
       newOpts = mergeOptions(loaded.options, this.hooks.flags);
+      // The reference's loader builds the tls.Config, so unreadable or mismatched certificates fail
+      // the reload before anything is applied.
+      if (newOpts.tls !== undefined) loadTLSContext(newOpts.tls);
       const warn = this.hooks.warn ?? ((m: string) => server.log.warn(m));
       for (const w of [...loaded.warnings, ...loaded.notes]) warn(w);
     } catch (e) {
@@ -239,7 +243,7 @@ export class Reloader {
     }
     if (logging) this.hooks.configureLogger?.(server.opts);
     if (auth) this.reloadAuthorization();
-    if (tls) this.hooks.reloadTLS?.(server.opts);
+    if (tls) (this.hooks.reloadTLS ?? ((o: Options) => server.reloadTLS(o)))(server.opts);
     server.log.notice("Reloaded server configuration");
   }
 

@@ -1,7 +1,7 @@
 // Config reload (SIGHUP) in-process: the option diff, what is applied, what is refused, and how
 // connected clients are judged again. The signal path itself is tested on the binary (signals.test.ts).
 import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/load.ts";
@@ -254,5 +254,58 @@ logtime: false
     expect(await c.waitClosed()).toBe(true);
     expect(r.log.lines).toContain("[INF] Closed 1 connections to fall within max_connections");
     expect(a.closed || b.closed).toBe(false);
+  });
+});
+
+describe("reload: TLS", () => {
+  function selfSigned(dir: string, name: string): { cert: string; key: string } {
+    const cert = join(dir, `${name}.pem`);
+    const key = join(dir, `${name}.key`);
+    const r = Bun.spawnSync(
+      ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+        "-keyout", key, "-out", cert, "-days", "1", "-subj", `/CN=${name}`, "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+      { stdout: "pipe", stderr: "pipe" },
+    );
+    if (r.exitCode !== 0) throw new Error(r.stderr.toString());
+    return { cert, key };
+  }
+
+  async function peerCN(port: number): Promise<{ cn: string; client: RawClient }> {
+    const c = await RawClient.connect(port);
+    cleanups.push(() => c.close());
+    await c.readInfo();
+    const secure = await c.startTLS({ rejectUnauthorized: false });
+    return { cn: String(secure.getPeerCertificate().subject.CN), client: c };
+  }
+
+  test("a certificate replaced in place is used for new connections; a bad one fails the reload", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "bnats-reload-tls-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const a = selfSigned(dir, "first");
+    const b = selfSigned(dir, "second");
+    const conf = `port: -1\ntls { cert_file: "${a.cert}", key_file: "${a.key}" }\n`;
+    const r = await start(conf);
+    const old = await peerCN(r.server.port);
+    expect(old.cn).toBe("first");
+
+    // Same config text, new file contents (cert-manager style rotation).
+    writeFileSync(a.cert, readFileSync(b.cert));
+    writeFileSync(a.key, readFileSync(b.key));
+    expect(r.reload()).toBe(true);
+    expect(r.log.lines).toContain("[INF] Reloaded: tls = enabled");
+    expect((await peerCN(r.server.port)).cn).toBe("second");
+    // The existing connection keeps its session.
+    old.client.send(`CONNECT {"verbose":false}\r\nPING\r\n`);
+    await old.client.expect("PONG\r\n");
+
+    // A reload without changes logs no TLS line.
+    const n = r.log.lines.length;
+    expect(r.reload()).toBe(true);
+    expect(r.log.lines.slice(n)).not.toContain("[INF] Reloaded: tls = enabled");
+
+    writeFileSync(a.cert, "not a certificate");
+    expect(r.reload()).toBe(false);
+    expect(r.errors().at(-1)).toContain(a.cert);
+    expect((await peerCN(r.server.port)).cn).toBe("second");
   });
 });
