@@ -82,15 +82,15 @@ export class SignalHandler {
         if (server.shuttingDown) return this.stop(0);
         return;
       case "SIGHUP":
-        this.reload();
+        await this.reload();
         return;
     }
   }
 
   /** Reload; "Failed to reload server configuration: ..." and nothing changed when it fails. */
-  reload(): boolean {
+  async reload(): Promise<boolean> {
     try {
-      this.reloader.reload();
+      await this.reloader.reload();
       return true;
     } catch (e) {
       this.server.log.error(`Failed to reload server configuration: ${(e as Error).message}`);

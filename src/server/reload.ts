@@ -11,7 +11,7 @@ import { loadConfig } from "../config/load.ts";
 import { formatGoDuration } from "../config/duration.ts";
 import { mergeOptions, type NkeyUser, type Options, type TLSOptions, type User } from "../options.ts";
 import { ClosedReason, Err, goQuote } from "../protocol/errors.ts";
-import { Authenticator, permissionCheckerFor, type ConnectCredentials } from "../auth/authenticator.ts";
+import { Authenticator, permissionCheckerFor, type AuthResult, type ConnectCredentials } from "../auth/authenticator.ts";
 import { toPeerCertInfo } from "../auth/tlsmap.ts";
 import { loadTLSContext } from "../tls/context.ts";
 import { matchesPinnedCert } from "../tls/pinned.ts";
@@ -86,8 +86,19 @@ export class Reloader {
     this.tlsDigest = tlsDigest(server.opts.tls);
   }
 
-  /** Reload: the configuration file again, flags over it, then ReloadOptions. */
-  reload(): void {
+  private pending: Promise<void> = Promise.resolve();
+
+  /**
+   * Reload: the configuration file again, flags over it, then ReloadOptions. Reloads run one after
+   * the other (a SIGHUP during a reload waits for it). Rejects with ReloadError, nothing changed.
+   */
+  reload(): Promise<void> {
+    const next = this.pending.then(() => this.reloadNow());
+    this.pending = next.catch(() => {});
+    return next;
+  }
+
+  private async reloadNow(): Promise<void> {
     const server = this.server;
     const file = server.opts.configFile;
     if (file === "") throw new ReloadError("can only reload config when a file is provided using -c or --config");
@@ -104,11 +115,11 @@ export class Reloader {
     } catch (e) {
       throw new ReloadError((e as Error).message);
     }
-    this.reloadOptions(newOpts);
+    await this.reloadOptions(newOpts);
   }
 
   /** ReloadOptions: diff, then apply everything or nothing. */
-  reloadOptions(newOpts: Options): void {
+  async reloadOptions(newOpts: Options): Promise<void> {
     const server = this.server;
     const cur = server.opts;
     // A random port (-1) in the new options means "the port we have" (setBaselineOptions + clientOrgPort).
@@ -119,8 +130,8 @@ export class Reloader {
     const changes = this.diffOptions(cur, newOpts, newDigest);
     server.opts = newOpts;
     this.tlsDigest = newDigest;
-    this.applyOptions(changes);
     server.configTime = new Date();
+    await this.applyOptions(changes);
   }
 
   private diffOptions(cur: Options, next: Options, nextTLS: string): Change[] {
@@ -230,7 +241,7 @@ export class Reloader {
   }
 
   /** applyOptions: each change logs itself, then logging, authorization and TLS are rebuilt once. */
-  private applyOptions(changes: Change[]): void {
+  private async applyOptions(changes: Change[]): Promise<void> {
     const server = this.server;
     let logging = false;
     let auth = false;
@@ -242,7 +253,7 @@ export class Reloader {
       tls ||= c.tls === true;
     }
     if (logging) this.hooks.configureLogger?.(server.opts);
-    if (auth) this.reloadAuthorization();
+    if (auth) await this.reloadAuthorization();
     if (tls) (this.hooks.reloadTLS ?? ((o: Options) => server.reloadTLS(o)))(server.opts);
     server.log.notice("Reloaded server configuration");
   }
@@ -309,13 +320,16 @@ export class Reloader {
    * - the others get the permissions of the new configuration, and their subscriptions that the
    *   new permissions refuse are removed with an -ERR each (processSubsOnConfigReload).
    */
-  reloadAuthorization(): void {
+  async reloadAuthorization(): Promise<void> {
     const server = this.server;
     const opts = server.opts;
     const auth = new Authenticator(opts);
     server.auth = auth;
     const users = new Set(opts.users.map((u: User) => u.username));
     const nkeys = new Set(opts.nkeys.map((u: NkeyUser) => u.nkey));
+    // bcrypt (~100 ms each) runs off the event loop, once per distinct credentials: a thousand
+    // connections of one user cost one comparison, and the other clients keep being served meanwhile.
+    const bcrypt = new Map<string, Promise<AuthResult | null>>();
     for (const c of [...server.clients.values()]) {
       if (c.closed) continue;
       const creds: ConnectCredentials = c.credentials ?? {};
@@ -329,7 +343,18 @@ export class Reloader {
       // A client still before its CONNECT is judged when the CONNECT comes.
       if (!c.connectReceived) continue;
       const cert = auth.usesTLSMap ? toPeerCertInfo(c.transport.tls?.peerCertificate) : undefined;
-      const r = auth.authenticate({ connect: creds, nonce: c.nonce, peerCert: cert });
+      const ctx = { connect: creds, nonce: c.nonce, peerCert: cert };
+      let r: AuthResult | null;
+      if (auth.needsBcrypt(ctx)) {
+        const key = JSON.stringify([creds.user, creds.pass]);
+        let p = bcrypt.get(key);
+        if (p === undefined) bcrypt.set(key, (p = auth.authenticateAsync(ctx)));
+        r = await p;
+        // The world moved on while waiting: a newer reload or the client itself.
+        if (c.closed || server.auth !== auth) continue;
+      } else {
+        r = auth.authenticate(ctx);
+      }
       if (r === null) {
         c.authViolation();
         continue;

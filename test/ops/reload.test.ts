@@ -17,7 +17,7 @@ interface Running {
   handler: SignalHandler;
   file: string;
   write(text: string): void;
-  reload(): boolean;
+  reload(): Promise<boolean>;
   errors(): string[];
   stop(): Promise<void>;
 }
@@ -84,7 +84,7 @@ describe("reload: authorization", () => {
     await bob.expect("MSG foo 1 2\r\nhi\r\n");
 
     r.write(users(`{ publish: ["bar"] }`));
-    expect(r.reload()).toBe(true);
+    expect(await r.reload()).toBe(true);
     expect(r.log.lines.at(-1)).toBe("[INF] Reloaded server configuration");
     alice.send("PUB foo 2\r\nno\r\nPUB bar 2\r\nok\r\nPING\r\n");
     await alice.expect(`-ERR 'Permissions Violation for Publish to "foo"'\r\nPONG\r\n`);
@@ -98,7 +98,7 @@ describe("reload: authorization", () => {
     alice.send("SUB foo 1\r\nSUB bar q 2\r\nPING\r\n");
     await alice.expect("PONG\r\n");
     r.write(users(`{ subscribe: ["bar"] }`));
-    expect(r.reload()).toBe(true);
+    expect(await r.reload()).toBe(true);
     await alice.expect(`-ERR 'Permissions Violation for Subscription to "foo" (sid "1")'\r\n`);
     expect(r.log.lines).toContain(`[INF] Removed sub "foo" (sid "1") for User "alice" - not authorized`);
     const bob = await client(r.server.port, { user: "bob", pass: "pw" });
@@ -113,7 +113,7 @@ describe("reload: authorization", () => {
     const alice = await client(r.server.port, { user: "alice", pass: "pw" });
     const bob = await client(r.server.port, { user: "bob", pass: "pw" });
     r.write(`authorization { users = [ { user: alice, password: other } ] }`);
-    expect(r.reload()).toBe(true);
+    expect(await r.reload()).toBe(true);
     expect(await bob.waitClosed()).toBe(true);
     expect(bob.unread).toBe(""); // Client Closed: no -ERR, as clientHasMovedToDifferentAccount
     await alice.expect("-ERR 'Authorization Violation'\r\n");
@@ -123,10 +123,32 @@ describe("reload: authorization", () => {
     expect(reasons).toContainEqual(["alice", "Authentication Failure"]);
   });
 
+  test("bcrypt users are judged again off the event loop, once per credentials", async () => {
+    const hash = await Bun.password.hash("pw", { algorithm: "bcrypt", cost: 10 });
+    const conf = (pub: string): string => `authorization { users = [ { user: alice, password: "${hash}", permissions: { publish: ["${pub}"] } } ] }`;
+    const r = await start(conf("foo"));
+    const a1 = await client(r.server.port, { user: "alice", pass: "pw" });
+    const a2 = await client(r.server.port, { user: "alice", pass: "pw" });
+    const other = await client(r.server.port, { user: "alice", pass: "pw" });
+    r.write(conf("bar"));
+    const t0 = performance.now();
+    const reloading = r.reload();
+    // Served while the comparison runs.
+    other.send("PING\r\n");
+    await other.expect("PONG\r\n");
+    expect(await reloading).toBe(true);
+    // One comparison (cost 10, tens of ms), not one per connection.
+    expect(performance.now() - t0).toBeLessThan(2000);
+    for (const c of [a1, a2]) {
+      c.send("PUB foo 1\r\nx\r\nPING\r\n");
+      await c.expect(`-ERR 'Permissions Violation for Publish to "foo"'\r\nPONG\r\n`);
+    }
+  });
+
   test("new connections use the new users", async () => {
     const r = await start(users(`{}`));
     r.write(users(`{}`, `{ user: carol, password: pw }`));
-    expect(r.reload()).toBe(true);
+    expect(await r.reload()).toBe(true);
     await client(r.server.port, { user: "carol", pass: "pw" });
   });
 });
@@ -136,7 +158,7 @@ describe("reload: refused or failed, the server keeps what it had", () => {
     const r = await start(users(`{ publish: ["foo"] }`));
     const before = r.server.configTime;
     r.write(`port: -1\nauthorization {\n  users = [ { user: alice password: pw ]\n}\n`);
-    expect(r.reload()).toBe(false);
+    expect(await r.reload()).toBe(false);
     const err = r.errors().at(-1)!;
     expect(err).toStartWith(`[ERR] Failed to reload server configuration: ${r.file}:3:`);
     expect(r.server.configTime).toBe(before);
@@ -150,7 +172,7 @@ describe("reload: refused or failed, the server keeps what it had", () => {
     const r = await start(`port: -1\nmax_payload: 1000\n`, {});
     const port = r.server.port;
     r.write(`port: ${port === 65000 ? 65001 : 65000}\nmax_payload: 2000\n`);
-    expect(r.reload()).toBe(false);
+    expect(await r.reload()).toBe(false);
     expect(r.errors()).toEqual([
       `[ERR] Failed to reload server configuration: config reload not supported for Port: old=${port}, new=${port === 65000 ? 65001 : 65000}`,
     ]);
@@ -163,16 +185,16 @@ describe("reload: refused or failed, the server keeps what it had", () => {
   test("the same port, given explicitly, is not a change", async () => {
     const r = await start(`port: -1\n`);
     r.write(`port: ${r.server.port}\n`);
-    expect(r.reload()).toBe(true);
+    expect(await r.reload()).toBe(true);
   });
 
   test("options the reference cannot reload are refused in its struct order", async () => {
     const r = await start(`port: -1\n`);
     r.write(`port: -1\nmax_pending: 2000000\nmax_subscriptions: 10\n`);
-    expect(r.reload()).toBe(false);
+    expect(await r.reload()).toBe(false);
     expect(r.errors().at(-1)).toBe("[ERR] Failed to reload server configuration: config reload not supported for MaxSubs: old=0, new=10");
     r.write(`port: -1\nlame_duck_duration: "1m"\n`);
-    expect(r.reload()).toBe(false);
+    expect(await r.reload()).toBe(false);
     expect(r.errors().at(-1)).toBe(
       "[ERR] Failed to reload server configuration: config reload not supported for LameDuckDuration: old=2m0s, new=1m0s",
     );
@@ -181,7 +203,7 @@ describe("reload: refused or failed, the server keeps what it had", () => {
   test("flags keep precedence over the reloaded file", async () => {
     const r = await start(`port: -1\nmax_payload: 1000\n`, { port: -1, debug: false, maxPayload: 500 });
     r.write(`port: -1\nmax_payload: 3000\ndebug: true\n`);
-    expect(r.reload()).toBe(true);
+    expect(await r.reload()).toBe(true);
     expect(r.server.opts.maxPayload).toBe(500);
     expect(r.server.opts.debug).toBe(false);
   });
@@ -192,7 +214,7 @@ describe("reload: refused or failed, the server keeps what it had", () => {
     await server.start();
     cleanups.push(() => server.shutdown());
     const h = new SignalHandler(server, { flags: {}, exit: () => {} });
-    expect(h.reload()).toBe(false);
+    expect(await h.reload()).toBe(false);
     expect(log.lines.at(-1)).toBe(
       "[ERR] Failed to reload server configuration: can only reload config when a file is provided using -c or --config",
     );
@@ -214,7 +236,7 @@ logtime: false
 `);
     let configured: Options | undefined;
     r.handler.hooks.configureLogger = (o) => (configured = o);
-    expect(r.reload()).toBe(true);
+    expect(await r.reload()).toBe(true);
     const first = r.log.lines.indexOf("[INF] Reloaded: debug = true");
     expect(r.log.lines.slice(first)).toEqual([
       "[INF] Reloaded: debug = true",
@@ -235,7 +257,7 @@ logtime: false
     const r = await start(`port: -1\n`);
     const c = await client(r.server.port, {});
     r.write(`port: -1\nmax_payload: 10\n`);
-    expect(r.reload()).toBe(true);
+    expect(await r.reload()).toBe(true);
     c.send("PUB foo 11\r\n01234567890\r\n");
     await c.expect("-ERR 'Maximum Payload Violation'\r\n");
     const d = await RawClient.connect(r.server.port);
@@ -249,7 +271,7 @@ logtime: false
     const b = await client(r.server.port, {});
     const c = await client(r.server.port, {});
     r.write(`port: -1\nmax_connections: 2\n`);
-    expect(r.reload()).toBe(true);
+    expect(await r.reload()).toBe(true);
     await c.expect("-ERR 'maximum connections exceeded'\r\n");
     expect(await c.waitClosed()).toBe(true);
     expect(r.log.lines).toContain("[INF] Closed 1 connections to fall within max_connections");
@@ -291,7 +313,7 @@ describe("reload: TLS", () => {
     // Same config text, new file contents (cert-manager style rotation).
     writeFileSync(a.cert, readFileSync(b.cert));
     writeFileSync(a.key, readFileSync(b.key));
-    expect(r.reload()).toBe(true);
+    expect(await r.reload()).toBe(true);
     expect(r.log.lines).toContain("[INF] Reloaded: tls = enabled");
     expect((await peerCN(r.server.port)).cn).toBe("second");
     // The existing connection keeps its session.
@@ -300,11 +322,11 @@ describe("reload: TLS", () => {
 
     // A reload without changes logs no TLS line.
     const n = r.log.lines.length;
-    expect(r.reload()).toBe(true);
+    expect(await r.reload()).toBe(true);
     expect(r.log.lines.slice(n)).not.toContain("[INF] Reloaded: tls = enabled");
 
     writeFileSync(a.cert, "not a certificate");
-    expect(r.reload()).toBe(false);
+    expect(await r.reload()).toBe(false);
     expect(r.errors().at(-1)).toContain(a.cert);
     expect((await peerCN(r.server.port)).cn).toBe("second");
   });
