@@ -95,6 +95,21 @@ describe("SIGHUP: reload", () => {
     await client(s.port, { user: "bob", pass: "pw" }); // still the old users
   });
 
+  test("/varz config_load_time moves on a reload, not on a failed one; reloaded limits show", async () => {
+    const s = await bnats({ config: "port: -1\nhttp_port: -1\n" });
+    const varz = async (): Promise<{ config_load_time: string; max_payload: number }> =>
+      (await (await fetch(`http://127.0.0.1:${s.httpPort}/varz`)).json()) as { config_load_time: string; max_payload: number };
+    const v0 = await varz();
+    writeFileSync(s.configFile!, "port: -1\nhttp_port: -1\nmax_payload: 4096\n");
+    expect(await reload(s, 1)).toBe("Reloaded server configuration");
+    const v1 = await varz();
+    expect(Date.parse(v1.config_load_time)).toBeGreaterThan(Date.parse(v0.config_load_time));
+    expect(v1.max_payload).toBe(4096);
+    writeFileSync(s.configFile!, "port: -1\nhttp_port: -1\nmax_payload: [\n");
+    expect(await reload(s, 2)).toStartWith("Failed to reload server configuration: ");
+    expect((await varz()).config_load_time).toBe(v1.config_load_time);
+  });
+
   test.skipIf(!hasReference())("a changed port is refused as the reference refuses it, and the server keeps running", async () => {
     const lines: string[] = [];
     for (const start of [bnats, reference]) {
