@@ -9,13 +9,15 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { loadConfig } from "../config/load.ts";
 import { formatGoDuration } from "../config/duration.ts";
-import { mergeOptions, type NkeyUser, type Options, type TLSOptions, type User } from "../options.ts";
-import { ClosedReason, Err, goQuote } from "../protocol/errors.ts";
-import { Authenticator, permissionCheckerFor, type AuthResult, type ConnectCredentials } from "../auth/authenticator.ts";
-import { toPeerCertInfo } from "../auth/tlsmap.ts";
+import { mergeOptions, type NkeyUser, type Options, type TLSOptions } from "../options.ts";
 import { loadTLSContext } from "../tls/context.ts";
-import { matchesPinnedCert } from "../tls/pinned.ts";
-import type { Client } from "./client.ts";
+import {
+  applyMaxConnections,
+  applyMaxControlLine,
+  applyMaxPayload,
+  applyPinnedCerts,
+  reloadAuthorization,
+} from "./reload-clients.ts";
 import type { Server } from "./server.ts";
 
 /** What the process around the server does when some options change (src/main.ts supplies these). */
@@ -32,7 +34,7 @@ export interface ReloadHooks {
   writePidFile?(opts: Options): void;
   /** deletePortsFile(old) then logPorts. */
   rewritePortsFile?(oldDir: string, opts: Options): void;
-  /** Logging for warnings/notes of the reloaded file (defaults to server.log.warn). */
+  /** Where the reloaded file's notes go (defaults to server.log.warn). */
   warn?(msg: string): void;
 }
 
@@ -41,7 +43,7 @@ export class ReloadError extends Error {}
 
 /** One change the reference knows how to apply (its `option` interface). */
 interface Change {
-  apply(r: Reloader): void;
+  apply(): void;
   logging?: boolean;
   auth?: boolean;
   tls?: boolean;
@@ -110,8 +112,10 @@ export class Reloader {
       // The reference's loader builds the tls.Config, so unreadable or mismatched certificates fail
       // the reload before anything is applied.
       if (newOpts.tls !== undefined) loadTLSContext(newOpts.tls);
+      // The reference drops its loader's warnings on reload (ProcessConfigFile returns the options);
+      // bnats' own notes (keys it accepts but ignores) are still worth a line.
       const warn = this.hooks.warn ?? ((m: string) => server.log.warn(m));
-      for (const w of [...loaded.warnings, ...loaded.notes]) warn(w);
+      for (const n of loaded.notes) warn(n);
     } catch (e) {
       throw new ReloadError((e as Error).message);
     }
@@ -157,7 +161,7 @@ export class Reloader {
     next.noLog = cur.noLog;
     if (changed("noHeaderSupport")) refuse("NoHeaderSupport", cur.noHeaderSupport, next.noHeaderSupport);
     if (changed("logtime")) changes.push(logging(`Reloaded: logtime = ${next.logtime}`));
-    if (changed("maxConnections")) changes.push({ apply: (r) => r.applyMaxConnections(next.maxConnections) });
+    if (changed("maxConnections")) changes.push({ apply: () => applyMaxConnections(server, next.maxConnections) });
     if (changed("maxSubscriptions")) refuse("MaxSubs", cur.maxSubscriptions, next.maxSubscriptions);
     if (!sameSorted(cur.nkeys, next.nkeys, (u: NkeyUser) => u.nkey)) changes.push(auth("Reloaded: authorization nkey users"));
     // Users and Accounts are always reported as changed (the reference never compares them), so every
@@ -178,22 +182,22 @@ export class Reloader {
       if (changed(f)) refuse(GO_NAMES[f]!, cur[f], next[f]);
     }
     if (changed("authTimeout")) changes.push(log(`Reloaded: authorization timeout = ${next.authTimeout / 1000}`));
-    if (changed("maxControlLine")) changes.push({ apply: (r) => r.applyMaxControlLine(next.maxControlLine) });
-    if (changed("maxPayload")) changes.push({ apply: (r) => r.applyMaxPayload(next.maxPayload) });
+    if (changed("maxControlLine")) changes.push({ apply: () => applyMaxControlLine(server, next.maxControlLine) });
+    if (changed("maxPayload")) changes.push({ apply: () => applyMaxPayload(server, next.maxPayload) });
     if (changed("maxPending")) refuse("MaxPending", cur.maxPending, next.maxPending);
     if (changed("pidFile")) {
       changes.push({
-        apply: (r) => {
+        apply: () => {
           if (next.pidFile === "") return;
-          r.hooks.writePidFile?.(next);
+          this.hooks.writePidFile?.(next);
           server.log.notice(`Reloaded: pid_file = ${next.pidFile}`);
         },
       });
     }
     if (changed("portsFileDir")) {
       changes.push({
-        apply: (r) => {
-          r.hooks.rewritePortsFile?.(cur.portsFileDir, next);
+        apply: () => {
+          this.hooks.rewritePortsFile?.(cur.portsFileDir, next);
           server.log.notice(`Reloaded: ports_file_dir = ${next.portsFileDir}`);
         },
       });
@@ -211,7 +215,7 @@ export class Reloader {
       changes.push({ apply: () => server.log.notice(`Reloaded: tls = ${newTLS ? "enabled" : "disabled"}`), tls: true });
     }
     if (!sameValue(oldTLS?.pinnedCerts, newTLS?.pinnedCerts)) {
-      changes.push({ apply: (r) => r.applyPinnedCerts(newTLS?.pinnedCerts), tls: true });
+      changes.push({ apply: () => applyPinnedCerts(server, newTLS?.pinnedCerts), tls: true });
     }
     if ((oldTLS?.connectionRateLimit ?? 0) !== (newTLS?.connectionRateLimit ?? 0)) {
       refuse("TLSRateLimit", oldTLS?.connectionRateLimit ?? 0, newTLS?.connectionRateLimit ?? 0);
@@ -247,145 +251,17 @@ export class Reloader {
     let auth = false;
     let tls = false;
     for (const c of changes) {
-      c.apply(this);
+      c.apply();
       logging ||= c.logging === true;
       auth ||= c.auth === true;
       tls ||= c.tls === true;
     }
     if (logging) this.hooks.configureLogger?.(server.opts);
-    if (auth) await this.reloadAuthorization();
+    if (auth) await reloadAuthorization(server);
     if (tls) (this.hooks.reloadTLS ?? ((o: Options) => server.reloadTLS(o)))(server.opts);
     server.log.notice("Reloaded server configuration");
   }
 
-  // ---- the options whose Apply does more than log
-
-  /** maxConnOption: close connections until within the new limit, then log. */
-  applyMaxConnections(max: number): void {
-    const server = this.server;
-    const clients = [...server.clients.values()];
-    if (max > 0 && clients.length > max) {
-      const n = clients.length - max;
-      // The reference closes whichever its map iteration yields (random); close the newest here, so
-      // long-lived connections survive a lowered limit.
-      const victims = clients.slice(clients.length - n);
-      for (const c of victims) {
-        c.sendErr(Err.maxConnections);
-        c.error(Err.maxConnections);
-        c.closeConnection(ClosedReason.maxConnectionsExceeded);
-      }
-      server.flushClients();
-      server.log.notice(`Closed ${victims.length} connections to fall within max_connections`);
-    }
-    server.log.notice(`Reloaded: max_connections = ${max}`);
-  }
-
-  applyMaxControlLine(mcl: number): void {
-    for (const c of this.server.clients.values()) c.parser.maxControlLine = mcl;
-    this.server.log.notice(`Reloaded: max_control_line = ${mcl}`);
-  }
-
-  /** maxPayloadOption: the server INFO (read from opts) and each client's parser limit. */
-  applyMaxPayload(mp: number): void {
-    for (const c of this.server.clients.values()) c.parser.maxPayload = mp;
-    this.server.log.notice(`Reloaded: max_payload = ${mp}`);
-  }
-
-  /**
-   * tlsPinnedCertOption + recheckPinnedCerts: clients whose certificate key is not in the new set are
-   * closed (the reference, v2.9.10, compares with the old set there; later versions use the new one,
-   * which is what the setting means).
-   */
-  applyPinnedCerts(pinned: string[] | undefined): void {
-    const server = this.server;
-    server.log.notice(`Reloaded: ${pinned?.length ?? 0} pinned_certs`);
-    if (pinned === undefined || pinned.length === 0) return;
-    const set = new Set(pinned.map((p) => p.toLowerCase()));
-    const victims: Client[] = [];
-    for (const c of server.clients.values()) {
-      const der = c.transport.tls?.peerCertificate;
-      if (!matchesPinnedCert(set, der instanceof Uint8Array ? der : undefined)) victims.push(c);
-    }
-    if (victims.length === 0) return;
-    server.log.notice(`Disconnect ${victims.length} clients due to pinned certs reload`);
-    for (const c of victims) c.closeConnection(ClosedReason.tlsHandshakeError);
-  }
-
-  /**
-   * reloadAuthorization: a new authenticator for new connections, then every connected client is
-   * judged again with the credentials of its CONNECT:
-   * - one that logged in as a user or nkey that no longer exists is closed (Client Closed; the
-   *   reference's clientHasMovedToDifferentAccount, which also holds when no users are configured);
-   * - one whose credentials no longer pass gets -ERR 'Authorization Violation' and is closed;
-   * - the others get the permissions of the new configuration, and their subscriptions that the
-   *   new permissions refuse are removed with an -ERR each (processSubsOnConfigReload).
-   */
-  async reloadAuthorization(): Promise<void> {
-    const server = this.server;
-    const opts = server.opts;
-    const auth = new Authenticator(opts);
-    server.auth = auth;
-    const users = new Set(opts.users.map((u: User) => u.username));
-    const nkeys = new Set(opts.nkeys.map((u: NkeyUser) => u.nkey));
-    // bcrypt (~100 ms each) runs off the event loop, once per distinct credentials: a thousand
-    // connections of one user cost one comparison, and the other clients keep being served meanwhile.
-    const bcrypt = new Map<string, Promise<AuthResult | null>>();
-    for (const c of [...server.clients.values()]) {
-      if (c.closed) continue;
-      const creds: ConnectCredentials = c.credentials ?? {};
-      const nkey = creds.nkey ?? "";
-      const user = creds.user ?? "";
-      const vanished = nkey !== "" ? !nkeys.has(nkey) : user !== "" && !users.has(user);
-      if (vanished) {
-        c.closeConnection(ClosedReason.clientClosed);
-        continue;
-      }
-      // A client still before its CONNECT is judged when the CONNECT comes.
-      if (!c.connectReceived) continue;
-      const cert = auth.usesTLSMap ? toPeerCertInfo(c.transport.tls?.peerCertificate) : undefined;
-      const ctx = { connect: creds, nonce: c.nonce, peerCert: cert };
-      let r: AuthResult | null;
-      if (auth.needsBcrypt(ctx)) {
-        const key = JSON.stringify([creds.user, creds.pass]);
-        let p = bcrypt.get(key);
-        if (p === undefined) bcrypt.set(key, (p = auth.authenticateAsync(ctx)));
-        r = await p;
-        // The world moved on while waiting: a newer reload or the client itself.
-        if (c.closed || server.auth !== auth) continue;
-      } else {
-        r = auth.authenticate(ctx);
-      }
-      if (r === null) {
-        c.authViolation();
-        continue;
-      }
-      c.user = r.user;
-      c.perms = permissionCheckerFor(r);
-      this.recheckSubscriptions(c);
-    }
-    server.flushClients();
-  }
-
-  private recheckSubscriptions(c: Client): void {
-    const perms = c.perms;
-    if (perms === undefined) return;
-    for (const sub of [...c.subs.values()]) {
-      const canSub = perms.canSubscribe(sub.subject);
-      const canQSub = sub.queue !== undefined && perms.canSubscribe(sub.subject, sub.queue);
-      if (canSub || canQSub) continue;
-      c.unsubscribe(sub);
-      c.sendErr(`Permissions Violation for Subscription to ${goQuote(sub.subject)} (sid ${goQuote(sub.sid)})`);
-      this.server.log.notice(`Removed sub ${goQuote(sub.subject)} (sid ${goQuote(sub.sid)}) for ${authUserLabel(c)} - not authorized`);
-    }
-  }
-}
-
-/** getAuthUser: how the reference names a client's identity in logs. */
-function authUserLabel(c: Client): string {
-  const creds = c.credentials ?? {};
-  if (creds.nkey) return `Nkey ${goQuote(creds.nkey)}`;
-  if (creds.user) return `User ${goQuote(creds.user)}`;
-  return `User "N/A"`;
 }
 
 /** Go's %v of the scalar values the refusal message prints. */
