@@ -123,6 +123,35 @@ describe("SIGHUP: reload", () => {
     expect(lines[0]).toBe(lines[1]!);
   });
 
+  test.skipIf(!hasReference())("each option the reference cannot reload is refused with its words", async () => {
+    const changes = [
+      `host: "127.0.0.1"`,
+      "max_pending: 2000000",
+      "max_subscriptions: 10",
+      `lame_duck_duration: "1m"`,
+      `lame_duck_grace_period: "5s"`,
+      "http_port: 18999",
+      "no_header_support: true",
+      "server_name: foo",
+      "logfile_size_limit: 1000",
+      "allow_non_tls: true",
+      "authorization { users = [ {user: a, password: b} ] }\nno_auth_user: a",
+    ];
+    const outcomes = async (start: typeof bnats): Promise<string[]> =>
+      Promise.all(
+        changes.map(async (change) => {
+          const s = await start({ config: "port: -1\n", fixedPort: true });
+          writeFileSync(s.configFile!, `port: -1\n${change}\n`);
+          const line = await reload(s, 1);
+          await s.stop();
+          return line;
+        }),
+      );
+    const [ours, theirs] = [await outcomes(bnats), await outcomes(reference)];
+    expect(ours).toEqual(theirs);
+    for (const line of ours) expect(line).toStartWith("Failed to reload server configuration: config reload not supported for ");
+  }, 20_000);
+
   test.skipIf(!hasReference())("the Reloaded lines are the reference's, in its order", async () => {
     const change = `debug: true\nmax_payload: 2000\nping_interval: "30s"\nmax_connections: 100\nwrite_deadline: "3s"\nlogtime: false\n`;
     const seen: string[][] = [];
