@@ -84,6 +84,40 @@ describe("SIGHUP: reload", () => {
     await bob.expect("MSG bar 1 1\r\ny\r\n");
   });
 
+  test.skipIf(!hasReference())("connected clients are judged again as the reference judges them", async () => {
+    const before = `authorization { users = [
+      { user: alice, password: pw, permissions: { subscribe: ["foo", "bar"] } }
+      { user: bob, password: pw }
+      { user: carol, password: pw }
+    ] }`;
+    const after = `authorization { users = [
+      { user: alice, password: pw, permissions: { publish: ["bar"], subscribe: ["bar"] } }
+      { user: carol, password: changed }
+    ] }`;
+    const transcripts: string[][] = [];
+    for (const start of [bnats, reference]) {
+      const s = await start({ config: before });
+      const alice = await client(s.port, { user: "alice", pass: "pw" });
+      const bob = await client(s.port, { user: "bob", pass: "pw" });
+      const carol = await client(s.port, { user: "carol", pass: "pw" });
+      alice.send("SUB foo 1\r\nSUB bar q 2\r\nPING\r\n");
+      await alice.expect("PONG\r\n");
+      writeFileSync(s.configFile!, before.replace(/[\s\S]*/, after));
+      await reload(s, 1);
+      alice.send("PUB foo 1\r\nx\r\nPUB bar 1\r\ny\r\nPING\r\n");
+      const a = await alice.readUntil((u) => (u.endsWith("PONG\r\n") ? u.length : false));
+      expect(await bob.waitClosed()).toBe(true);
+      expect(await carol.waitClosed()).toBe(true);
+      transcripts.push([a, bob.unread, carol.unread]);
+      const removed = /\[INF\] (Removed sub .*)/.exec(s.logs())?.[1];
+      transcripts.push([removed ?? ""]);
+    }
+    expect(transcripts[0]).toEqual(transcripts[2]!);
+    expect(transcripts[1]).toEqual(transcripts[3]!);
+    expect(transcripts[0]![0]).toContain(`-ERR 'Permissions Violation for Subscription to "foo" (sid "1")'`);
+    expect(transcripts[0]![2]).toBe("-ERR 'Authorization Violation'\r\n");
+  });
+
   test("a bad file is logged with file and line, and the old config keeps serving", async () => {
     const s = await bnats({ config: perms(`["foo"]`) });
     const alice = await client(s.port, { user: "alice", pass: "pw" });
