@@ -23,9 +23,10 @@ export class Monitor {
   private http?: BunServer<undefined>;
   private boundPort = 0;
 
+  /** The logger is asked for each time: a reload that changes log_file swaps the server's logger. */
   constructor(
     readonly server: MonitoredServer,
-    private readonly log: Logger,
+    private readonly logger: () => Logger,
   ) {
     this.ctx = newContext(server, this.usage);
   }
@@ -78,7 +79,7 @@ export class Monitor {
     this.boundPort = this.http.port ?? 0;
     this.usage.start();
     const host = isIPv6(opts.httpHost) ? `[${opts.httpHost}]` : opts.httpHost;
-    this.log.notice(`Starting ${secure ? "https" : "http"} monitor on ${host}:${this.boundPort}`);
+    this.logger().notice(`Starting ${secure ? "https" : "http"} monitor on ${host}:${this.boundPort}`);
   }
 
   async stop(): Promise<void> {

@@ -68,7 +68,6 @@ export class Server {
     this.auth = new Authenticator(opts);
   }
 
-  /** The bound client port (differs from opts.port when that was -1 or 0). */
   /** The monitoring listener (http_port / https_port), when configured. */
   monitor: Monitor | undefined;
 
@@ -80,6 +79,7 @@ export class Server {
     return this.monitor?.secure ? this.monitor.port : 0;
   }
 
+  /** The bound client port (differs from opts.port when that was -1 or 0). */
   get port(): number {
     return this.listener?.port ?? this.opts.port;
   }
@@ -215,7 +215,7 @@ export class Server {
     // The rate counter lives as long as the server (connection_rate_limit cannot be reloaded).
     const rateCounter =
       this.tls?.rateCounter ?? (opts.tls.connectionRateLimit > 0 ? new RateCounter(opts.tls.connectionRateLimit) : undefined);
-    rateCounter?.startLogging(this.log);
+    rateCounter?.startLogging(() => this.log);
     this.tls = { ctx, allowNonTLS: opts.allowNonTLS, rateCounter };
   }
 
@@ -369,7 +369,7 @@ export class Server {
   /** StartMonitoring: errors are fatal at startup, as the reference's "Can't start monitoring". */
   private startMonitoring(): void {
     if (!Monitor.enabled(this.opts)) return;
-    this.monitor = new Monitor(this, this.log);
+    this.monitor = new Monitor(this, () => this.log);
     try {
       this.monitor.start();
     } catch (e) {

@@ -37,12 +37,15 @@ export class RateCounter {
     return n;
   }
 
-  /** server.go logRejectedTLSConns: a warning each second that had rejections. */
-  startLogging(log: Logger): void {
+  /**
+   * server.go logRejectedTLSConns: a warning each second that had rejections. The logger is asked for
+   * each time, since a reload may swap it.
+   */
+  startLogging(log: () => Logger): void {
     this.stopLogging();
     this.timer = setInterval(() => {
       const n = this.countBlocked();
-      if (n > 0) log.warn(`Rejected ${n} connections due to TLS rate limiting`);
+      if (n > 0) log().warn(`Rejected ${n} connections due to TLS rate limiting`);
     }, 1000);
     this.timer.unref?.();
   }

@@ -158,8 +158,8 @@ describe("https, base path and startup errors", () => {
   test("the reference's startup errors", () => {
     const log = new MemoryLogger();
     const both = fakeServer([], [], { ...defaultOptions(), httpPort: 8222, httpsPort: 8223 });
-    expect(() => new Monitor(both, log).start()).toThrow(new MonitorError("can't specify both HTTP (8222) and HTTPs (8223) ports"));
+    expect(() => new Monitor(both, () => log).start()).toThrow(new MonitorError("can't specify both HTTP (8222) and HTTPs (8223) ports"));
     const noTLS = fakeServer([], [], { httpsPort: -1 });
-    expect(() => new Monitor(noTLS, log).start()).toThrow("TLS cert and key required for HTTPS");
+    expect(() => new Monitor(noTLS, () => log).start()).toThrow("TLS cert and key required for HTTPS");
   });
 });
