@@ -9,7 +9,10 @@ import { buildPubBlock, encode } from "./frames.ts";
 import { cpuMs, selfCpuMs } from "./proc.ts";
 import type { ThroughputResult, ThroughputSpec } from "./spec.ts";
 
-const BLOCK_BYTES = 64 * 1024;
+// Bytes per publisher write: small frames need no more than 64 KB to make the per-write cost vanish;
+// 4 KB frames are bound by copying through loopback, where 1 MB writes measured ~15% faster (fewer
+// wake-ups on both sides) than 64 KB ones.
+const blockBytes = (payload: number): number => (payload >= 1024 ? 1024 * 1024 : 64 * 1024);
 const DEFAULT_WINDOW_BYTES = 8 * 1024 * 1024;
 const FLUSH_TIMEOUT_MS = 30_000;
 
@@ -31,7 +34,7 @@ export async function runThroughput(spec: ThroughputSpec): Promise<ThroughputRes
   }
   const pub = await RawConn.connect({ port: spec.port, name: "bench-pub" });
 
-  const block = buildPubBlock(spec.pubSubjects, spec.payload, spec.blockBytes ?? BLOCK_BYTES);
+  const block = buildPubBlock(spec.pubSubjects, spec.payload, spec.blockBytes ?? blockBytes(spec.payload));
   const per = block.count;
   const frameBytes = block.buf.length / per;
   const windowMsgs = Math.max(per * 2, Math.floor((spec.windowBytes ?? DEFAULT_WINDOW_BYTES) / frameBytes));
