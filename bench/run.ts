@@ -11,10 +11,12 @@
 //   --nats-server=p | BENCH_NATS_SERVER reference binary (default: nats-server on the PATH, /usr/sbin/nats-server)
 //   --stand-in      | BENCH_STAND_IN=1  run nats-server in bnats's column too (checks the harness: ratios ~1.0)
 //   --json=path     | BENCH_JSON        also write every run's result as JSON
+//   --profile=dir   | BENCH_PROFILE     run bnats from source under `bun --cpu-prof --cpu-prof-md`; each bnats
+//                                       server writes a .cpuprofile and a .md summary into dir when it stops
 //   --verbose       | BENCH_VERBOSE=1   print each run as it finishes
 //   --list                              list the scenarios and exit
 
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { type Row, formatValue, median, renderTable } from "./lib/report.ts";
 import { type RunningServer, type ServerSide, runLoadgen, startServer } from "./lib/servers.ts";
 import type { LoadResult } from "./lib/spec.ts";
@@ -55,6 +57,14 @@ function problems(r: LoadResult): string[] {
   return out;
 }
 
+function loadAverage(): number {
+  try {
+    return Number(readFileSync("/proc/loadavg", "latin1").split(" ")[0]);
+  } catch {
+    return Number.NaN;
+  }
+}
+
 function serverCpu(r: LoadResult): number {
   return r.kind !== "idle" && r.serverCpuPct !== undefined ? r.serverCpuPct : Number.NaN;
 }
@@ -90,14 +100,25 @@ async function main(): Promise<number> {
   const notes: string[] = [];
   if (standIn) {
     if (natsServer === undefined) throw new Error("--stand-in needs nats-server");
-    sides.push({ label: "bnats*", bin: natsServer });
+    sides.push({ label: "bnats*", cmd: [natsServer] });
     notes.push("* stand-in mode: the bnats column is nats-server too, so every ratio should be close to 1.00x");
   } else {
-    const bnats = arg("bnats", "BENCH_BNATS") ?? "dist/bnats";
-    if (!existsSync(bnats)) throw new Error(`${bnats} not found: run \`make build\` (or pass --bnats=path)`);
-    sides.push({ label: "bnats", bin: bnats });
+    const profileDir = arg("profile", "BENCH_PROFILE");
+    if (profileDir !== undefined) {
+      mkdirSync(profileDir, { recursive: true });
+      const main = `${import.meta.dir}/../src/main.ts`;
+      sides.push({
+        label: "bnats",
+        cmd: [process.execPath, "--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${profileDir}`, main],
+      });
+      notes.push(`bnats ran from source under the CPU profiler (slower than the binary); profiles in ${profileDir}`);
+    } else {
+      const bnats = arg("bnats", "BENCH_BNATS") ?? "dist/bnats";
+      if (!existsSync(bnats)) throw new Error(`${bnats} not found: run \`make build\` (or pass --bnats=path)`);
+      sides.push({ label: "bnats", cmd: [bnats] });
+    }
   }
-  if (natsServer !== undefined) sides.push({ label: "nats-server", bin: natsServer });
+  if (natsServer !== undefined) sides.push({ label: "nats-server", cmd: [natsServer] });
   else notes.push("nats-server not found: bnats figures only, no ratios");
 
   const runnable = selected.filter((s) => {
@@ -112,6 +133,9 @@ async function main(): Promise<number> {
       `${warmupMs} ms warm-up + ${durationMs} ms measured per run; about ${Math.ceil(estimate)} s`,
   );
 
+  // Other work on this machine skews the figures (both servers alike only if it is steady): show it.
+  const loadStart = loadAverage();
+  if (loadStart > 0.5) console.log(`warning: load average ${loadStart.toFixed(2)} before starting; figures will be noisy`);
   const rows: Row[] = [];
   const log: unknown[] = [];
   const t0 = performance.now();
@@ -195,7 +219,10 @@ async function main(): Promise<number> {
       "Server CPU% is the server's CPU time over the measured window (200% = both cores).",
   );
   for (const n of notes) console.log(`note: ${n}`);
-  console.log(`total ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  console.log(
+    `total ${((performance.now() - t0) / 1000).toFixed(0)} s; 1-min load average ${loadStart.toFixed(2)} before, ` +
+      `${loadAverage().toFixed(2)} after (the benchmark itself adds about 1.2)`,
+  );
   if (jsonPath !== undefined) writeFileSync(jsonPath, `${JSON.stringify(log, null, 1)}\n`);
   return 0;
 }

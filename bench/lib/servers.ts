@@ -15,8 +15,8 @@ export function withRaisedNofile(argv: string[]): string[] {
 export interface ServerSide {
   /** Column label in the table. */
   label: string;
-  /** The executable; it is run as `<bin> -p <port> [extra args]` (both servers share nats-server's flags). */
-  bin: string;
+  /** The command; it is run as `<cmd...> -p <port> [extra args]` (both servers share nats-server's flags). */
+  cmd: string[];
 }
 
 export class RunningServer {
@@ -106,7 +106,7 @@ async function waitForInfo(port: number, deadline: number, isDead: () => boolean
 export async function startServer(side: ServerSide, extraArgs: string[] = []): Promise<RunningServer> {
   for (let attempt = 0; ; attempt++) {
     const port = freePort();
-    const proc = Bun.spawn(withRaisedNofile([side.bin, "-p", String(port), ...extraArgs]), {
+    const proc = Bun.spawn(withRaisedNofile([...side.cmd, "-p", String(port), ...extraArgs]), {
       stdin: "ignore",
       stdout: "pipe",
       stderr: "pipe",
@@ -118,7 +118,7 @@ export async function startServer(side: ServerSide, extraArgs: string[] = []): P
     } catch (e) {
       await server.stop();
       // Another process may have taken the port between freePort() and the bind: try again.
-      if (attempt >= 2) throw new Error(`${side.label} (${side.bin}) did not start: ${String(e)}\n${server.tail()}`);
+      if (attempt >= 2) throw new Error(`${side.label} (${side.cmd.join(" ")}) did not start: ${String(e)}\n${server.tail()}`);
     }
   }
 }
