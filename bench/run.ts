@@ -147,6 +147,7 @@ async function main(): Promise<number> {
       better: m.better,
       values: new Map(sides.map((s) => [s.label, []])),
       cpu: new Map(sides.map((s) => [s.label, []])),
+      loadgen: new Map(sides.map((s) => [s.label, []])),
       notes: [],
     }));
     rows.push(...scRows);
@@ -160,6 +161,7 @@ async function main(): Promise<number> {
         const bad = r === undefined || problems(r).length > 0;
         row.values.get(side.label)?.push(r === undefined || bad ? Number.NaN : m.pick(r));
         row.cpu.get(side.label)?.push(r === undefined ? Number.NaN : serverCpu(r));
+        row.loadgen.get(side.label)?.push(r === undefined || r.kind === "idle" ? Number.NaN : r.loadgenCpuPct);
       }
     };
 
@@ -216,7 +218,8 @@ async function main(): Promise<number> {
   console.log("");
   console.log(
     "Medians of the rounds (± is half the spread between rounds); ratio = bnats / nats-server. " +
-      "Server CPU% is the server's CPU time over the measured window (200% = both cores).",
+      "Server CPU% is the server's CPU time over the measured window (200% = both cores); loadgen CPU% the " +
+      "load generator's (pub and subs share one thread: near 100% would mean the harness limits the figure).",
   );
   for (const n of notes) console.log(`note: ${n}`);
   console.log(

@@ -10,6 +10,8 @@ export interface Row {
   values: Map<string, number[]>;
   /** Median server CPU % over the measured windows, per side. */
   cpu: Map<string, number[]>;
+  /** The load generator's own CPU % over the measured windows, per side (100% = one core saturated). */
+  loadgen: Map<string, number[]>;
   notes: string[];
 }
 
@@ -44,7 +46,7 @@ function pad(s: string, w: number, right = false): string {
 }
 
 export function renderTable(rows: Row[], sides: string[]): string {
-  const header = ["scenario", "metric", ...sides.flatMap((s) => [s, ""]), ...(sides.length === 2 ? ["ratio", "better"] : []), "server CPU%", "notes"];
+  const header = ["scenario", "metric", ...sides.flatMap((s) => [s, ""]), ...(sides.length === 2 ? ["ratio", "better"] : []), "server CPU%", "loadgen CPU%", "notes"];
   const lines: string[][] = [header];
   for (const r of rows) {
     const meds = sides.map((s) => median(r.values.get(s) ?? []));
@@ -58,11 +60,12 @@ export function renderTable(rows: Row[], sides: string[]): string {
       cells.push(Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : "-", `${r.better} is better`);
     }
     cells.push(sides.map((s) => formatValue(median(r.cpu.get(s) ?? []), "%")).join(" / "));
+    cells.push(sides.map((s) => formatValue(median(r.loadgen.get(s) ?? []), "%")).join(" / "));
     cells.push(r.notes.join("; "));
     lines.push(cells);
   }
   const widths = header.map((_, c) => Math.max(...lines.map((l) => (l[c] ?? "").length)));
-  const numeric = (c: number): boolean => c >= 2 && c < header.length - 2;
+  const numeric = (c: number): boolean => c >= 2 && c < header.length - 3;
   return lines
     .map((l, i) => {
       const text = l.map((cell, c) => pad(cell, widths[c] as number, numeric(c) && i > 0)).join("  ").trimEnd();
