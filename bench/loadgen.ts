@@ -2,6 +2,7 @@
 // server and prints one JSON LoadResult line on stdout. The runner (bench/run.ts) starts one per run so
 // that the load generator is a process of its own, beside the server process it measures.
 
+import { runConnect } from "./lib/connect.ts";
 import { runIdle } from "./lib/idle.ts";
 import { runLatency } from "./lib/latency.ts";
 import type { LoadResult, LoadSpec } from "./lib/spec.ts";
@@ -15,6 +16,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       return runLatency(spec);
     case "idle":
       return runIdle(spec);
+    case "connect":
+      return runConnect(spec);
   }
 }
 

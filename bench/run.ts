@@ -171,7 +171,7 @@ async function main(): Promise<number> {
       const have = live.get(side.label);
       if (have !== undefined && !have.exited && !sc.freshServerPerRun) return have;
       if (have !== undefined) await have.stop();
-      const s = await startServer(side, sc.serverArgs);
+      const s = await startServer(side, sc.serverArgs?.() ?? []);
       live.set(side.label, s);
       return s;
     };
@@ -209,6 +209,10 @@ async function main(): Promise<number> {
       await Promise.all([...live.values()].map((s) => s.stop()));
     }
     const first = scRows[0] as Row;
+    for (const side of sides) {
+      const lg = median(first.loadgen.get(side.label) ?? []);
+      if (lg > 85) addNote(`load generator at ${lg.toFixed(0)}% CPU with ${side.label}: harness-bound, a lower bound`);
+    }
     const summary = sides.map((s) => `${s.label} ${formatValue(median(first.values.get(s.label) ?? []), first.unit)}`);
     console.log(`  ${sc.id}: ${summary.join(", ")} ${first.unit}`);
   }

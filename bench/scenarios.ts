@@ -3,6 +3,7 @@
 // A scenario whose prerequisites are missing (e.g. TLS not implemented yet) says why in `unavailable`
 // and is skipped with a note instead of failing the whole benchmark.
 
+import { benchCert, tlsUnavailable } from "./lib/certs.ts";
 import type { LoadResult, LoadSpec } from "./lib/spec.ts";
 
 export interface RunContext {
@@ -27,8 +28,8 @@ export interface Scenario {
   byDefault: boolean;
   /** Start a new server for every run (memory figures would otherwise see the previous run's heap). */
   freshServerPerRun?: boolean;
-  /** Extra server flags (both servers take nats-server's flags). */
-  serverArgs?: string[];
+  /** Extra server flags (both servers take nats-server's flags); called once per server start. */
+  serverArgs?: () => string[];
   /** A reason the scenario cannot run yet, or undefined. */
   unavailable?: () => string | undefined;
   spec(ctx: RunContext): LoadSpec;
@@ -47,6 +48,13 @@ const published: Metric = {
   unit: "msg/s",
   better: "higher",
   pick: (r) => num(r, (x) => (x.kind === "throughput" ? x.pubRate : undefined)),
+};
+
+const connects: Metric = {
+  label: "set-ups",
+  unit: "1/s",
+  better: "higher",
+  pick: (r) => num(r, (x) => (x.kind === "connect" ? x.perSecond : undefined)),
 };
 
 function pubsub(
@@ -167,24 +175,48 @@ export const scenarios: Scenario[] = [
       },
     ],
   },
-  // TLS scenarios go here once the TLS work lands (src/tls/): TLS pub/sub throughput (a throughput
-  // spec with a `tls` connection option and the servers started with --tls flags in serverArgs) and
-  // handshakes/s (a new LoadSpec kind that connects, completes the TLS handshake and the first PONG,
-  // and closes, in a bounded loop).
+  // TLS: both servers get the same self-signed certificate; clients upgrade after INFO (nats-server
+  // 2.9 has no TLS-first) and do not verify it.
   {
     id: "tls-pubsub",
-    title: "TLS 1 pub -> 1 sub",
-    byDefault: false,
-    unavailable: () => "TLS load generation not written yet (waiting for the TLS work)",
-    spec: (ctx) => pubsub(ctx, 16, ["bench.tls"], [{ subjects: ["bench.tls"] }], 1),
+    title: "TLS 1 pub -> 1 sub, 16 B",
+    byDefault: true,
+    unavailable: tlsUnavailable,
+    serverArgs: tlsArgs,
+    spec: (ctx) => ({ ...pubsub(ctx, 16, ["bench.tls"], [{ subjects: ["bench.tls"] }], 1), tls: true }),
     metrics: [delivered],
   },
   {
     id: "tls-handshake",
-    title: "TLS handshakes",
+    title: "TLS connection set-up, 8 at once",
+    byDefault: true,
+    unavailable: tlsUnavailable,
+    serverArgs: tlsArgs,
+    spec: (ctx) => connectSpec(ctx, true),
+    metrics: [connects],
+  },
+  {
+    id: "connect",
+    title: "plain connection set-up, 8 at once",
     byDefault: false,
-    unavailable: () => "TLS load generation not written yet (waiting for the TLS work)",
-    spec: (ctx) => pubsub(ctx, 16, ["bench.tls"], [], 0),
-    metrics: [{ label: "handshakes", unit: "1/s", better: "higher", pick: () => Number.NaN }],
+    spec: (ctx) => connectSpec(ctx, false),
+    metrics: [connects],
   },
 ];
+
+function tlsArgs(): string[] {
+  const { cert, key } = benchCert();
+  return ["--tls", "--tlscert", cert, "--tlskey", key];
+}
+
+function connectSpec(ctx: RunContext, tls: boolean): LoadSpec {
+  return {
+    kind: "connect",
+    port: ctx.port,
+    serverPid: ctx.serverPid,
+    tls,
+    concurrency: 8,
+    durationMs: ctx.durationMs,
+    warmupMs: ctx.warmupMs,
+  };
+}

@@ -11,6 +11,11 @@ export interface ConnOptions {
   name?: string;
   /** Milliseconds to wait for INFO + the first PONG. */
   timeoutMs?: number;
+  /**
+   * Upgrade to TLS after the server's INFO, as nats clients do when INFO says tls_required (the
+   * reference 2.9 has no TLS-first). The server's certificate is not verified: loopback benchmark.
+   */
+  tls?: boolean;
 }
 
 const enc = new TextEncoder();
@@ -50,24 +55,49 @@ export class RawConn {
       this.infoWaiter = undefined;
       w?.();
     };
-    this.socket = await Bun.connect<undefined>({
-      hostname: opts.host ?? "127.0.0.1",
-      port: opts.port,
-      socket: {
-        data: (_s, data) => {
-          this.scanner.feed(data);
-          if (this.afterData !== undefined) this.afterData();
-        },
-        drain: () => this.flush(),
-        close: () => this.onClose(),
-        error: (_s, err) => {
-          this.errors.push(String(err));
-        },
+    let upgraded = false;
+    const handlers = {
+      data: (_s: Socket<undefined>, data: Uint8Array) => {
+        if (upgraded) return; // the raw socket still sees the ciphertext after upgradeTLS
+        this.scanner.feed(data);
+        if (this.afterData !== undefined) this.afterData();
       },
-    });
+      drain: () => this.flush(),
+      close: () => this.onClose(),
+      error: (_s: Socket<undefined>, err: Error) => {
+        this.errors.push(String(err));
+      },
+    };
+    this.socket = await Bun.connect<undefined>({ hostname: opts.host ?? "127.0.0.1", port: opts.port, socket: handlers });
     this.socket.setNoDelay(true);
     const timeoutMs = opts.timeoutMs ?? 10_000;
     await withTimeout(gotInfo, timeoutMs, "INFO");
+    if (opts.tls === true) {
+      const raw = this.socket;
+      const handshake = new Promise<void>((resolve) => {
+        const [, tls] = raw.upgradeTLS<undefined>({
+          tls: { rejectUnauthorized: false },
+          socket: {
+            data: (_s, data) => {
+              this.scanner.feed(data);
+              if (this.afterData !== undefined) this.afterData();
+            },
+            drain: () => this.flush(),
+            close: () => this.onClose(),
+            error: (_s, err) => {
+              this.errors.push(String(err));
+            },
+            // Called with authorized=false for the self-signed certificate (unverified by choice);
+            // a failed handshake closes the socket instead, which the check below reports.
+            handshake: () => resolve(),
+          },
+        });
+        upgraded = true;
+        this.socket = tls;
+      });
+      await withTimeout(handshake, timeoutMs, "TLS handshake");
+      if (this.closed) throw new Error(`TLS handshake failed: ${this.errors.join("; ")}`);
+    }
     const connect = {
       verbose: false,
       pedantic: false,

@@ -28,6 +28,8 @@ export interface ThroughputSpec {
   windowBytes?: number;
   /** Bytes of pre-built frames per publisher write. */
   blockBytes?: number;
+  /** Every connection upgrades to TLS after INFO. */
+  tls?: boolean;
 }
 
 export interface ThroughputResult {
@@ -92,5 +94,27 @@ export interface IdleResult {
   errors: string[];
 }
 
-export type LoadSpec = ThroughputSpec | LatencySpec | IdleSpec;
-export type LoadResult = ThroughputResult | LatencyResult | IdleResult;
+/** Connection set-up rate: connect, (TLS handshake,) CONNECT, PING/PONG, close; `concurrency` loops at once. */
+export interface ConnectSpec {
+  kind: "connect";
+  port: number;
+  serverPid?: number;
+  tls: boolean;
+  concurrency: number;
+  durationMs: number;
+  warmupMs: number;
+  /** Stop after this many connections (count-bounded run). */
+  maxConns?: number;
+}
+
+export interface ConnectResult {
+  kind: "connect";
+  count: number;
+  perSecond: number;
+  serverCpuPct?: number;
+  loadgenCpuPct: number;
+  errors: string[];
+}
+
+export type LoadSpec = ThroughputSpec | LatencySpec | IdleSpec | ConnectSpec;
+export type LoadResult = ThroughputResult | LatencyResult | IdleResult | ConnectResult;

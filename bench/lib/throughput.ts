@@ -25,14 +25,14 @@ export async function runThroughput(spec: ThroughputSpec): Promise<ThroughputRes
   const subs: RawConn[] = [];
   let sid = 0;
   for (const [i, s] of spec.subs.entries()) {
-    const c = await RawConn.connect({ port: spec.port, name: `bench-sub-${i}` });
+    const c = await RawConn.connect({ port: spec.port, name: `bench-sub-${i}`, tls: spec.tls });
     // One write for all the SUBs (10,000 in the wildcard scenario), then a PING so they are in place.
     const lines = s.subjects.map((subj) => `SUB ${subj}${s.queue ? ` ${s.queue}` : ""} ${++sid}\r\n`);
     c.write(encode(lines.join("")));
     await withTimeout(c.ping(), FLUSH_TIMEOUT_MS, "PONG after SUBs");
     subs.push(c);
   }
-  const pub = await RawConn.connect({ port: spec.port, name: "bench-pub" });
+  const pub = await RawConn.connect({ port: spec.port, name: "bench-pub", tls: spec.tls });
 
   const block = buildPubBlock(spec.pubSubjects, spec.payload, spec.blockBytes ?? blockBytes(spec.payload));
   const per = block.count;
