@@ -2,6 +2,7 @@
 // split at every possible point, and short count-bounded load-generator runs against an in-process
 // bnats where every published message must be counted exactly once per subscriber.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { runConnect } from "../../bench/lib/connect.ts";
 import { runLatency } from "../../bench/lib/latency.ts";
 import { MsgScanner } from "../../bench/lib/scanner.ts";
 import { runThroughput } from "../../bench/lib/throughput.ts";
@@ -159,5 +160,9 @@ describe("load generator against bnats", () => {
     expect(lat.count).toBe(200);
     expect(lat.p50Us).toBeGreaterThan(0);
     expect(lat.p99Us).toBeGreaterThanOrEqual(lat.p50Us);
+
+    const conn = await runConnect({ kind: "connect", port: server.port, tls: false, concurrency: 4, durationMs: 0, warmupMs: 0, maxConns: 40 });
+    expect(conn.errors).toEqual([]);
+    expect(conn.count).toBe(40);
   });
 });
