@@ -165,6 +165,12 @@ export const scenarios: Scenario[] = [
     title: `idle memory, ${IDLE_CONNS} conns`,
     byDefault: true,
     freshServerPerRun: true,
+    unavailable: () => {
+      // Each process raises its soft limit to the hard one (servers.ts); the hard one must suffice.
+      const hard = Bun.spawnSync(["/bin/sh", "-c", "ulimit -Hn"]).stdout.toString().trim();
+      const n = hard === "unlimited" ? Number.POSITIVE_INFINITY : Number(hard);
+      return n >= IDLE_CONNS + 100 ? undefined : `the open-files hard limit (${hard}) is below ${IDLE_CONNS + 100}`;
+    },
     spec: (ctx) => ({ kind: "idle", port: ctx.port, serverPid: ctx.serverPid, conns: IDLE_CONNS, batch: 250, settleMs: 500 }),
     metrics: [
       {
