@@ -26,8 +26,6 @@ const OK = new TextEncoder().encode("+OK\r\n");
 
 /** First PING after CONNECT comes early to measure RTT (server.go firstClientPingInterval). */
 const FIRST_CLIENT_PING_INTERVAL = 2000;
-/** Longest a producer stays paused for one slow consumer (client.go stallClientMaxDuration). */
-const STALL_MAX = 1000;
 
 /** What the permission checks need; src/auth provides the implementation. */
 export interface ClientPermissions {
@@ -41,7 +39,7 @@ export interface ClientPermissions {
 
 export class Client implements ParserHandler {
   readonly parser: Parser;
-  readonly outbound = new Outbound();
+  readonly outbound: Outbound = new Outbound(this);
   readonly subs = new Map<string, Subscription>();
   readonly start = new Date();
   lastActivity = this.start;
@@ -74,7 +72,6 @@ export class Client implements ParserHandler {
   private lastPingReceived = 0;
   private pingTimer: ReturnType<typeof setTimeout> | undefined;
   private authTimer: ReturnType<typeof setTimeout> | undefined;
-  private writeDeadlineTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Authenticated user name (connz authorized_user) and account. */
   user = "";
@@ -93,9 +90,6 @@ export class Client implements ParserHandler {
 
   /** Queued for flushing at the end of the current read (the reference's pcd). */
   flushQueued = false;
-  /** Producers paused because this consumer fell behind (client.go stalls producers). */
-  private stalledProducers: Set<Client> | undefined;
-  private stallTimer: ReturnType<typeof setTimeout> | undefined;
 
   readonly ip: string;
   readonly port: number;
@@ -416,7 +410,7 @@ export class Client implements ParserHandler {
     server.stats.outMsgs++;
     server.stats.outBytes += size;
     if (frame.reply.length > 0 && client.perms?.trackReply !== undefined) client.perms.trackReply(frame.reply);
-    if (client.outbound.pending > server.stallThreshold && client !== this) client.stallProducer(this);
+    if (client.outbound.pending > server.stallThreshold && client !== this) client.outbound.stallProducer(this);
     return true;
   }
 
@@ -443,25 +437,9 @@ export class Client implements ParserHandler {
   /** Queue protocol bytes; flushed at the end of the current read or in a microtask. */
   enqueue(bytes: Uint8Array): void {
     if (this.closed) return;
-    if (!this.checkPending(bytes.length)) return;
+    if (!this.outbound.checkPending(bytes.length)) return;
     this.outbound.append(bytes);
     this.server.queueFlush(this);
-  }
-
-  /**
-   * Slow consumer check before queueing n bytes (client.go queueOutbound): over max_pending the
-   * connection is closed and counted, without flushing what it is owed.
-   */
-  checkPending(n: number): boolean {
-    const max = this.server.opts.maxPending;
-    if (this.outbound.pending + n <= max) return true;
-    if (this.connectReceived) {
-      this.server.stats.slowConsumers++;
-      this.server.stats.slowConsumerStats.clients++;
-      this.notice(`Slow Consumer Detected: MaxPending of ${max} Exceeded`);
-    }
-    this.closeConnection(ClosedReason.slowConsumerPendingBytes);
-    return false;
   }
 
   sendErr(text: string): void {
@@ -476,69 +454,12 @@ export class Client implements ParserHandler {
   /** Write what is owed; called once per touched client at the end of a read. */
   flush(): void {
     this.flushQueued = false;
-    const out = this.outbound;
-    if (out.pending === 0 || out.blocked) return;
-    out.flush((bytes) => this.transport.write(bytes));
-    if (out.blocked) this.armWriteDeadline();
+    this.outbound.flush();
   }
 
   /** The transport can take more bytes. */
   onTransportDrain(): void {
-    const out = this.outbound;
-    if (out.pending > 0) {
-      out.blocked = false;
-      out.flush((bytes) => this.transport.write(bytes));
-    }
-    if (!out.blocked) {
-      this.clearWriteDeadline();
-      if (this.closed) this.transport.end();
-    }
-    if (this.stalledProducers !== undefined && out.pending <= this.server.stallThreshold) this.releaseProducers();
-  }
-
-  private armWriteDeadline(): void {
-    if (this.writeDeadlineTimer !== undefined || this.closed) return;
-    const deadline = this.server.opts.writeDeadline;
-    this.writeDeadlineTimer = setTimeout(() => {
-      this.writeDeadlineTimer = undefined;
-      if (!this.outbound.blocked || this.closed) return;
-      if (this.connectReceived) {
-        this.server.stats.slowConsumers++;
-        this.server.stats.slowConsumerStats.clients++;
-        this.notice(
-          `Slow Consumer Detected: WriteDeadline of ${deadline / 1000}s exceeded with 1 chunks of ${this.outbound.pending} total bytes.`,
-        );
-      }
-      this.closeConnection(ClosedReason.slowConsumerWriteDeadline);
-    }, deadline);
-  }
-
-  private clearWriteDeadline(): void {
-    if (this.writeDeadlineTimer !== undefined) {
-      clearTimeout(this.writeDeadlineTimer);
-      this.writeDeadlineTimer = undefined;
-    }
-  }
-
-  /** Pause a fast producer until this consumer drains (the reference's stalledWait, as a socket pause). */
-  stallProducer(producer: Client): void {
-    if (this.stalledProducers === undefined) {
-      this.stalledProducers = new Set();
-      // Bounded, as the reference's stalledWait: a consumer that never drains ends up a slow consumer
-      // at max_pending rather than freezing its producers.
-      this.stallTimer = setTimeout(() => this.releaseProducers(), STALL_MAX);
-    }
-    if (this.stalledProducers.has(producer)) return;
-    this.stalledProducers.add(producer);
-    producer.transport.pause();
-  }
-
-  private releaseProducers(): void {
-    const producers = this.stalledProducers;
-    if (producers === undefined) return;
-    this.stalledProducers = undefined;
-    clearTimeout(this.stallTimer);
-    for (const p of producers) if (!p.closed) p.transport.resume();
+    this.outbound.onDrain();
   }
 
   // ---- timers
@@ -617,31 +538,18 @@ export class Client implements ParserHandler {
     this.closeReason = reason;
     this.parser.halt();
     if (this.pingTimer !== undefined) clearTimeout(this.pingTimer);
-    this.clearAuthTimer();
-    this.clearWriteDeadline();
     this.pingTimer = undefined;
+    this.clearAuthTimer();
     for (const sub of this.subs.values()) sub.closed = true;
     this.server.sublist.removeBatch(this.subs.values());
-    this.releaseProducers();
     this.server.removeClient(this);
-    const slow =
-      reason === ClosedReason.slowConsumerPendingBytes || reason === ClosedReason.slowConsumerWriteDeadline;
-    if (slow || reason === ClosedReason.clientClosed || reason === ClosedReason.readError) {
-      this.outbound.reset();
-      this.transport.end();
-      return;
-    }
-    const out = this.outbound;
-    if (out.pending > 0 && !out.blocked) out.flush((bytes) => this.transport.write(bytes));
-    // A blocked remainder is finished by onTransportDrain, which ends the transport then.
-    if (!out.blocked) this.transport.end();
-    else this.armWriteDeadlineForClose();
-  }
-
-  private armWriteDeadlineForClose(): void {
-    // Do not wait forever for a peer that stopped reading: end after write_deadline regardless.
-    const t = setTimeout(() => this.transport.end(), this.server.opts.writeDeadline);
-    t.unref?.();
+    // Slow consumers are not flushed (markConnAsClosed); a peer that is gone cannot be.
+    this.outbound.close(
+      reason === ClosedReason.slowConsumerPendingBytes ||
+        reason === ClosedReason.slowConsumerWriteDeadline ||
+        reason === ClosedReason.clientClosed ||
+        reason === ClosedReason.readError,
+    );
   }
 
   // ---- logging

@@ -199,7 +199,7 @@ export function writeMsg(client: Client, sub: Subscription, frame: MsgFrame): nu
   const payloadStart = frame.start + (!hmsg && frame.hdr > 0 ? frame.hdr : 0);
   const msgEnd = frame.end;
   const total = head.len + sid.length + tail.len + (msgEnd - payloadStart);
-  if (!client.checkPending(total)) return -1;
+  if (!client.outbound.checkPending(total)) return -1;
   const out = client.outbound;
   let at = out.reserve(total);
   const buf = out.buf;

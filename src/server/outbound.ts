@@ -1,11 +1,14 @@
-// A connection's outbound queue. Bun's socket.write takes only what the kernel accepts and buffers
-// nothing (BUN-NOTES), so everything owed to a client is appended here while the event loop turn
-// runs, written once when the turn's deliveries are done, and the unwritten rest is kept and offered
-// again on `drain`. `pending` is nats-server's out.pb: the bytes owed and not yet taken by the kernel.
+// A connection's outbound side: its write queue, pending bytes, drain, and the two ways a client
+// becomes a slow consumer. Bun's socket.write takes only what the kernel accepts and buffers nothing
+// (BUN-NOTES), so everything owed to a client is appended here while an event-loop turn runs, written
+// once when the turn's deliveries are done, and the unwritten rest is offered again on `drain`.
+// `pending` is nats-server's out.pb: the bytes owed and not yet taken by the kernel.
+import { ClosedReason } from "../protocol/errors.ts";
+import type { Client } from "./client.ts";
 
 const START_SIZE = 1024;
-/** A buffer that grew past this is dropped once empty, so idle connections stay small. */
-const KEEP_SIZE = 256 * 1024;
+/** Longest a producer stays paused for one slow consumer (client.go stallClientMaxDuration). */
+const STALL_MAX = 1000;
 
 export class Outbound {
   buf: Uint8Array = EMPTY;
@@ -14,6 +17,16 @@ export class Outbound {
   len = 0;
   /** Whether the last write left bytes the transport did not take (we wait for drain). */
   blocked = false;
+  /** Set on every use; the server's idle sweep drops the buffers of connections that did not set it. */
+  private used = false;
+
+  private writeDeadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Producers paused because this consumer fell behind (client.go stalls producers). */
+  private stalledProducers: Set<Client> | undefined;
+  private stallTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly write = (bytes: Uint8Array): number => this.client.transport.write(bytes);
+
+  constructor(private readonly client: Client) {}
 
   get pending(): number {
     return this.len - this.head;
@@ -21,6 +34,7 @@ export class Outbound {
 
   /** Make room for n more bytes and return the offset to write them at. */
   reserve(n: number): number {
+    this.used = true;
     let len = this.len;
     if (len + n > this.buf.length) {
       const live = len - this.head;
@@ -46,24 +60,140 @@ export class Outbound {
     this.len = at + bytes.length;
   }
 
-  /** Offer what is owed to `write`; returns the number of bytes written now. */
-  flush(write: (bytes: Uint8Array) => number): number {
-    if (this.len === this.head) return 0;
-    const n = write(this.buf.subarray(this.head, this.len));
-    const written = n > 0 ? n : 0;
-    this.head += written;
+  /**
+   * Slow consumer check before queueing n bytes (client.go queueOutbound): over max_pending the
+   * connection is closed and counted (once it has sent CONNECT), without flushing what it is owed.
+   */
+  checkPending(n: number): boolean {
+    const client = this.client;
+    const max = client.server.opts.maxPending;
+    if (this.len - this.head + n <= max) return true;
+    this.slowConsumer(`MaxPending of ${max} Exceeded`, ClosedReason.slowConsumerPendingBytes);
+    return false;
+  }
+
+  /** Write what is owed; called once per touched client at the end of a read. */
+  flush(): void {
+    if (this.len === this.head || this.blocked) return;
+    this.writeOut();
+    if (this.blocked) this.armWriteDeadline();
+  }
+
+  /** The transport can take more bytes. */
+  onDrain(): void {
+    const client = this.client;
+    if (this.len > this.head) {
+      this.blocked = false;
+      this.writeOut();
+    }
+    if (!this.blocked) {
+      this.clearWriteDeadline();
+      if (client.closed) client.transport.end();
+    }
+    if (this.stalledProducers !== undefined && this.pending <= client.server.stallThreshold) this.releaseProducers();
+  }
+
+  /** Pause a fast producer until this consumer drains (the reference's stalledWait, as a socket pause). */
+  stallProducer(producer: Client): void {
+    if (this.stalledProducers === undefined) {
+      this.stalledProducers = new Set();
+      // Bounded, as the reference's stalledWait: a consumer that never drains ends up a slow consumer
+      // at max_pending rather than freezing its producers.
+      this.stallTimer = setTimeout(() => this.releaseProducers(), STALL_MAX);
+    }
+    if (this.stalledProducers.has(producer)) return;
+    this.stalledProducers.add(producer);
+    producer.transport.pause();
+  }
+
+  /**
+   * The connection is closing: give back paused producers, then either drop what is owed (slow
+   * consumers, peers already gone) or write it and end the transport once it is taken.
+   */
+  close(discard: boolean): void {
+    this.releaseProducers();
+    this.clearWriteDeadline();
+    const transport = this.client.transport;
+    if (discard) {
+      this.reset();
+      transport.end();
+      return;
+    }
+    if (this.pending > 0 && !this.blocked) this.writeOut();
+    if (!this.blocked) {
+      transport.end();
+      return;
+    }
+    // The blocked remainder is finished by onDrain, which ends the transport then; but do not wait
+    // forever for a peer that stopped reading: end after write_deadline regardless.
+    const t = setTimeout(() => transport.end(), this.client.server.opts.writeDeadline);
+    t.unref?.();
+  }
+
+  private writeOut(): void {
+    const n = this.write(this.buf.subarray(this.head, this.len));
+    this.head += n > 0 ? n : 0;
     if (this.head === this.len) {
+      // The buffer is kept for the next burst (regrowing it per read cost more than the routing);
+      // the idle sweep gives it back once the connection goes quiet.
       this.head = this.len = 0;
       this.blocked = false;
-      if (this.buf.length > KEEP_SIZE) this.buf = EMPTY;
     } else {
       this.blocked = true;
     }
-    return written;
+  }
+
+  private armWriteDeadline(): void {
+    if (this.writeDeadlineTimer !== undefined || this.client.closed) return;
+    const deadline = this.client.server.opts.writeDeadline;
+    this.writeDeadlineTimer = setTimeout(() => {
+      this.writeDeadlineTimer = undefined;
+      if (!this.blocked || this.client.closed) return;
+      this.slowConsumer(
+        `WriteDeadline of ${deadline / 1000}s exceeded with 1 chunks of ${this.pending} total bytes.`,
+        ClosedReason.slowConsumerWriteDeadline,
+      );
+    }, deadline);
+  }
+
+  private clearWriteDeadline(): void {
+    if (this.writeDeadlineTimer !== undefined) {
+      clearTimeout(this.writeDeadlineTimer);
+      this.writeDeadlineTimer = undefined;
+    }
+  }
+
+  private slowConsumer(why: string, reason: ClosedReason): void {
+    const client = this.client;
+    // A client that never sent CONNECT is closed but not counted (nor logged) as a slow consumer.
+    if (client.connectReceived) {
+      const stats = client.server.stats;
+      stats.slowConsumers++;
+      stats.slowConsumerStats.clients++;
+      client.notice(`Slow Consumer Detected: ${why}`);
+    }
+    client.closeConnection(reason);
+  }
+
+  private releaseProducers(): void {
+    const producers = this.stalledProducers;
+    if (producers === undefined) return;
+    this.stalledProducers = undefined;
+    clearTimeout(this.stallTimer);
+    for (const p of producers) if (!p.closed) p.transport.resume();
+  }
+
+  /**
+   * Called periodically by the server: an empty buffer not used since the last sweep is released,
+   * so idle connections cost a few KB however large their last burst was.
+   */
+  sweepIdle(): void {
+    if (!this.used && this.len === this.head) this.buf = EMPTY;
+    this.used = false;
   }
 
   /** Drop everything (the connection is gone). */
-  reset(): void {
+  private reset(): void {
     this.buf = EMPTY;
     this.head = this.len = 0;
     this.blocked = false;

@@ -26,6 +26,9 @@ import { TLSConnection, type NegotiationConfig } from "../tls/negotiate.ts";
 import { RateCounter } from "../tls/ratelimit.ts";
 import { ClientTLSHost } from "../tls/host.ts";
 
+/** How often idle connections' outbound buffers are released (Outbound.sweepIdle). */
+const IDLE_SWEEP_INTERVAL = 5000;
+
 export class Server {
   readonly sublist = new Sublist<Subscription>();
   /** Open clients by cid. */
@@ -57,6 +60,8 @@ export class Server {
   private inRead = false;
   private flushScheduled = false;
   private readonly flushClientsBound = (): void => this.flushClients();
+  /** Releases idle connections' outbound buffers (Outbound.sweepIdle). */
+  private idleSweep: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     public opts: Options,
@@ -183,6 +188,10 @@ export class Server {
     log.notice(`Listening for client connections on ${hostPort(opts.host, this.port)}`);
     // 2.9.10 says "required" even with allow_non_tls (server.go AcceptLoop).
     if (this.tls) log.notice("TLS required for client connections");
+    this.idleSweep = setInterval(() => {
+      for (const client of this.clients.values()) client.outbound.sweepIdle();
+    }, IDLE_SWEEP_INTERVAL);
+    this.idleSweep.unref?.();
     log.notice(`Server is ready`);
   }
 
@@ -394,6 +403,7 @@ export class Server {
     // stop(false): stop(true) would drop the sockets before the clients get what they are owed.
     this.stopAccepting();
     this.tls?.rateCounter?.stopLogging();
+    clearInterval(this.idleSweep);
     for (const client of [...this.clients.values()]) client.closeConnection(ClosedReason.serverShutdown);
     this.flushClients();
     await this.monitor?.stop();
