@@ -1,5 +1,6 @@
 // The texts of -h/--help and --help_tls: nats-server's usageStr (main.go) and tlsUsage (opts.go),
 // v2.9.10, with the program name changed and the options bnats accepts without acting on them marked.
+import { CIPHER_SUITES, CURVE_PREFERENCES } from "./tls/ciphers.ts";
 
 export const PROGRAM = "bnats";
 
@@ -94,40 +95,11 @@ e.g.
 Available cipher suites include:
 `;
 
-// ciphersuites.go cipherMap and curvePreferenceMap keys (Go prints them in map order; we keep source order).
-const CIPHER_SUITES = [
-  "TLS_RSA_WITH_RC4_128_SHA",
-  "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
-  "TLS_RSA_WITH_AES_128_CBC_SHA",
-  "TLS_RSA_WITH_AES_128_CBC_SHA256",
-  "TLS_RSA_WITH_AES_256_CBC_SHA",
-  "TLS_RSA_WITH_AES_256_GCM_SHA384",
-  "TLS_ECDHE_ECDSA_WITH_RC4_128_SHA",
-  "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
-  "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
-  "TLS_ECDHE_RSA_WITH_RC4_128_SHA",
-  "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA",
-  "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
-  "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
-  "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
-  "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
-  "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-  "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-  "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-  "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-  "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305",
-  "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305",
-  "TLS_AES_128_GCM_SHA256",
-  "TLS_AES_256_GCM_SHA384",
-  "TLS_CHACHA20_POLY1305_SHA256",
-];
-const CURVES = ["X25519", "CurveP256", "CurveP384", "CurveP521"];
-
-/** PrintTLSHelpAndDie's output. */
+/** PrintTLSHelpAndDie's output: cipherMap and curvePreferenceMap keys (Go prints map order; we keep source order). */
 export function tlsHelpText(): string {
   let s = tlsUsage;
   for (const c of CIPHER_SUITES) s += `    ${c}\n`;
   s += "\nAvailable curve preferences include:\n";
-  for (const c of CURVES) s += `    ${c}\n`;
+  for (const c of CURVE_PREFERENCES) s += `    ${c}\n`;
   return s;
 }

@@ -7,38 +7,8 @@ import { DEFAULT_TLS_TIMEOUT } from "../options.ts";
 import type { Token } from "./parser.ts";
 import { describeFsError } from "./parser.ts";
 import { parseGoDuration } from "./duration.ts";
+import { CIPHER_SUITES, CURVE_PREFERENCES } from "../tls/ciphers.ts";
 import { describe, type LoadContext } from "./values.ts";
-
-/** Cipher suite names nats-server knows (ciphersuites.go cipherMap). */
-export const CIPHER_SUITES: readonly string[] = [
-  "TLS_RSA_WITH_RC4_128_SHA",
-  "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
-  "TLS_RSA_WITH_AES_128_CBC_SHA",
-  "TLS_RSA_WITH_AES_128_CBC_SHA256",
-  "TLS_RSA_WITH_AES_256_CBC_SHA",
-  "TLS_RSA_WITH_AES_256_GCM_SHA384",
-  "TLS_ECDHE_ECDSA_WITH_RC4_128_SHA",
-  "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
-  "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
-  "TLS_ECDHE_RSA_WITH_RC4_128_SHA",
-  "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA",
-  "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
-  "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
-  "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
-  "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
-  "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-  "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-  "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-  "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-  "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305",
-  "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305",
-  "TLS_AES_128_GCM_SHA256",
-  "TLS_AES_256_GCM_SHA384",
-  "TLS_CHACHA20_POLY1305_SHA256",
-];
-
-/** Curve names nats-server knows (curvePreferenceMap). */
-export const CURVE_PREFERENCES: readonly string[] = ["X25519", "CurveP256", "CurveP384", "CurveP521"];
 
 /** nats-server 2.10 DEFAULT_TLS_HANDSHAKE_FIRST_FALLBACK_DELAY ("auto"). */
 export const DEFAULT_TLS_HANDSHAKE_FIRST_FALLBACK_DELAY = 50;

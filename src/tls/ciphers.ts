@@ -35,6 +35,9 @@ export const CIPHER_MAP: Readonly<Record<string, string | null>> = {
   TLS_CHACHA20_POLY1305_SHA256: "",
 };
 
+/** Every cipher-suite name nats-server knows (cipherMap's keys), for config checks and `--help_tls`. */
+export const CIPHER_SUITES: readonly string[] = Object.keys(CIPHER_MAP);
+
 /** ciphersuites.go defaultCipherSuites(): only ECDHE with AEAD, used when cipher_suites is not given. */
 export const DEFAULT_CIPHER_SUITES: readonly string[] = [
   "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
@@ -52,6 +55,9 @@ export const CURVE_MAP: Readonly<Record<string, string>> = {
   CurveP384: "P-384",
   CurveP521: "P-521",
 };
+
+/** Every curve name nats-server knows (curvePreferenceMap's keys). */
+export const CURVE_PREFERENCES: readonly string[] = Object.keys(CURVE_MAP);
 
 /** ciphersuites.go defaultCurvePreferences(). */
 export const DEFAULT_CURVE_PREFERENCES: readonly string[] = ["X25519", "CurveP256", "CurveP384", "CurveP521"];
