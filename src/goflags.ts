@@ -32,7 +32,7 @@ export interface GoFlagResult {
 /** A command-line error, with the text Go's flag package prints. */
 export class FlagError extends Error {}
 
-/** strconv.ParseBool. */
+/** strconv.ParseBool: the twelve spellings Go accepts (flags here, monitor query parameters too). */
 export function parseGoBool(s: string): boolean | undefined {
   switch (s) {
     case "1":

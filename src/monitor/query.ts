@@ -1,6 +1,7 @@
 // Query-string decoding with nats-server's exact 400 texts (monitor.go decodeBool, decodeInt,
 // decodeUint64, decodeState, decodeSubs). Values are read as Go's url.Values.Get: the first value, "" if
 // absent, and an empty value means "not given".
+import { parseGoBool } from "../goflags.ts";
 import { goQuote } from "../protocol/errors.ts";
 
 /** A request the reference answers with 400 and this plain-text body. */
@@ -11,27 +12,6 @@ export type Query = URLSearchParams;
 
 export function param(q: Query, name: string): string {
   return q.get(name) ?? "";
-}
-
-/** strconv.ParseBool: the twelve spellings Go accepts. */
-function parseGoBool(s: string): boolean | undefined {
-  switch (s) {
-    case "1":
-    case "t":
-    case "T":
-    case "TRUE":
-    case "true":
-    case "True":
-      return true;
-    case "0":
-    case "f":
-    case "F":
-    case "FALSE":
-    case "false":
-    case "False":
-      return false;
-  }
-  return undefined;
 }
 
 export function decodeBool(q: Query, name: string): boolean {
