@@ -1,5 +1,6 @@
 // Go's time.ParseDuration and Duration.String, because nats-server reads durations ("2m", "500ms",
-// "1h30m") with the former and prints them in its messages with the latter. Milliseconds here.
+// "1h30m") with the former and prints them in its messages (and the monitor's rtt) with the latter.
+// Milliseconds here, except goDuration, which takes nanoseconds like Go's time.Duration.
 
 const UNITS: Record<string, number> = {
   ns: 1e-6,
@@ -54,28 +55,38 @@ export function parseGoDuration(orig: string): number {
 
 /** Go's Duration.String() of a duration in milliseconds ("1m0s", "10s", "500ms", "1h2m3.5s"). */
 export function formatGoDuration(ms: number): string {
-  const ns = Math.round(ms * 1e6);
+  return goDuration(Math.round(ms * 1e6));
+}
+
+/** Go's time.Duration.String() of a duration in nanoseconds ("0s", "624µs", "3.021434ms", "1m2.5s"). */
+export function goDuration(ns: number): string {
+  ns = Math.trunc(ns);
   if (ns === 0) return "0s";
   const neg = ns < 0;
   let u = Math.abs(ns);
   let out: string;
   if (u < 1e9) {
-    // Sub-second: the largest unit that keeps a leading digit.
     if (u < 1e3) out = `${u}ns`;
-    else if (u < 1e6) out = `${trimFrac(u / 1e3)}µs`;
-    else out = `${trimFrac(u / 1e6)}ms`;
+    else if (u < 1e6) out = `${fraction(u, 3)}µs`;
+    else out = `${fraction(u, 6)}ms`;
   } else {
-    const h = Math.floor(u / 3.6e12);
-    u -= h * 3.6e12;
-    const m = Math.floor(u / 6e10);
-    u -= m * 6e10;
-    const sec = `${trimFrac(u / 1e9)}s`;
-    out = h > 0 ? `${h}h${m}m${sec}` : m > 0 ? `${m}m${sec}` : sec;
+    const secs = fraction(u % 60e9, 9);
+    u = Math.floor(u / 60e9); // minutes
+    if (u === 0) out = `${secs}s`;
+    else {
+      const mins = u % 60;
+      const hours = Math.floor(u / 60);
+      out = hours > 0 ? `${hours}h${mins}m${secs}s` : `${mins}m${secs}s`;
+    }
   }
   return neg ? `-${out}` : out;
 }
 
-function trimFrac(n: number): string {
-  // Go prints up to 9 fractional digits and trims trailing zeros.
-  return String(Number(n.toFixed(9)));
+/** v / 10^prec as a decimal with trailing zeros (and a bare dot) removed, as Go's fmtFrac+fmtInt. */
+function fraction(v: number, prec: number): string {
+  const div = 10 ** prec;
+  const whole = Math.floor(v / div);
+  const frac = v - whole * div;
+  if (frac === 0) return String(whole);
+  return `${whole}.${String(frac).padStart(prec, "0").replace(/0+$/, "")}`;
 }

@@ -1,5 +1,6 @@
 // How nats-server's monitoring renders values: Go's time.Time and time.Duration text, the monitor's
 // uptime format, and encoding/json's output (MarshalIndent with two spaces, HTML-safe escaping).
+import { goDuration } from "../config/duration.ts";
 
 /** Wall-clock now in ms since the epoch with sub-millisecond digits (Go's time.Now has ns). */
 export function nowMs(): number {
@@ -39,39 +40,6 @@ export function myUptime(ms: number): string {
   if (thrs > 0) return `${thrs}h${tmins % 60}m${tsecs % 60}s`;
   if (tmins > 0) return `${tmins}m${tsecs % 60}s`;
   return `${tsecs}s`;
-}
-
-/** Go's time.Duration.String() of a duration in nanoseconds ("0s", "624µs", "3.021434ms", "1m2.5s"). */
-export function goDuration(ns: number): string {
-  ns = Math.trunc(ns);
-  if (ns === 0) return "0s";
-  const neg = ns < 0;
-  let u = Math.abs(ns);
-  let out: string;
-  if (u < 1e9) {
-    if (u < 1e3) out = `${u}ns`;
-    else if (u < 1e6) out = `${fraction(u, 3)}µs`;
-    else out = `${fraction(u, 6)}ms`;
-  } else {
-    const secs = fraction(u % 60e9, 9);
-    u = Math.floor(u / 60e9); // minutes
-    if (u === 0) out = `${secs}s`;
-    else {
-      const mins = u % 60;
-      const hours = Math.floor(u / 60);
-      out = hours > 0 ? `${hours}h${mins}m${secs}s` : `${mins}m${secs}s`;
-    }
-  }
-  return neg ? `-${out}` : out;
-}
-
-/** v / 10^prec as a decimal with trailing zeros (and a bare dot) removed, as Go's fmtFrac+fmtInt. */
-function fraction(v: number, prec: number): string {
-  const div = 10 ** prec;
-  const whole = Math.floor(v / div);
-  const frac = v - whole * div;
-  if (frac === 0) return String(whole);
-  return `${whole}.${String(frac).padStart(prec, "0").replace(/0+$/, "")}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { goDuration, goJSON, goTime, myUptime, rttString } from "../../src/monitor/format.ts";
+import { goDuration } from "../../src/config/duration.ts";
+import { goJSON, goTime, myUptime, rttString } from "../../src/monitor/format.ts";
 import { BadRequest, decodeBool, decodeInt, decodeState, decodeSubs, decodeUint64 } from "../../src/monitor/query.ts";
 
 describe("Go formats", () => {
