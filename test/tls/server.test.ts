@@ -6,23 +6,10 @@ import type { Options, TLSOptions } from "../../src/options.ts";
 import { startBnats, type InProcessServer } from "../helpers/bnats.ts";
 import { testCerts } from "../helpers/certs.ts";
 import { RawClient } from "../helpers/raw.ts";
+import { tlsOptions } from "./harness.ts";
 
 const certs = testCerts();
 const ca = readFileSync(certs.ca.cert, "utf8");
-
-function tls(over: Partial<TLSOptions> = {}): TLSOptions {
-  return {
-    certFile: certs.server.cert,
-    keyFile: certs.server.key,
-    caFile: certs.ca.cert,
-    verify: false,
-    map: false,
-    timeout: 2000,
-    handshakeFirst: 0,
-    connectionRateLimit: 0,
-    ...over,
-  };
-}
 
 let srv: InProcessServer | undefined;
 const conns: NatsConnection[] = [];
@@ -35,7 +22,7 @@ afterEach(async () => {
 });
 
 async function start(over: Partial<TLSOptions> = {}, extra: Partial<Options> = {}): Promise<InProcessServer> {
-  srv = await startBnats({ options: { tls: tls(over), ...extra } });
+  srv = await startBnats({ options: { tls: tlsOptions(over), ...extra } });
   return srv;
 }
 
@@ -154,7 +141,7 @@ describe("TLS through the server with the official client", () => {
   });
 
   test("bad certificate files fail start-up, naming the file", async () => {
-    await expect(startBnats({ options: { tls: tls({ certFile: "/nonexistent/cert.pem" }) } })).rejects.toThrow(
+    await expect(startBnats({ options: { tls: tlsOptions({ certFile: "/nonexistent/cert.pem" }) } })).rejects.toThrow(
       "open /nonexistent/cert.pem: no such file or directory",
     );
   });
