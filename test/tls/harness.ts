@@ -7,6 +7,7 @@ import { RateCounter } from "../../src/tls/ratelimit.ts";
 import type { InfoTLSFlags, TLSHost } from "../../src/tls/transport.ts";
 import type { TLSOptions } from "../../src/options.ts";
 import { testCerts } from "../helpers/certs.ts";
+import type { RawClient } from "../helpers/raw.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("latin1");
@@ -108,6 +109,22 @@ export function tlsOptions(over: Partial<TLSOptions> = {}): TLSOptions {
   };
 }
 
+/** What the tests opened: closed by cleanUp() after each test. */
+const started: Harness[] = [];
+const tracked: RawClient[] = [];
+
+/** Registers a raw client to be closed after the test. */
+export function track(c: RawClient): RawClient {
+  tracked.push(c);
+  return c;
+}
+
+/** For afterEach: closes the tracked clients, then stops every harness started since the last call. */
+export function cleanUp(): void {
+  for (const c of tracked.splice(0)) c.close();
+  for (const h of started.splice(0)) h.stop();
+}
+
 export function startHarness(over: Partial<TLSOptions> = {}, allowNonTLS = false): Harness {
   const ctx = loadTLSContext(tlsOptions(over));
   const cfg: NegotiationConfig = {
@@ -148,7 +165,8 @@ export function startHarness(over: Partial<TLSOptions> = {}, allowNonTLS = false
       },
     },
   });
-  return {
+  let stopped = false;
+  const harness: Harness = {
     port: listener.port,
     ctx,
     conns,
@@ -157,7 +175,12 @@ export function startHarness(over: Partial<TLSOptions> = {}, allowNonTLS = false
       return new Promise((resolve) => waiting.push(resolve));
     },
     stop() {
+      // A test may stop a harness itself before cleanUp() does.
+      if (stopped) return;
+      stopped = true;
       listener.stop(true);
     },
   };
+  started.push(harness);
+  return harness;
 }

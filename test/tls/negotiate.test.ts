@@ -3,23 +3,14 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { RawClient } from "../helpers/raw.ts";
 import { testCerts } from "../helpers/certs.ts";
-import { startHarness, type Harness } from "./harness.ts";
+import { cleanUp, startHarness, track, type Harness } from "./harness.ts";
 
 const certs = testCerts();
 const ca = readFileSync(certs.ca.cert);
 const clientCert = { cert: readFileSync(certs.client.cert), key: readFileSync(certs.client.key) };
 
 let h: Harness | undefined;
-const clients: RawClient[] = [];
-afterEach(() => {
-  for (const c of clients.splice(0)) c.close();
-  h?.stop();
-  h = undefined;
-});
-function track(c: RawClient): RawClient {
-  clients.push(c);
-  return c;
-}
+afterEach(cleanUp);
 
 describe("mode 2: TLS required (plaintext INFO, native upgrade)", () => {
   test("INFO says tls_required, then TLS carries the protocol", async () => {

@@ -5,24 +5,18 @@ import { RawClient } from "../helpers/raw.ts";
 import { testCerts, type CertPair } from "../helpers/certs.ts";
 import { spkiSha256 } from "../../src/tls/pinned.ts";
 import { X509Certificate } from "node:crypto";
-import { startHarness, type Harness } from "./harness.ts";
+import { cleanUp, startHarness, track, type Harness } from "./harness.ts";
 
 const certs = testCerts();
 const ca = readFileSync(certs.ca.cert);
 const pair = (p: CertPair) => ({ cert: readFileSync(p.cert), key: readFileSync(p.key) });
 
 let h: Harness | undefined;
-const clients: RawClient[] = [];
-afterEach(() => {
-  for (const c of clients.splice(0)) c.close();
-  h?.stop();
-  h = undefined;
-});
+afterEach(cleanUp);
 
 /** Connects in the harness's mode (plaintext INFO first), upgrades, and PINGs. Returns the outcome. */
 async function attempt(harness: Harness, cert?: CertPair): Promise<{ ok: boolean; failure?: string; logs: string[] }> {
-  const c = await RawClient.connect(harness.port);
-  clients.push(c);
+  const c = track(await RawClient.connect(harness.port));
   await c.readInfo();
   const conn = await harness.nextConn();
   let ok = false;
