@@ -5,6 +5,7 @@
 import { runConnect } from "./lib/connect.ts";
 import { runIdle } from "./lib/idle.ts";
 import { runLatency } from "./lib/latency.ts";
+import { runConnz, runHammer, runUnderConnz } from "./lib/monitor.ts";
 import type { LoadResult, LoadSpec } from "./lib/spec.ts";
 import { runThroughput } from "./lib/throughput.ts";
 
@@ -18,6 +19,12 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       return runIdle(spec);
     case "connect":
       return runConnect(spec);
+    case "connz":
+      return runConnz(spec);
+    case "under-connz":
+      return runUnderConnz(spec);
+    case "hammer":
+      return runHammer(spec);
   }
 }
 
@@ -29,7 +36,14 @@ if (import.meta.main) {
   }
   const spec = JSON.parse(arg === "-" ? await Bun.stdin.text() : arg) as LoadSpec;
   // A hard stop so that a wedged server can never hang `make bench`.
-  const limitMs = "durationMs" in spec ? spec.warmupMs + spec.durationMs + 60_000 : 120_000;
+  const limitMs =
+    spec.kind === "under-connz"
+      ? 2 * (spec.warmupMs + spec.durationMs) + 90_000
+      : spec.kind === "hammer"
+        ? spec.maxMs + 30_000
+        : "durationMs" in spec
+          ? spec.warmupMs + spec.durationMs + 60_000
+          : 120_000;
   const guard = setTimeout(() => {
     console.error(`loadgen: no result after ${limitMs} ms, giving up`);
     process.exit(3);

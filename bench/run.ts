@@ -53,6 +53,12 @@ function findNatsServer(): string | undefined {
 function problems(r: LoadResult): string[] {
   const out: string[] = [];
   if (r.kind === "throughput" && !r.complete) out.push(`received ${r.received} of ${r.expected} messages`);
+  if (r.kind === "under-connz") {
+    for (const [what, t] of [["quiet", r.quiet], ["loaded", r.loaded]] as const) {
+      if (!t.complete) out.push(`${what}: received ${t.received} of ${t.expected} messages`);
+      if (t.errors.length > 0) out.push(`${what}: ${t.errors.slice(0, 2).join(", ")}`);
+    }
+  }
   if (r.errors.length > 0) out.push(r.errors.slice(0, 2).join(", "));
   return out;
 }
@@ -66,14 +72,49 @@ function loadAverage(): number {
 }
 
 function serverCpu(r: LoadResult): number {
-  return r.kind !== "idle" && r.serverCpuPct !== undefined ? r.serverCpuPct : Number.NaN;
+  switch (r.kind) {
+    case "throughput":
+    case "latency":
+    case "connect":
+      return r.serverCpuPct ?? Number.NaN;
+    case "under-connz":
+      return r.loaded.serverCpuPct ?? Number.NaN;
+    default:
+      return Number.NaN;
+  }
+}
+
+function loadgenCpu(r: LoadResult): number {
+  switch (r.kind) {
+    case "throughput":
+    case "latency":
+    case "connect":
+      return r.loadgenCpuPct;
+    case "under-connz":
+      return r.loaded.loadgenCpuPct;
+    default:
+      return Number.NaN;
+  }
+}
+
+/** Extra figures for --verbose that have no row of their own. */
+function details(r: LoadResult): string {
+  if (r.kind === "connz") {
+    const paths = r.paths.map((p) => `${p.path} ${p.count}x max ${p.maxMs.toFixed(1)} ms ${(p.bytes / 1024).toFixed(0)} KiB`);
+    return `    ${r.conns} conns up in ${r.connectMs.toFixed(0)} ms; ${paths.join("; ")}`;
+  }
+  if (r.kind === "under-connz") {
+    const h = r.hammer;
+    return `    ${h.count} requests meanwhile, max ${h.maxMs.toFixed(1)} ms, monitoring client at ${h.cpuPct.toFixed(0)}% CPU`;
+  }
+  return "";
 }
 
 async function main(): Promise<number> {
   if (arg("list", "BENCH_LIST") !== undefined) {
     for (const s of scenarios) {
       const why = s.unavailable?.();
-      console.log(`${s.id.padEnd(14)} ${s.title}${s.byDefault ? "" : " (not in the default set)"}${why ? ` [unavailable: ${why}]` : ""}`);
+      console.log(`${s.id.padEnd(20)} ${s.title}${s.byDefault ? "" : " (not in the default set)"}${why ? ` [unavailable: ${why}]` : ""}`);
     }
     return 0;
   }
@@ -126,8 +167,9 @@ async function main(): Promise<number> {
     if (why !== undefined) notes.push(`${s.id} skipped: ${why}`);
     return why === undefined;
   });
-  const perRunMs = warmupMs + durationMs + 700;
-  const estimate = (runnable.length * rounds * sides.length * perRunMs) / 1000;
+  const roundsOf = (s: Scenario): number => Math.min(rounds, s.rounds ?? rounds);
+  const perRunMs = (s: Scenario): number => s.estimateMs?.(warmupMs, durationMs) ?? warmupMs + durationMs + 700;
+  const estimate = runnable.reduce((t, s) => t + roundsOf(s) * sides.length * perRunMs(s), 0) / 1000;
   console.log(
     `bench: ${runnable.map((s) => s.id).join(", ")}; ${rounds} rounds x ${sides.map((s) => s.label).join(" / ")}; ` +
       `${warmupMs} ms warm-up + ${durationMs} ms measured per run; about ${Math.ceil(estimate)} s`,
@@ -160,8 +202,8 @@ async function main(): Promise<number> {
         const row = scRows[i] as Row;
         const bad = r === undefined || problems(r).length > 0;
         row.values.get(side.label)?.push(r === undefined || bad ? Number.NaN : m.pick(r));
-        row.cpu.get(side.label)?.push(r === undefined ? Number.NaN : serverCpu(r));
-        row.loadgen.get(side.label)?.push(r === undefined || r.kind === "idle" ? Number.NaN : r.loadgenCpuPct);
+        row.cpu.get(side.label)?.push(r === undefined ? Number.NaN : (m.serverCpu ?? serverCpu)(r));
+        row.loadgen.get(side.label)?.push(r === undefined ? Number.NaN : (m.loadgenCpu ?? loadgenCpu)(r));
       }
     };
 
@@ -171,12 +213,12 @@ async function main(): Promise<number> {
       const have = live.get(side.label);
       if (have !== undefined && !have.exited && !sc.freshServerPerRun) return have;
       if (have !== undefined) await have.stop();
-      const s = await startServer(side, sc.serverArgs?.() ?? []);
+      const s = await startServer(side, sc.serverArgs?.() ?? [], sc.monitor === true);
       live.set(side.label, s);
       return s;
     };
     try {
-      for (let round = 0; round < rounds; round++) {
+      for (let round = 0; round < roundsOf(sc); round++) {
         // A B, B A, A B, ...: whichever side runs first in a round has a small edge (seen in stand-in
         // runs: +3-5% for the first), so the order flips every round.
         const order = round % 2 === 0 ? sides : [...sides].reverse();
@@ -185,7 +227,8 @@ async function main(): Promise<number> {
           let server: RunningServer | undefined;
           try {
             server = await serverFor(side);
-            result = await runLoadgen(sc.spec({ port: server.port, serverPid: server.pid, durationMs, warmupMs }));
+            const ctx = { port: server.port, serverPid: server.pid, durationMs, warmupMs, monitorPort: server.monitorPort };
+            result = await runLoadgen(sc.spec(ctx));
             for (const p of problems(result)) addNote(`${side.label}: ${p}`);
           } catch (e) {
             addNote(`${side.label}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
@@ -198,6 +241,8 @@ async function main(): Promise<number> {
               .map((m) => `${m.label} ${result ? formatValue(m.pick(result), m.unit) : "-"} ${m.unit}`)
               .join(", ");
             console.log(`  ${sc.id} round ${round + 1} ${side.label}: ${figures}`);
+            const more = result !== undefined ? details(result) : "";
+            if (more !== "") console.log(more);
           }
           if (sc.freshServerPerRun) {
             await live.get(side.label)?.stop();

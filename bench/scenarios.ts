@@ -4,13 +4,15 @@
 // and is skipped with a note instead of failing the whole benchmark.
 
 import { benchCert, tlsUnavailable } from "./lib/certs.ts";
-import type { LoadResult, LoadSpec } from "./lib/spec.ts";
+import type { LoadResult, LoadSpec, UnderConnzResult } from "./lib/spec.ts";
 
 export interface RunContext {
   port: number;
   serverPid: number;
   durationMs: number;
   warmupMs: number;
+  /** The server's HTTP monitoring port, for scenarios with `monitor`. */
+  monitorPort?: number;
 }
 
 export interface Metric {
@@ -19,6 +21,9 @@ export interface Metric {
   /** Which direction is better; the ratio is always bnats / reference. */
   better: "higher" | "lower";
   pick(r: LoadResult): number;
+  /** Server and load-generator CPU% for this row when they differ by row (default: the run's). */
+  serverCpu?(r: LoadResult): number;
+  loadgenCpu?(r: LoadResult): number;
 }
 
 export interface Scenario {
@@ -30,6 +35,12 @@ export interface Scenario {
   freshServerPerRun?: boolean;
   /** Extra server flags (both servers take nats-server's flags); called once per server start. */
   serverArgs?: () => string[];
+  /** Start the servers with HTTP monitoring on a free port (`-m`), passed on as ctx.monitorPort. */
+  monitor?: boolean;
+  /** At most this many rounds (slow scenarios, to keep `make bench` within a few minutes). */
+  rounds?: number;
+  /** Rough wall time of one run, for the up-front estimate (default: warm-up + measured + 0.7 s). */
+  estimateMs?: (warmupMs: number, durationMs: number) => number;
   /** A reason the scenario cannot run yet, or undefined. */
   unavailable?: () => string | undefined;
   spec(ctx: RunContext): LoadSpec;
@@ -97,6 +108,25 @@ function wildcardPubSubjects(): string[] {
 }
 
 export const IDLE_CONNS = 5_000;
+export const CONNZ_CONNS = 10_000;
+export const UNDER_CONNZ_CONNS = 2_000;
+/** What issue 3 asks to keep measured: /connz as monitoring tools call it, and /varz beside it. */
+export const CONNZ_PATHS = ["/connz", "/connz?sort=bytes_to", "/connz?subs=1&limit=100", "/connz?limit=10000", "/varz"];
+const UNDER_CONNZ_PATH = "/connz";
+
+/** Each process raises its soft open-files limit to the hard one (servers.ts); the hard one must suffice. */
+function nofileShort(conns: number): string | undefined {
+  const hard = Bun.spawnSync(["/bin/sh", "-c", "ulimit -Hn"]).stdout.toString().trim();
+  const n = hard === "unlimited" ? Number.POSITIVE_INFINITY : Number(hard);
+  return n >= conns + 100 ? undefined : `the open-files hard limit (${hard}) is below ${conns + 100}`;
+}
+
+function monitorPort(ctx: RunContext): number {
+  if (ctx.monitorPort === undefined) throw new Error("scenario needs `monitor: true`");
+  return ctx.monitorPort;
+}
+
+const underConnz = (r: LoadResult): UnderConnzResult | undefined => (r.kind === "under-connz" ? r : undefined);
 
 export const scenarios: Scenario[] = [
   {
@@ -165,12 +195,7 @@ export const scenarios: Scenario[] = [
     title: `idle memory, ${IDLE_CONNS} conns`,
     byDefault: true,
     freshServerPerRun: true,
-    unavailable: () => {
-      // Each process raises its soft limit to the hard one (servers.ts); the hard one must suffice.
-      const hard = Bun.spawnSync(["/bin/sh", "-c", "ulimit -Hn"]).stdout.toString().trim();
-      const n = hard === "unlimited" ? Number.POSITIVE_INFINITY : Number(hard);
-      return n >= IDLE_CONNS + 100 ? undefined : `the open-files hard limit (${hard}) is below ${IDLE_CONNS + 100}`;
-    },
+    unavailable: () => nofileShort(IDLE_CONNS),
     spec: (ctx) => ({ kind: "idle", port: ctx.port, serverPid: ctx.serverPid, conns: IDLE_CONNS, batch: 250, settleMs: 500 }),
     metrics: [
       {
@@ -178,6 +203,84 @@ export const scenarios: Scenario[] = [
         unit: "KB",
         better: "lower",
         pick: (r) => num(r, (x) => (x.kind === "idle" ? x.bytesPerConn / 1024 : undefined)),
+      },
+    ],
+  },
+  // Monitoring (issue 3). Each request is timed alone, one at a time, after an untimed first one; the
+  // figure is the median over the requests (up to 20 or ~1.5 s per path), then over the rounds.
+  {
+    id: "connz-10k",
+    title: "monitoring, 10,000 conns",
+    byDefault: true,
+    monitor: true,
+    rounds: 2,
+    unavailable: () => nofileShort(CONNZ_CONNS),
+    estimateMs: () => 2_000 + CONNZ_PATHS.length * 600,
+    spec: (ctx) => ({
+      kind: "connz",
+      port: ctx.port,
+      monitorPort: monitorPort(ctx),
+      serverPid: ctx.serverPid,
+      conns: CONNZ_CONNS,
+      batch: 250,
+      paths: CONNZ_PATHS,
+      minReqs: 3,
+      maxReqs: 20,
+      budgetMs: 1_500,
+    }),
+    metrics: CONNZ_PATHS.map(
+      (path): Metric => ({
+        label: `GET ${path}`,
+        unit: "ms",
+        better: "lower",
+        pick: (r) => num(r, (x) => (x.kind === "connz" ? x.paths.find((p) => p.path === path)?.medianMs : undefined)),
+      }),
+    ),
+  },
+  // The message path while /connz is served: the same 1 pub -> 1 sub run without, then with, another
+  // process GETting /connz back to back (2,000 idle connections open, so each answer lists 1,024).
+  // "kept" is loaded / quiet for the same server: 100% means monitoring stalls nothing.
+  {
+    id: "pubsub-under-connz",
+    title: `1 pub -> 1 sub, ${UNDER_CONNZ_CONNS} idle, /connz loop`,
+    byDefault: true,
+    monitor: true,
+    unavailable: () => nofileShort(UNDER_CONNZ_CONNS),
+    estimateMs: (warmupMs, durationMs) => 2 * (warmupMs + durationMs) + 1_000,
+    spec: (ctx) => ({
+      kind: "under-connz",
+      port: ctx.port,
+      monitorPort: monitorPort(ctx),
+      serverPid: ctx.serverPid,
+      idleConns: UNDER_CONNZ_CONNS,
+      path: UNDER_CONNZ_PATH,
+      payload: 16,
+      durationMs: ctx.durationMs,
+      warmupMs: ctx.warmupMs,
+    }),
+    metrics: [
+      {
+        label: "delivered, quiet",
+        unit: "msg/s",
+        better: "higher",
+        pick: (r) => num(r, (x) => underConnz(x)?.quiet.deliverRate),
+        serverCpu: (r) => num(r, (x) => underConnz(x)?.quiet.serverCpuPct),
+        loadgenCpu: (r) => num(r, (x) => underConnz(x)?.quiet.loadgenCpuPct),
+      },
+      {
+        label: `delivered, ${UNDER_CONNZ_PATH} loop`,
+        unit: "msg/s",
+        better: "higher",
+        pick: (r) => num(r, (x) => underConnz(x)?.loaded.deliverRate),
+        serverCpu: (r) => num(r, (x) => underConnz(x)?.loaded.serverCpuPct),
+        loadgenCpu: (r) => num(r, (x) => underConnz(x)?.loaded.loadgenCpuPct),
+      },
+      { label: "kept", unit: "%", better: "higher", pick: (r) => num(r, (x) => underConnz(x)?.keptPct) },
+      {
+        label: `GET ${UNDER_CONNZ_PATH} meanwhile`,
+        unit: "ms",
+        better: "lower",
+        pick: (r) => num(r, (x) => underConnz(x)?.hammer.medianMs),
       },
     ],
   },

@@ -30,6 +30,7 @@ export function formatValue(v: number, unit: string): string {
     return v.toFixed(0);
   }
   if (v >= 100) return v.toFixed(0);
+  if (unit === "ms" && v < 10) return v.toFixed(2);
   return v.toFixed(1);
 }
 

@@ -25,6 +25,8 @@ export class RunningServer {
     readonly side: ServerSide,
     readonly port: number,
     private readonly proc: Subprocess<"ignore", "pipe", "pipe">,
+    /** The HTTP monitoring port (`-m`), when started with one. */
+    readonly monitorPort?: number,
   ) {
     void this.collect(proc.stdout);
     void this.collect(proc.stderr);
@@ -103,15 +105,18 @@ async function waitForInfo(port: number, deadline: number, isDead: () => boolean
   }
 }
 
-export async function startServer(side: ServerSide, extraArgs: string[] = []): Promise<RunningServer> {
+/** `monitor`: also serve HTTP monitoring (`-m <free port>`); the load generator waits for it to answer. */
+export async function startServer(side: ServerSide, extraArgs: string[] = [], monitor = false): Promise<RunningServer> {
   for (let attempt = 0; ; attempt++) {
     const port = freePort();
-    const proc = Bun.spawn(withRaisedNofile([...side.cmd, "-p", String(port), ...extraArgs]), {
+    const monitorPort = monitor ? freePort() : undefined;
+    const args = [...side.cmd, "-p", String(port), ...(monitorPort !== undefined ? ["-m", String(monitorPort)] : []), ...extraArgs];
+    const proc = Bun.spawn(withRaisedNofile(args), {
       stdin: "ignore",
       stdout: "pipe",
       stderr: "pipe",
     });
-    const server = new RunningServer(side, port, proc);
+    const server = new RunningServer(side, port, proc, monitorPort);
     try {
       await waitForInfo(port, Date.now() + 15_000, () => server.exited);
       return server;

@@ -116,5 +116,93 @@ export interface ConnectResult {
   errors: string[];
 }
 
-export type LoadSpec = ThroughputSpec | LatencySpec | IdleSpec | ConnectSpec;
-export type LoadResult = ThroughputResult | LatencyResult | IdleResult | ConnectResult;
+/**
+ * Monitoring endpoint timings: open `conns` idle connections (each with one subscription), then GET each
+ * path of `paths` from the monitoring port again and again, one request at a time.
+ */
+export interface ConnzSpec {
+  kind: "connz";
+  port: number;
+  monitorPort: number;
+  serverPid?: number;
+  conns: number;
+  batch: number;
+  paths: string[];
+  /** Timed requests per path: at least `minReqs`, at most `maxReqs`, and no more once `budgetMs` is spent. */
+  minReqs: number;
+  maxReqs: number;
+  budgetMs: number;
+}
+
+export interface PathTiming {
+  path: string;
+  count: number;
+  medianMs: number;
+  maxMs: number;
+  /** Size of the last response body. */
+  bytes: number;
+}
+
+export interface ConnzResult {
+  kind: "connz";
+  conns: number;
+  connectMs: number;
+  paths: PathTiming[];
+  errors: string[];
+}
+
+/**
+ * The message path while the monitoring port is busy: with `idleConns` idle connections open, a 1 pub ->
+ * 1 sub throughput run without monitoring load ("quiet"), then the same run while a separate process
+ * GETs `path` back to back ("loaded").
+ */
+export interface UnderConnzSpec {
+  kind: "under-connz";
+  port: number;
+  monitorPort: number;
+  serverPid?: number;
+  idleConns: number;
+  path: string;
+  payload: number;
+  durationMs: number;
+  warmupMs: number;
+}
+
+export interface UnderConnzResult {
+  kind: "under-connz";
+  quiet: ThroughputResult;
+  loaded: ThroughputResult;
+  /** loaded.deliverRate / quiet.deliverRate * 100. */
+  keptPct: number;
+  /** The monitoring requests answered during the loaded run (warm-up included), and their timings. */
+  hammer: HammerResult;
+  errors: string[];
+}
+
+/** The monitoring load of UnderConnzSpec, run in a process of its own until its stdin closes. */
+export interface HammerSpec {
+  kind: "hammer";
+  monitorPort: number;
+  path: string;
+  /** Hard stop, whether or not stdin closed. */
+  maxMs: number;
+}
+
+export interface HammerResult {
+  kind: "hammer";
+  count: number;
+  medianMs: number;
+  maxMs: number;
+  cpuPct: number;
+  errors: string[];
+}
+
+export type LoadSpec = ThroughputSpec | LatencySpec | IdleSpec | ConnectSpec | ConnzSpec | UnderConnzSpec | HammerSpec;
+export type LoadResult =
+  | ThroughputResult
+  | LatencyResult
+  | IdleResult
+  | ConnectResult
+  | ConnzResult
+  | UnderConnzResult
+  | HammerResult;

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { runConnect } from "../../bench/lib/connect.ts";
 import { runLatency } from "../../bench/lib/latency.ts";
+import { runConnz, runUnderConnz } from "../../bench/lib/monitor.ts";
 import { MsgScanner } from "../../bench/lib/scanner.ts";
 import { runThroughput } from "../../bench/lib/throughput.ts";
 import { type InProcessServer, startBnats } from "../helpers/bnats.ts";
@@ -164,5 +165,54 @@ describe("load generator against bnats", () => {
     const conn = await runConnect({ kind: "connect", port: server.port, tls: false, concurrency: 4, durationMs: 0, warmupMs: 0, maxConns: 40 });
     expect(conn.errors).toEqual([]);
     expect(conn.count).toBe(40);
+  });
+});
+
+describe("monitoring workloads against bnats", () => {
+  let server: InProcessServer;
+  beforeAll(async () => {
+    server = await startBnats({ options: { httpPort: -1 } });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  const monitorPort = (): number => {
+    if (server.httpPort === undefined) throw new Error("no monitoring port");
+    return server.httpPort;
+  };
+
+  test("connz: every path is timed, and a bad answer is an error rather than a figure", async () => {
+    const base = { kind: "connz", port: server.port, monitorPort: monitorPort(), conns: 40, batch: 20, minReqs: 2, maxReqs: 2, budgetMs: 0 } as const;
+    const r = await runConnz({ ...base, paths: ["/connz", "/connz?subs=1&limit=10", "/varz"] });
+    expect(r.errors).toEqual([]);
+    expect(r.conns).toBe(40);
+    expect(r.paths.map((p) => [p.path, p.count])).toEqual([
+      ["/connz", 2],
+      ["/connz?subs=1&limit=10", 2],
+      ["/varz", 2],
+    ]);
+    for (const p of r.paths) expect(p.medianMs).toBeGreaterThan(0);
+
+    const bad = await runConnz({ ...base, paths: ["/no-such-endpoint"] });
+    expect(bad.paths).toEqual([]);
+    expect(bad.errors.join()).toContain("HTTP 404");
+  });
+
+  test("under-connz: both runs complete while another process polls /connz", async () => {
+    const r = await runUnderConnz({
+      kind: "under-connz",
+      port: server.port,
+      monitorPort: monitorPort(),
+      idleConns: 20,
+      path: "/connz",
+      payload: 16,
+      durationMs: 300,
+      warmupMs: 50,
+    });
+    expect(r.errors).toEqual([]);
+    expect(r.quiet.complete).toBe(true);
+    expect(r.loaded.complete).toBe(true);
+    expect(r.hammer.count).toBeGreaterThanOrEqual(2);
+    expect(r.keptPct).toBeGreaterThan(0);
   });
 });
