@@ -1,6 +1,5 @@
 // CONNECT, INFO, verbose and pedantic, authentication on the wire: recorded nats-server 2.9.10 answers.
 import type { Conversation } from "./conversation.ts";
-import { MASKED } from "./conversation.ts";
 import {
   CONNECT_PEDANTIC,
   CONNECT_QUIET,
@@ -12,21 +11,10 @@ import {
   PONG,
   connectLine,
   diffSuite,
+  referenceInfo,
 } from "./suite.ts";
 
-const DEFAULT_INFO = {
-  server_id: MASKED,
-  server_name: MASKED,
-  version: "2.9.10",
-  proto: 1,
-  go: "go1.19.8",
-  host: "0.0.0.0",
-  port: MASKED,
-  headers: true,
-  max_payload: 1048576,
-  client_id: MASKED,
-  client_ip: "127.0.0.1",
-};
+const DEFAULT_INFO = referenceInfo();
 
 const conversations: Conversation[] = [
   { name: "INFO on connect: keys, order and deterministic values", steps: [{ info: DEFAULT_INFO }] },
@@ -34,24 +22,7 @@ const conversations: Conversation[] = [
     name: "INFO reflects max_payload and auth_required",
     server: { maxPayload: 2048, authorization: "s3cr3t" },
     // auth_required sits between headers and max_payload (Go struct order).
-    steps: [
-      {
-        info: {
-          server_id: MASKED,
-          server_name: MASKED,
-          version: "2.9.10",
-          proto: 1,
-          go: "go1.19.8",
-          host: "0.0.0.0",
-          port: MASKED,
-          headers: true,
-          auth_required: true,
-          max_payload: 2048,
-          client_id: MASKED,
-          client_ip: "127.0.0.1",
-        },
-      },
-    ],
+    steps: [{ info: { ...referenceInfo({ auth_required: true }), max_payload: 2048 } }],
     noFinalPing: true,
   },
   {

@@ -2,9 +2,8 @@
 // Recorded nats-server 2.9.10 answers. Certificates come from test/helpers/certs.ts (generated per run).
 import { readFileSync } from "node:fs";
 import type { Conversation } from "./conversation.ts";
-import { MASKED } from "./conversation.ts";
 import { testCerts } from "../helpers/certs.ts";
-import { CONNECT_QUIET, diffSuite } from "./suite.ts";
+import { CONNECT_QUIET, diffSuite, referenceInfo } from "./suite.ts";
 
 const certs = testCerts();
 const pem = (path: string): string => readFileSync(path, "utf8");
@@ -26,41 +25,26 @@ const MAP = `${tlsBlock("verify_and_map: true")}authorization {
 `;
 const MIXED = `${NO_VERIFY}allow_non_tls: true\n`;
 
-const info = (extra: Record<string, unknown>): Record<string, unknown> => ({
-  server_id: MASKED,
-  server_name: MASKED,
-  version: "2.9.10",
-  proto: 1,
-  go: "go1.19.8",
-  host: "0.0.0.0",
-  port: MASKED,
-  headers: true,
-  ...extra,
-  max_payload: 1048576,
-  client_id: MASKED,
-  client_ip: "127.0.0.1",
-});
-
 const conversations: Conversation[] = [
   {
     name: "INFO with tls and verify",
     config: VERIFY,
-    steps: [{ info: info({ tls_required: true, tls_verify: true }) }, { tlsProbe: withCert(certs.client), outcome: "accepted" }],
+    steps: [{ info: referenceInfo({ tls_required: true, tls_verify: true }) }, { tlsProbe: withCert(certs.client), outcome: "accepted" }],
   },
   {
     name: "INFO with tls, no verify",
     config: NO_VERIFY,
-    steps: [{ info: info({ tls_required: true }) }, { tlsProbe: { ca }, outcome: "accepted" }],
+    steps: [{ info: referenceInfo({ tls_required: true }) }, { tlsProbe: { ca }, outcome: "accepted" }],
   },
   {
     name: "INFO with verify_and_map",
     config: MAP,
-    steps: [{ info: info({ auth_required: true, tls_required: true, tls_verify: true }) }, { tlsProbe: withCert(certs.email), outcome: "accepted" }],
+    steps: [{ info: referenceInfo({ auth_required: true, tls_required: true, tls_verify: true }) }, { tlsProbe: withCert(certs.email), outcome: "accepted" }],
   },
   {
     name: "INFO in mixed mode (allow_non_tls)",
     config: MIXED,
-    steps: [{ info: info({ tls_available: true }) }, { send: CONNECT_QUIET }, { ping: true }],
+    steps: [{ info: referenceInfo({ tls_available: true }) }, { send: CONNECT_QUIET }, { ping: true }],
   },
   {
     name: "mixed mode: a TLS client is accepted too",
