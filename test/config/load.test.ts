@@ -1,7 +1,7 @@
 // The configuration loader: every key onto Options, every error and warning, includes and variables,
 // the Helm chart's and the Docker image's configurations.
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, configToOptions, loadConfig, loadConfigFile } from "../../src/config/load.ts";
@@ -9,6 +9,8 @@ import { parseTokens } from "../../src/config/parser.ts";
 import { mergeOptions, type Options } from "../../src/options.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "bnats-load-"));
+/** The nats-server.conf shipped in the official Docker image (the parser and load tests both read it). */
+const DOCKER_IMAGE_CONF = readFileSync(join(import.meta.dir, "fixtures/docker-nats-server.conf"), "utf8");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
@@ -360,33 +362,7 @@ describe("includes, variables, environment", () => {
 
 describe("deployment configurations", () => {
   test("the official Docker image's nats-server.conf", () => {
-    const r = load(`# Client port of 4222 on all interfaces
-port: 4222
-
-# HTTP monitoring port
-monitor_port: 8222
-
-# This is for clustering multiple servers together.
-cluster {
-  # It is recommended to set a cluster name
-  name: "my_cluster"
-
-  # Route connections to be received on any interface on port 6222
-  port: 6222
-
-  # Routes are protocol only
-  # authorization {
-  #   user: ruser
-  #   password: T0pS3cr3t
-  #   timeout: 2
-  # }
-
-  # Routes are actively solicited and connected to from this server.
-  # This Docker image has none by default, but you can pass a
-  # flag to the nats-server docker image to create one to an existing server.
-  routes = []
-}
-`);
+    const r = load(DOCKER_IMAGE_CONF);
     expect(r.options).toEqual({ port: 4222, httpPort: 8222 });
     expect(r.warnings).toEqual([]);
     expect(r.notes).toEqual([`${r.file}:8:1: ignoring "cluster": clustering is not supported by bnats`]);

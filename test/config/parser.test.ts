@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { ConfigError, parseConfig, parseConfigFile, parseTokens, type Token } from "../../src/config/parser.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "bnats-parser-"));
+/** The nats-server.conf shipped in the official Docker image (the parser and load tests both read it). */
+const DOCKER_IMAGE_CONF = readFileSync(join(import.meta.dir, "fixtures/docker-nats-server.conf"), "utf8");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function write(name: string, text: string): string {
@@ -357,33 +359,6 @@ describe("deployment shapes", () => {
     });
   });
   test("the official Docker image's nats-server.conf (monitor_port)", () => {
-    const text = `# Client port of 4222 on all interfaces
-port: 4222
-
-# HTTP monitoring port
-monitor_port: 8222
-
-# This is for clustering multiple servers together.
-cluster {
-  # It is recommended to set a cluster name
-  name: "my_cluster"
-
-  # Route connections to be received on any interface on port 6222
-  port: 6222
-
-  # Routes are protocol only
-  # authorization {
-  #   user: ruser
-  #   password: T0pS3cr3t
-  #   timeout: 2
-  # }
-
-  # Routes are actively solicited and connected to from this server.
-  # This Docker image has none by default, but you can pass a
-  # flag to the nats-server docker image to create one to an existing server.
-  routes = []
-}
-`;
-    expect(parseConfig(text)).toEqual({ port: 4222, monitor_port: 8222, cluster: { name: "my_cluster", port: 6222, routes: [] } });
+    expect(parseConfig(DOCKER_IMAGE_CONF)).toEqual({ port: 4222, monitor_port: 8222, cluster: { name: "my_cluster", port: 6222, routes: [] } });
   });
 });
