@@ -1,5 +1,5 @@
 // bnats entry point: nats-server's main.go and ConfigureOptions flow (v2.9.10).
-//   flags -> (version | help | signal) -> config file -> merge (flags win) -> -t -> logger ->
+//   flags -> (version | help | signal) -> config file -> merge (flags win) -> -t -> TLS files -> logger ->
 //   pid file -> server start -> ports file -> wait for a signal -> shutdown.
 // Errors before the server runs print one line "bnats: <reason>" on stderr and exit 1
 // (PrintAndDie); a flag syntax error prints Go's flag text and a usage hint.
@@ -13,6 +13,7 @@ import { portsFilePath, portsInfo, removePortsFile, writePidFile, writePortsFile
 import { Server } from "./server/server.ts";
 import { programName, sendSignal, SignalError } from "./signal.ts";
 import { handleSignals, type SignalHandler } from "./signals.ts";
+import { loadTLSContext } from "./tls/context.ts";
 import { PROGRAM, tlsHelpText, usageText } from "./usage.ts";
 
 /** Exits after writing synchronously (process.stdout/stderr may be asynchronous pipes). */
@@ -83,6 +84,18 @@ function configure(cli: CliResult): { opts: Options; notes: string[] } {
     throw e;
   }
   if (cli.checkConfig) die(`${PROGRAM}: configuration file ${cli.configFile} is valid`, 0);
+  // The TLS files named by flags (ConfigureOptions' overrideTLS -> GenTLSConfig, after the -t exit as
+  // there): one line, e.g. "error parsing X509 certificate/key pair: open c.pem: no such file or
+  // directory", before the logger or the server exist. A config file's tls block was loaded by its
+  // parser already (config/tls.ts) and failed above with its file:line:col.
+  if (opts.tls !== undefined) {
+    try {
+      loadTLSContext(opts.tls);
+    } catch (e) {
+      if (e instanceof OptionsError) die(`${PROGRAM}: ${e.message}`);
+      throw e;
+    }
+  }
   return { opts, notes };
 }
 

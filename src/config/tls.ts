@@ -1,11 +1,9 @@
 // The client `tls {}` block: nats-server's parseTLS and GenTLSConfig checks (opts.go, v2.9.10), plus
 // `handshake_first` and `min_version` as nats-server 2.10 reads them.
 
-import { accessSync, constants } from "node:fs";
-import type { TLSOptions } from "../options.ts";
-import { DEFAULT_TLS_TIMEOUT } from "../options.ts";
+import { DEFAULT_TLS_TIMEOUT, OptionsError, type TLSOptions } from "../options.ts";
+import { loadTLSContext } from "../tls/context.ts";
 import type { Token } from "./parser.ts";
-import { describeFsError } from "./parser.ts";
 import { parseGoDuration } from "./duration.ts";
 import { CIPHER_SUITES, CURVE_PREFERENCES } from "../tls/ciphers.ts";
 import { describe, type LoadContext } from "./values.ts";
@@ -154,28 +152,18 @@ export function parseTLS(ctx: LoadContext, tk: Token): TLSOptions | undefined {
   // GenTLSConfig's checks, reported at the tls key as the reference.
   if (tc.certFile !== "" && tc.keyFile === "") return fail(tk, "missing 'key_file' in TLS configuration");
   if (tc.certFile === "" && tc.keyFile !== "") return fail(tk, "missing 'cert_file' in TLS configuration");
-  for (const f of [tc.certFile, tc.keyFile]) {
-    if (f !== "" && !readable(f)) {
-      return fail(tk, `error parsing X509 certificate/key pair: ${describeFsError(fsError(f), f)}`);
+  // As the reference's `tls` case (opts.go: GenTLSConfig right after parseTLS): the certificate, key and
+  // CA files are loaded now, so `-t`, a start and a reload all report a bad file as a config error at
+  // the tls key ("file:3:1: error parsing X509 certificate/key pair: ...").
+  if (tc.certFile !== "") {
+    try {
+      loadTLSContext(tc);
+    } catch (e) {
+      if (e instanceof OptionsError) return fail(tk, e.message);
+      throw e;
     }
-  }
-  if (tc.caFile !== undefined && tc.caFile !== "" && !readable(tc.caFile)) {
-    return fail(tk, describeFsError(fsError(tc.caFile), tc.caFile));
   }
   // As setBaselineOptions: a zero timeout is the 2s default.
   if (tc.timeout === 0) tc.timeout = DEFAULT_TLS_TIMEOUT;
   return tc;
-}
-
-function readable(path: string): boolean {
-  return fsError(path) === undefined;
-}
-
-function fsError(path: string): unknown {
-  try {
-    accessSync(path, constants.R_OK);
-    return undefined;
-  } catch (e) {
-    return e;
-  }
 }

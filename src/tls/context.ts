@@ -35,15 +35,19 @@ export interface TLSContext {
   readonly warnings: readonly string[];
 }
 
-/** Go's os.PathError text for a failed open ("open /x: no such file or directory"). */
-function openError(file: string, err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
+/**
+ * Go's os.PathError text for a failed read ("open /x: no such file or directory"; a directory opens and
+ * then fails to read: "read /x: is a directory"), as os.ReadFile reports it.
+ */
+function readError(file: string, err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
   const why =
-    code === "ENOENT" ? "no such file or directory"
-    : code === "EACCES" ? "permission denied"
-    : code === "EISDIR" ? "is a directory"
-    : (err as Error).message;
-  return `open ${file}: ${why}`;
+    e.code === "ENOENT" ? "no such file or directory"
+    : e.code === "EACCES" ? "permission denied"
+    : e.code === "EISDIR" ? "is a directory"
+    : e.message;
+  const op = e.code === "EISDIR" || e.syscall === "read" ? "read" : "open";
+  return `${op} ${file}: ${why}`;
 }
 
 function readPem(file: string, what: string): string {
@@ -51,8 +55,38 @@ function readPem(file: string, what: string): string {
     return readFileSync(file, "utf8");
   } catch (err) {
     // opts.go GenTLSConfig: the key pair's read error is prefixed, the CA's is Go's bare PathError.
-    throw new OptionsError(what ? `${what}: ${openError(file, err)}` : openError(file, err));
+    throw new OptionsError(what ? `${what}: ${readError(file, err)}` : readError(file, err));
   }
+}
+
+/** The types of the PEM blocks in a text, in order (what Go's pem.Decode loop sees). */
+function pemBlockTypes(pem: string): string[] {
+  const types: string[] = [];
+  for (const m of pem.matchAll(/-----BEGIN ([^-\r\n]*)-----[\s\S]*?-----END \1-----/g)) types.push(m[1] as string);
+  return types;
+}
+
+/** Go's []string formatting with %v: "[A B]". */
+function goList(items: readonly string[]): string {
+  return `[${items.join(" ")}]`;
+}
+
+/** crypto/tls X509KeyPair's complaint about the certificate input, or null when it has a certificate. */
+function certPemError(types: readonly string[]): string | null {
+  if (types.includes("CERTIFICATE")) return null;
+  if (types.length === 0) return "tls: failed to find any PEM data in certificate input";
+  if (types.length === 1 && types[0]!.endsWith("PRIVATE KEY")) {
+    return "tls: failed to find certificate PEM data in certificate input, but did find a private key; PEM inputs may have been switched";
+  }
+  return `tls: failed to find "CERTIFICATE" PEM block in certificate input after skipping PEM blocks of the following types: ${goList(types)}`;
+}
+
+/** crypto/tls X509KeyPair's complaint about the key input, or null when it has a private key. */
+function keyPemError(types: readonly string[]): string | null {
+  if (types.some((t) => t === "PRIVATE KEY" || t.endsWith(" PRIVATE KEY"))) return null;
+  if (types.length === 0) return "tls: failed to find any PEM data in key input";
+  if (types.length === 1 && types[0] === "CERTIFICATE") return "tls: found a certificate rather than a key in the PEM for the private key";
+  return `tls: failed to find PEM block with type ending in "PRIVATE KEY" in key input after skipping PEM blocks of the following types: ${goList(types)}`;
 }
 
 const PAIR = "error parsing X509 certificate/key pair";
@@ -66,28 +100,31 @@ export function loadTLSContext(opts: TLSOptions): TLSContext {
 
   const certPem = readPem(opts.certFile, PAIR);
   const keyPem = readPem(opts.keyFile, PAIR);
-  if (!certPem.includes("-----BEGIN")) {
-    throw new OptionsError(`${PAIR}: tls: failed to find any PEM data in certificate input (cert_file ${JSON.stringify(opts.certFile)})`);
-  }
-  if (!keyPem.includes("-----BEGIN")) {
-    throw new OptionsError(`${PAIR}: tls: failed to find any PEM data in key input (key_file ${JSON.stringify(opts.keyFile)})`);
-  }
+  // The reference's crypto/tls words, in its order (X509KeyPair), with the file at fault added.
+  const certFile = `cert_file ${JSON.stringify(opts.certFile)}`;
+  const keyFile = `key_file ${JSON.stringify(opts.keyFile)}`;
+  const certBad = certPemError(pemBlockTypes(certPem));
+  if (certBad) throw new OptionsError(`${PAIR}: ${certBad} (${certFile})`);
+  const keyBad = keyPemError(pemBlockTypes(keyPem));
+  if (keyBad) throw new OptionsError(`${PAIR}: ${keyBad} (${keyFile})`);
   let leaf: X509Certificate;
   try {
     leaf = new X509Certificate(certPem);
-  } catch (err) {
-    throw new OptionsError(`${PAIR}: ${(err as Error).message} (cert_file ${JSON.stringify(opts.certFile)})`);
+  } catch {
+    // x509.ParseCertificate's error for any DER it cannot read.
+    throw new OptionsError(`${PAIR}: x509: malformed certificate (${certFile})`);
   }
   let key: ReturnType<typeof createPrivateKey>;
   try {
     key = createPrivateKey(keyPem);
-  } catch (err) {
-    throw new OptionsError(`${PAIR}: ${(err as Error).message} (key_file ${JSON.stringify(opts.keyFile)})`);
+  } catch {
+    throw new OptionsError(`${PAIR}: tls: failed to parse private key (${keyFile})`);
+  }
+  if (leaf.publicKey.asymmetricKeyType !== key.asymmetricKeyType) {
+    throw new OptionsError(`${PAIR}: tls: private key type does not match public key type (${certFile}, ${keyFile})`);
   }
   if (!leaf.checkPrivateKey(key)) {
-    throw new OptionsError(
-      `${PAIR}: tls: private key does not match public key (cert_file ${JSON.stringify(opts.certFile)}, key_file ${JSON.stringify(opts.keyFile)})`,
-    );
+    throw new OptionsError(`${PAIR}: tls: private key does not match public key (${certFile}, ${keyFile})`);
   }
 
   let caPem: string | undefined;

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { ConfigError, configToOptions, loadConfig, loadConfigFile } from "../../src/config/load.ts";
 import { parseTokens } from "../../src/config/parser.ts";
 import { mergeOptions, type Options } from "../../src/options.ts";
+import { testCerts } from "../helpers/certs.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "bnats-load-"));
 /** The nats-server.conf shipped in the official Docker image (the parser and load tests both read it). */
@@ -188,9 +189,11 @@ authorization { users: [ {user: admin, password: x, permissions: $ADMIN} ] }`);
 });
 
 describe("tls", () => {
-  const cert = write("tls/cert.pem", "x");
-  const key = write("tls/key.pem", "x");
-  const ca = write("tls/ca.pem", "x");
+  // Real files: the loader loads them (GenTLSConfig runs inside the reference's parser too).
+  const certs = testCerts();
+  const cert = certs.server.cert;
+  const key = certs.server.key;
+  const ca = certs.ca.cert;
   const base = `cert_file: "${cert}", key_file: "${key}"`;
   const tls = (body: string) => opts(`tls { ${base}\n${body} }`).tls;
   test("all fields", () => {
@@ -226,6 +229,11 @@ describe("tls", () => {
       "F:1:0: error parsing X509 certificate/key pair: open /nonexistent/c.pem: no such file or directory",
     );
     expect(err(`tls { ${base}, ca_file: "/nonexistent/ca.pem" }`)).toBe("F:1:0: open /nonexistent/ca.pem: no such file or directory");
+    const junk = write("tls/junk.pem", "x");
+    expect(err(`tls { cert_file: "${junk}", key_file: "${key}" }`)).toBe(
+      `F:1:0: error parsing X509 certificate/key pair: tls: failed to find any PEM data in certificate input (cert_file ${JSON.stringify(junk)})`,
+    );
+    expect(err(`tls { ${base}, ca_file: "${junk}" }`)).toBe(`F:1:0: failed to parse root ca certificate (ca_file ${JSON.stringify(junk)})`);
     expect(err(`tls { cert_file: 5 }`)).toMatch(/expected 'cert_file' to be filename$/);
     expect(err(`tls { ${base}, verify: "yes" }`)).toMatch(/expected 'verify' to be a boolean$/);
     expect(err(`tls { ${base}, cipher_suites: ["NOPE"] }`)).toMatch(/unrecognized cipher NOPE$/);
