@@ -71,12 +71,12 @@ const GO_NAME_BY_OPENSSL: ReadonlyMap<string, string> = new Map(
 
 /** The reference's config error for an unknown suite (opts.go parseCipher), or null when known. */
 export function checkCipherName(name: string): string | null {
-  return name in CIPHER_MAP ? null : `unrecognized cipher ${name}`;
+  return Object.hasOwn(CIPHER_MAP, name) ? null : `unrecognized cipher ${name}`;
 }
 
 /** The reference's config error for an unknown curve (opts.go parseCurvePreferences), or null when known. */
 export function checkCurveName(name: string): string | null {
-  return name in CURVE_MAP ? null : `unrecognized curve preference ${name}`;
+  return Object.hasOwn(CURVE_MAP, name) ? null : `unrecognized curve preference ${name}`;
 }
 
 /**
@@ -87,7 +87,7 @@ export function opensslCiphers(goNames: readonly string[]): { ciphers: string; u
   const out: string[] = [];
   const unavailable: string[] = [];
   for (const name of goNames) {
-    const ossl = CIPHER_MAP[name];
+    const ossl = Object.hasOwn(CIPHER_MAP, name) ? CIPHER_MAP[name] : undefined;
     if (ossl === undefined || ossl === null) unavailable.push(name);
     else if (ossl !== "") out.push(ossl);
   }
@@ -96,7 +96,10 @@ export function opensslCiphers(goNames: readonly string[]): { ciphers: string; u
 
 /** The BoringSSL group list ("X25519:P-256") for Go curve names. */
 export function opensslCurves(goNames: readonly string[]): string {
-  return goNames.map((n) => CURVE_MAP[n]).filter((n): n is string => n !== undefined).join(":");
+  return goNames
+    .map((n) => (Object.hasOwn(CURVE_MAP, n) ? CURVE_MAP[n] : undefined))
+    .filter((n): n is string => n !== undefined)
+    .join(":");
 }
 
 /** server.go tlsVersion(): "TLSv1.3" (OpenSSL) -> "1.3". */
