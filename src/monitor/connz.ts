@@ -5,6 +5,7 @@
 import { countRequest, GLOBAL_ACCOUNT, Paths, serverId, type MonitorContext } from "./context.ts";
 import { isCidOrdered, isSortOpt, sortConnections, type SortOpt } from "./connz-sort.ts";
 import { goTime, myUptime, nowMs, rttString, toMs, wireText } from "./format.ts";
+import { makePeerCerts, type TLSPeerCert } from "./peercerts.ts";
 import { BadRequest, decodeBool, decodeInt, decodeState, decodeSubs, decodeUint64, param, type ConnState, type Query } from "./query.ts";
 import type { MonitoredClient, MonitoredSubscription } from "./types.ts";
 
@@ -60,6 +61,9 @@ export interface ConnInfo {
   version?: string;
   tls_version?: string;
   tls_cipher_suite?: string;
+  tls_peer_certs?: TLSPeerCert[];
+  /** nats-server 2.10: the TLS handshake came first (handshake_first). */
+  tls_first?: boolean;
   authorized_user?: string;
   account?: string;
   subscriptions_list?: string[];
@@ -203,6 +207,8 @@ export function connInfo(c: MonitoredClient, now: number, auth: boolean, subs: b
   const start = toMs(c.start);
   const last = toMs(c.lastActivity);
   if (!closed && c.rtt === 0 && c.lang !== "") c.sendRTTPing?.(); // as getRTT(): measure for next time
+  const tls = c.tlsVersion ? c.transport?.tls : undefined;
+  const peer = tls?.peerCertificate;
   // Optional fields are set to undefined where absent: JSON.stringify drops them, as Go's omitempty,
   // and the literal keeps the reference's key order.
   const ci: ConnInfo = {
@@ -229,6 +235,10 @@ export function connInfo(c: MonitoredClient, now: number, auth: boolean, subs: b
     version: c.version || undefined,
     tls_version: c.tlsVersion ? tlsVersionName(c.tlsVersion) : undefined,
     tls_cipher_suite: c.tlsCipher || undefined,
+    // ConnInfo.fill: the peer certificates only with auth=1, and never for a closed connection (its
+    // ConnInfo was filled at close time with auth false).
+    tls_peer_certs: auth && !closed && peer instanceof Uint8Array && peer.length > 0 ? makePeerCerts(peer) : undefined,
+    tls_first: tls?.first || undefined,
     // authorized_user only with auth=1; `account` never, as bnats clients are all in the global account.
     authorized_user: auth && c.user ? c.user : undefined,
   };

@@ -1,17 +1,24 @@
 // The monitoring listener's lifecycle (nats-server StartMonitoring / startMonitoring): http on
 // http_port or https on https_port (never both), port -1 = random, the reference's errors and log line.
 import { isIPv6 } from "node:net";
-import type { Server as BunServer } from "bun";
+import type { Server as BunServer, TLSOptions as BunTLSOptions } from "bun";
 import type { Logger } from "../log.ts";
 import { createMonitorApp } from "./app.ts";
 import { newContext, type MonitorContext } from "./context.ts";
 import type { MonitoredServer } from "./types.ts";
 import { ProcessUsage } from "./usage.ts";
 
-/** Certificate and key in PEM, for https monitoring (the server's client TLS certificate). */
-export interface MonitorTLS {
-  cert: string | Uint8Array;
-  key: string | Uint8Array;
+/** Bun's TLS options for the https listener (the server's client TLS configuration, see monitorTLS). */
+export type MonitorTLS = BunTLSOptions;
+
+/**
+ * The https listener's TLS options from the server's loaded TLS context: its certificate, key, cipher
+ * suites, curves and minimum version, but no client certificate (server.go startMonitoring:
+ * opts.TLSConfig.Clone() with ClientAuth = tls.NoClientCert).
+ */
+export function monitorTLS(bun: BunTLSOptions & { ecdhCurve?: string }): MonitorTLS {
+  const { requestCert: _req, rejectUnauthorized: _rej, ca: _ca, ...rest } = bun;
+  return { ...rest, requestCert: false, rejectUnauthorized: false };
 }
 
 /** The reference's startup errors; the server logs them as `Can't start monitoring: <message>`. */
@@ -56,7 +63,7 @@ export class Monitor {
     }
     if (!Monitor.enabled(opts)) return;
     const secure = this.secure;
-    let tlsOptions: { cert: string | Uint8Array | ReturnType<typeof Bun.file>; key: string | Uint8Array | ReturnType<typeof Bun.file> } | undefined;
+    let tlsOptions: MonitorTLS | undefined;
     if (secure) {
       if (tls) tlsOptions = tls;
       else if (opts.tls) tlsOptions = { cert: Bun.file(opts.tls.certFile), key: Bun.file(opts.tls.keyFile) };

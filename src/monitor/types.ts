@@ -42,11 +42,21 @@ export interface MonitoredClient {
   readonly user: string;
   readonly tlsVersion?: string;
   readonly tlsCipher?: string;
+  /** The byte pipe; `tls` is set once a TLS handshake completed (src/tls TLSState). */
+  readonly transport?: { readonly tls?: MonitoredTLS };
   /**
    * Sends a PING to measure the RTT, as nats-server's getRTT() does for a client with rtt 0 and a
    * `lang` (a real client library). Optional: plain test objects leave it out.
    */
   sendRTTPing?(): void;
+}
+
+/** What /connz reads of a connection's negotiated TLS state. */
+export interface MonitoredTLS {
+  /** The handshake came before INFO (handshake_first): /connz tls_first (nats-server 2.10). */
+  readonly first: boolean;
+  /** The client's certificate, DER, when it presented one: /connz tls_peer_certs with auth=1. */
+  readonly peerCertificate?: unknown;
 }
 
 export interface SlowConsumerStats {
@@ -90,4 +100,6 @@ export interface MonitoredServer {
   readonly shuttingDown: boolean;
   /** Lame duck mode (SIGUSR2): the listener is closed, /healthz fails as the reference's readyForConnections. */
   readonly lameDuckMode?: boolean;
+  /** The loaded client TLS configuration (src/tls TLSContext), when TLS is configured; a reload replaces it. */
+  readonly tls?: { readonly ctx: { readonly certNotAfter: Date } };
 }

@@ -74,6 +74,8 @@ export interface Varz {
   config_load_time: string;
   tags?: string[];
   system_account?: string;
+  /** nats-server 2.10: expiry of the server's TLS certificate (omitted without TLS). */
+  tls_cert_not_after?: string;
 }
 
 /** The /varz object; counts the request first, as HandleVarz does. */
@@ -144,6 +146,8 @@ export function varz(ctx: MonitorContext, count = true): Varz {
     connect_urls: info.connect_urls?.length ? [...info.connect_urls] : undefined,
     max_subscriptions: opts.maxSubscriptions > 0 ? opts.maxSubscriptions : undefined,
     tags: opts.tags.length > 0 ? [...opts.tags] : undefined,
+    // tlsCertNotAfter(opts.TLSConfig): the certificate in use, so a reload's new certificate shows.
+    tls_cert_not_after: s.tls ? goTime(toMs(s.tls.ctx.certNotAfter)) : undefined,
   });
 }
 
@@ -163,7 +167,7 @@ const ORDER: readonly (keyof Varz)[] = [
   "write_deadline", "start", "now", "uptime", "mem", "cores", "gomaxprocs", "cpu", "connections",
   "total_connections", "routes", "remotes", "leafnodes", "in_msgs", "out_msgs", "in_bytes", "out_bytes",
   "slow_consumers", "slow_consumer_stats", "subscriptions", "http_req_stats", "config_load_time", "tags",
-  "system_account",
+  "system_account", "tls_cert_not_after",
 ];
 
 function withOptional(v: Varz, optional: Partial<Varz>): Varz {

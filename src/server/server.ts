@@ -20,7 +20,7 @@ import {
   type AuthResult,
 } from "../auth/authenticator.ts";
 import { toPeerCertInfo } from "../auth/tlsmap.ts";
-import { Monitor, MonitorError } from "../monitor/monitor.ts";
+import { Monitor, MonitorError, monitorTLS } from "../monitor/monitor.ts";
 import { loadTLSContext } from "../tls/context.ts";
 import { TLSConnection, type NegotiationConfig } from "../tls/negotiate.ts";
 import { RateCounter } from "../tls/ratelimit.ts";
@@ -380,7 +380,8 @@ export class Server {
     if (!Monitor.enabled(this.opts)) return;
     this.monitor = new Monitor(this, () => this.log);
     try {
-      this.monitor.start();
+      // https serves with the certificate already loaded for clients (configureTLS ran first).
+      this.monitor.start(this.tls ? monitorTLS(this.tls.ctx.bun) : undefined);
     } catch (e) {
       if (!(e instanceof MonitorError)) throw e;
       this.monitor = undefined;
