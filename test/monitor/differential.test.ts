@@ -22,8 +22,8 @@ const LIVE = hasReference() && process.env.MONITOR_DIFF_FIXTURES !== "1";
  */
 const KNOWN: Record<string, { lines?: RegExp; status?: true; why: string }> = {
   "varz": {
-    lines: /^\+ \.slow_consumer_stats/,
-    why: "bnats adds nats-server 2.10's slow_consumer_stats block (2.9.10 has only slow_consumers)",
+    lines: /^\+ \.(slow_consumer_stats|tls_cert_not_after)/,
+    why: "bnats adds nats-server 2.10's slow_consumer_stats block (2.9.10 has only slow_consumers) and, with TLS, tls_cert_not_after",
   },
   "GET /accountz?acc=$G": {
     lines: /^- \.account_detail\.imports/,
@@ -77,13 +77,7 @@ describe(`monitoring endpoints vs nats-server (${LIVE ? "live" : "fixtures"})`, 
     test(spec.name, async () => {
       const server = await startBnats({ options: optionsFor(spec, dir) });
       try {
-        const bnatsServer = server.server as unknown as { baseInfo(): { tls_required?: boolean } };
-        if (spec.name === "tls" && !bnatsServer.baseInfo().tls_required) {
-          // Client TLS is another module's work; until it lands this scenario cannot run its traffic.
-          console.warn("monitor differential: skipping the tls scenario (bnats has no client TLS yet)");
-          return;
-        }
-        const ours = await runScenario(server.port, { httpPort: server.httpPort, httpsPort: (server as { httpsPort?: number }).httpsPort }, spec);
+        const ours = await runScenario(server.port, { httpPort: server.httpPort, httpsPort: server.httpsPort }, spec);
         const theirs = await referenceResponses(spec);
         expect(ours.length).toBe(theirs.length);
         const problems: string[] = [];
