@@ -1,5 +1,5 @@
 // /connz must stay fast with 10,000 connections: the endpoint function plus the JSON encoding, on plain
-// objects (the real-socket measurement is test/monitor/connz-bench.ts). Prints the timings it sees.
+// objects (the real-socket measurement is bench/connz-inprocess.ts). Prints the timings it sees.
 import { expect, test } from "bun:test";
 import { handleConnz } from "../../src/monitor/connz.ts";
 import { newContext } from "../../src/monitor/context.ts";
