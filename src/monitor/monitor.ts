@@ -28,6 +28,8 @@ export class Monitor {
   readonly ctx: MonitorContext;
   private readonly usage = new ProcessUsage();
   private http?: BunServer<undefined>;
+  private app?: ReturnType<typeof createMonitorApp>;
+  private hostname = "";
   private boundPort = 0;
 
   /** The logger is asked for each time: a reload that changes log_file swaps the server's logger. */
@@ -70,16 +72,9 @@ export class Monitor {
       else throw new MonitorError("TLS cert and key required for HTTPS");
     }
     const wanted = secure ? opts.httpsPort : opts.httpPort;
-    const app = createMonitorApp(this.ctx);
+    this.hostname = opts.httpHost;
     try {
-      this.http = Bun.serve({
-        hostname: opts.httpHost,
-        port: wanted === -1 ? 0 : wanted,
-        fetch: (req) => app.fetch(req),
-        tls: tlsOptions,
-        // As the reference: no write timeout (a slow /connz must not be cut off).
-        idleTimeout: 0,
-      });
+      this.http = this.serve(wanted === -1 ? 0 : wanted, tlsOptions);
     } catch (err) {
       throw new MonitorError(`can't listen to the monitor port: ${(err as Error).message}`);
     }
@@ -87,6 +82,36 @@ export class Monitor {
     this.usage.start();
     const host = isIPv6(opts.httpHost) ? `[${opts.httpHost}]` : opts.httpHost;
     this.logger().notice(`Starting ${secure ? "https" : "http"} monitor on ${host}:${this.boundPort}`);
+  }
+
+  private serve(port: number, tls: MonitorTLS | undefined): BunServer<undefined> {
+    const app = (this.app ??= createMonitorApp(this.ctx));
+    return Bun.serve({
+      hostname: this.hostname,
+      port,
+      fetch: (req) => app.fetch(req),
+      tls,
+      // As the reference: no write timeout (a slow /connz must not be cut off).
+      idleTimeout: 0,
+    });
+  }
+
+  /**
+   * A config reload loaded new certificates: https serves them from now on, as the reference's
+   * GetConfigForClient (getMonitoringTLSConfig) reads the current TLS config at every handshake. Bun
+   * cannot swap a listener's certificate, so the listener is re-bound on its port with the new one;
+   * requests already in flight finish on the old one.
+   */
+  reloadTLS(tls: MonitorTLS): void {
+    const old = this.http;
+    if (old === undefined || !this.secure) return;
+    void old.stop(false);
+    try {
+      this.http = this.serve(this.boundPort, tls);
+    } catch (err) {
+      this.http = undefined;
+      this.logger().error(`Can't restart the https monitor with the new certificate: ${(err as Error).message}`);
+    }
   }
 
   async stop(): Promise<void> {

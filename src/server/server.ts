@@ -231,6 +231,8 @@ export class Server {
   /** Config reload: new certificates (re-read from disk) for new connections. */
   reloadTLS(opts: Options): void {
     this.configureTLS(opts);
+    // https monitoring uses the server's TLS configuration too (getMonitoringTLSConfig).
+    if (this.tls) this.monitor?.reloadTLS(monitorTLS(this.tls.ctx.bun));
   }
 
   /**

@@ -267,6 +267,28 @@ describe("https monitoring", () => {
   });
 });
 
+describe("https monitoring after a certificate reload", () => {
+  test("the new certificate is served, /varz tls_cert_not_after follows, the port stays", async () => {
+    const s = await start();
+    const fingerprint = (): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const sock = tls.connect({ host: "127.0.0.1", port: s.httpsPort!, rejectUnauthorized: false }, () => {
+          resolve(sock.getPeerCertificate().fingerprint256);
+          sock.end();
+        });
+        sock.on("error", reject);
+      });
+    expect(await fingerprint()).toBe(new X509Certificate(pem(certs.server.cert)).fingerprint256);
+    // What the reload does once the new files are loaded (src/server/reload.ts -> Server.reloadTLS).
+    s.server.opts = { ...s.server.opts, tls: tlsOpts({ certFile: CERT_FILE, keyFile: KEY_FILE }) };
+    s.server.reloadTLS(s.server.opts);
+    expect(s.server.httpsPort).toBe(s.httpsPort!);
+    expect(await fingerprint()).toBe(new X509Certificate(pem(CERT_FILE)).fingerprint256);
+    const v = await getJSON<Record<string, unknown>>(s.httpsPort!, "/varz");
+    expect(v.tls_cert_not_after).toBe(goNotAfter(CERT_FILE));
+  });
+});
+
 // ---- side by side with nats-server 2.9.10
 
 const withRef = hasReference() ? describe : describe.skip;
