@@ -1,42 +1,19 @@
 // The compiled binary's command line, side by side with the reference nats-server where the output
 // is deterministic: -v, -h, --help_tls, bad flags, -t, pid file, ports file, log shape, signals.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, watch, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, readdirSync, renameSync, symlinkSync, watch, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BNATS_BINARY, REPO_ROOT } from "../helpers/bnats.ts";
 import { startProcess, type ProcessServer } from "../helpers/proc.ts";
-import { hasReference, REFERENCE_BINARY } from "../helpers/ref.ts";
+import { hasReference } from "../helpers/ref.ts";
+import { binaryRunner } from "../helpers/cli.ts";
 
-const work = mkdtempSync(join(tmpdir(), "bnats-cli-"));
-let binary = BNATS_BINARY;
-
-beforeAll(() => {
-  if (existsSync(binary)) return;
-  // No dist/bnats (`make build`): compile one for this file.
-  binary = join(work, "bnats");
-  const r = Bun.spawnSync([process.execPath, "build", "--compile", join(REPO_ROOT, "src", "main.ts"), "--outfile", binary], {
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  if (r.exitCode !== 0) throw new Error(`bun build failed: ${r.stderr.toString()}`);
-}, 120_000);
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-interface Ran {
-  code: number;
-  out: string;
-  err: string;
-}
-function run(exe: string, args: string[]): Ran {
-  const r = Bun.spawnSync([exe, ...args], { cwd: work, stdout: "pipe", stderr: "pipe", timeout: 10_000 });
-  return { code: r.exitCode ?? -1, out: r.stdout.toString(), err: r.stderr.toString() };
-}
-const bnats = (...args: string[]): Ran => run(binary, args);
-const ref = (...args: string[]): Ran => run(REFERENCE_BINARY, args);
+const runner = binaryRunner("bnats-cli-");
+const { work, bnats, ref } = runner;
+beforeAll(() => runner.prepare(), 120_000);
+afterAll(() => runner.cleanUp());
 /** The reference's output with its name replaced by ours. */
 const asBnats = (s: string): string => s.replaceAll("nats-server", "bnats");
-const withRef = hasReference() ? test : test.skip;
+const withRef = test.if(hasReference());
 
 const GOOD = join(work, "good.conf");
 const BAD = join(work, "bad.conf");
@@ -173,7 +150,7 @@ describe("a running server", () => {
     await Promise.all(started.map((s) => s.stop()));
   });
   const start = async (args: string[], config?: string): Promise<ProcessServer> => {
-    const s = await startProcess(binary, "bnats-binary", { args, config });
+    const s = await startProcess(runner.binary, "bnats-binary", { args, config });
     started.push(s);
     return s;
   };
@@ -203,7 +180,7 @@ describe("a running server", () => {
 
   test("started through a symlink named nats-server: nats-server_<pid>.ports (os.Args[0], as the nats.js harness expects)", async () => {
     const link = join(work, "nats-server");
-    if (!existsSync(link)) symlinkSync(binary, link);
+    if (!existsSync(link)) symlinkSync(runner.binary, link);
     const s = await startProcess(link, "bnats-binary", { args: ["-a", "127.0.0.1"] });
     started.push(s);
     const name = await waitForFile(join(s.dir, "ports"), (n) => n.endsWith(".ports"));

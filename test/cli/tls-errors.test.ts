@@ -3,40 +3,17 @@
 // overrideTLS for the flags): one line "nats-server: <file>:<line>:<col>: <error>" or "nats-server: <error>",
 // exit 1, nothing started. bnats adds the file at fault to the reference's words: "(cert_file "x.pem")".
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BNATS_BINARY, REPO_ROOT } from "../helpers/bnats.ts";
 import { testCerts } from "../helpers/certs.ts";
-import { hasReference, REFERENCE_BINARY } from "../helpers/ref.ts";
+import { hasReference } from "../helpers/ref.ts";
+import { binaryRunner } from "../helpers/cli.ts";
 
-const work = mkdtempSync(join(tmpdir(), "bnats-cli-tls-"));
-let binary = BNATS_BINARY;
-
-beforeAll(() => {
-  if (existsSync(binary)) return;
-  // No dist/bnats (`make build`): compile one for this file.
-  binary = join(work, "bnats");
-  const r = Bun.spawnSync([process.execPath, "build", "--compile", join(REPO_ROOT, "src", "main.ts"), "--outfile", binary], {
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  if (r.exitCode !== 0) throw new Error(`bun build failed: ${r.stderr.toString()}`);
-}, 120_000);
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-interface Ran {
-  code: number;
-  out: string;
-  err: string;
-}
-function run(exe: string, args: string[]): Ran {
-  const r = Bun.spawnSync([exe, ...args], { cwd: work, stdout: "pipe", stderr: "pipe", timeout: 10_000 });
-  return { code: r.exitCode ?? -1, out: r.stdout.toString(), err: r.stderr.toString() };
-}
-const bnats = (...args: string[]): Ran => run(binary, args);
-const ref = (...args: string[]): Ran => run(REFERENCE_BINARY, args);
-const withRef = hasReference() ? test : test.skip;
+const runner = binaryRunner("bnats-cli-tls-");
+const { work, bnats, ref } = runner;
+beforeAll(() => runner.prepare(), 120_000);
+afterAll(() => runner.cleanUp());
+const withRef = test.if(hasReference());
 
 const certs = testCerts();
 const file = (name: string, text: string): string => {

@@ -297,7 +297,7 @@ describe("https monitoring after a certificate reload", () => {
 
 // ---- side by side with nats-server 2.9.10
 
-const withRef = hasReference() ? describe : describe.skip;
+const withRef = describe.if(hasReference());
 
 withRef("TLS monitoring vs nats-server", () => {
   const config = `https_port: -1

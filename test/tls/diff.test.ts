@@ -55,7 +55,7 @@ async function both(s: Setup, script: (srv: RunningServer) => Promise<unknown>):
   }
 }
 
-const run = hasReference() ? describe : describe.skip;
+const run = describe.if(hasReference());
 
 run("TLS against nats-server 2.9.10", () => {
   const clients: RawClient[] = [];
