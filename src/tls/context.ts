@@ -175,14 +175,19 @@ export function loadTLSContext(opts: TLSOptions): TLSContext {
     rejectUnauthorized: verify,
   };
   if (ciphers) bun.ciphers = ciphers;
-  if (caPem !== undefined) bun.ca = caPem;
+  // The CA is only for checking client certificates (Go's ClientCAs, unused without verify). Given to OpenSSL
+  // it also completes the server's chain: the handshake would send the CA after the leaf, which nats-server
+  // (only cert_file's blocks) does not, and clients report "self-signed certificate in certificate chain"
+  // instead of "unable to verify the first certificate".
+  const chainCa = verify ? caPem : undefined;
+  if (chainCa !== undefined) bun.ca = chainCa;
 
   let secureContext: tls.SecureContext;
   try {
     secureContext = tls.createSecureContext({
       cert: certPem,
       key: keyPem,
-      ca: caPem,
+      ca: chainCa,
       secureOptions,
       ecdhCurve: curves,
       ...(ciphers ? { ciphers } : {}),

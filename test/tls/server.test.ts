@@ -93,6 +93,21 @@ describe("TLS through the server with the official client", () => {
     expect(versions).toEqual(["1.3", "plain"]);
   });
 
+  test("the handshake sends cert_file's certificates only, not the ca_file (as nats-server)", async () => {
+    // nats.js tls_test "available connects with or without": a client without the CA must fail on the leaf
+    // ("unable to verify the first certificate"), not on a CA the server appended to its chain.
+    for (const allowNonTLS of [false, true]) {
+      await start({}, { allowNonTLS });
+      const err = await client({}).then(
+        () => new Error("connected"),
+        (e: Error) => e,
+      );
+      expect(err.message).toContain("unable to verify the first certificate");
+      await srv!.stop();
+      srv = undefined;
+    }
+  });
+
   test("verify: INFO tls_verify; a client with the right cert connects, one without is refused", async () => {
     await start({ verify: true });
     const good = await client({ ca, certFile: certs.client.cert, keyFile: certs.client.key });
