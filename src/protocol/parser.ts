@@ -27,6 +27,11 @@ export interface ParserHandler {
   protocolError(sendErr: boolean, detail: string): void;
   maxControlLineExceeded(len: number): void;
   maxPayloadExceeded(size: number): void;
+  /**
+   * A valid PUB/HPUB line, before its payload: nats-server's processPub ends with the pedantic
+   * subject check here, so its -ERR comes even when the payload turns out malformed.
+   */
+  pubArgsParsed(subject: string): void;
 }
 
 // Parser states (as parser.go, minus the route/leaf/gateway ones a client cannot use).
@@ -460,6 +465,7 @@ export class Parser {
       h.maxPayloadExceeded(this.size);
       return false;
     }
+    h.pubArgsParsed(this.subject);
     return !this.halted;
   }
 

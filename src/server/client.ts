@@ -254,7 +254,6 @@ export class Client implements ParserHandler {
     server.stats.inMsgs++;
     server.stats.inBytes += size;
     if (server.log.traceEnabled) this.traceMsgIn(subject, reply, hdr, buf, start, end);
-    if (this.pedantic && !isValidLiteralSubject(subject)) this.sendErr(Err.invalidPublishSubject);
     if (this.perms !== undefined && !this.perms.canPublish(subject)) {
       this.sendErr(permissionsViolationPublish(subject));
       this.log().error(`${this.logPrefix} - Publish Violation - ${this.userLabel()}, Subject "${subject}"`);
@@ -378,6 +377,11 @@ export class Client implements ParserHandler {
     this.error(`${Err.maxControlLine}: max_control_line ${this.parser.maxControlLine}, Buffer len ${len}`);
     this.sendErr(Err.maxControlLine);
     this.closeConnection(ClosedReason.maxControlLineExceeded);
+  }
+
+  pubArgsParsed(subject: string): void {
+    // client.go processPub: the pedantic check answers the PUB line (and does not drop the message).
+    if (this.pedantic && !isValidLiteralSubject(subject)) this.sendErr(Err.invalidPublishSubject);
   }
 
   maxPayloadExceeded(size: number): void {

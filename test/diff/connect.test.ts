@@ -7,6 +7,7 @@ import {
   ERR_AUTH,
   ERR_INVALID_PUB_SUBJECT,
   ERR_INVALID_SUBJECT,
+  ERR_UNKNOWN_OP,
   OK,
   PONG,
   connectLine,
@@ -133,6 +134,15 @@ const conversations: Conversation[] = [
       { expect: OK },
       { send: "PUB foo.* 1\r\nx\r\n" },
       { expect: `${ERR_INVALID_PUB_SUBJECT}${OK}` },
+    ],
+  },
+  {
+    // client.go processPub checks the subject on the PUB line, before the payload: found by fuzz.test.ts.
+    name: "pedantic: the -ERR comes with the PUB line, even when its payload is malformed",
+    steps: [
+      { send: CONNECT_PEDANTIC + "PUB > 1\r\nxy\r\n" },
+      { expect: `${ERR_INVALID_PUB_SUBJECT}${ERR_UNKNOWN_OP}` },
+      { closed: true },
     ],
   },
   {

@@ -46,6 +46,7 @@ class Recorder implements ParserHandler {
     this.ops.push(`MAXPAYLOAD ${size}`);
     this.parser?.halt();
   }
+  pubArgsParsed(): void {}
 }
 
 function run(chunks: Buffer[], setup?: (p: Parser) => void): string[] {
