@@ -15,7 +15,7 @@ import { Outbound } from "./outbound.ts";
 import { Subscription } from "./subscription.ts";
 import type { Transport } from "./transport.ts";
 import type { Server } from "./server.ts";
-import { parseConnect, type ConnectOptions } from "./connect.ts";
+import { defaultConnectOptions, parseConnect, type ConnectOptions } from "./connect.ts";
 import { writeMsg, type MsgFrame } from "./deliver.ts";
 import { SYS_GROUP } from "../auth/permissions.ts";
 import type { ConnectCredentials } from "../auth/authenticator.ts";
@@ -161,7 +161,7 @@ export class Client implements ParserHandler {
     if (server.log.traceEnabled) this.trace(`<<- [CONNECT ${redactConnect(arg.toString("utf8"))}]`);
     let opts: ConnectOptions;
     try {
-      opts = parseConnect(arg, this);
+      opts = parseConnect(arg, this.connectOpts);
     } catch (e) {
       // As the reference: a CONNECT that does not unmarshal closes with Protocol Violation, no -ERR.
       // JSON.parse quotes the offending token, which may be an unquoted password: never log it.
@@ -171,6 +171,7 @@ export class Client implements ParserHandler {
       return;
     }
     this.connectReceived = true;
+    this.connectOpts = opts;
     this.rtt = Math.max(Date.now() - this.start.getTime(), 0.001);
     this.verbose = opts.verbose;
     this.pedantic = opts.pedantic;
@@ -222,6 +223,9 @@ export class Client implements ParserHandler {
     if (this.verbose) this.enqueue(OK);
     this.setPingTimer(Math.min(server.opts.pingInterval, FIRST_CLIENT_PING_INTERVAL), true);
   }
+
+  /** The options of the CONNECTs so far: a later CONNECT only overrides the fields it sends. */
+  private connectOpts: ConnectOptions = defaultConnectOptions();
 
   /** Input that arrived while the parser was suspended, replayed once it resumes. */
   private heldInput: Buffer | undefined;

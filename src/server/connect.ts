@@ -24,39 +24,61 @@ export interface ConnectOptions {
   newAccount: boolean;
 }
 
-/** The client's current settings serve as defaults (nats-server starts from defaultOpts). */
-export interface ConnectDefaults {
-  verbose: boolean;
-  pedantic: boolean;
-  echo: boolean;
+/** nats-server's defaultOpts: what a client has before any CONNECT (verbose, pedantic and echo on). */
+export function defaultConnectOptions(): ConnectOptions {
+  return {
+    verbose: true,
+    pedantic: true,
+    echo: true,
+    headers: false,
+    noResponders: false,
+    tlsRequired: false,
+    name: "",
+    lang: "",
+    version: "",
+    protocol: 0,
+    user: "",
+    pass: "",
+    authToken: "",
+    nkey: "",
+    sig: "",
+    jwt: "",
+    account: "",
+    newAccount: false,
+  };
 }
 
-export function parseConnect(arg: Uint8Array, defaults: ConnectDefaults): ConnectOptions {
+/**
+ * The client's options after this CONNECT. The reference unmarshals every CONNECT into the same
+ * c.opts, so a field a later CONNECT leaves out (or sends as null) keeps its earlier value.
+ */
+export function parseConnect(arg: Uint8Array, previous: ConnectOptions): ConnectOptions {
   const parsed: unknown = JSON.parse(new TextDecoder().decode(arg));
   if (parsed !== null && (typeof parsed !== "object" || Array.isArray(parsed))) {
     throw new Error(`json: cannot unmarshal ${describe(parsed)} into Go value of type server.ClientOpts`);
   }
-  // `null` unmarshals to nothing: the defaults stand.
+  // `null` unmarshals to nothing: the previous values stand.
   const o = foldKeys(parsed === null ? {} : (parsed as Record<string, unknown>));
+  const p = previous;
   return {
-    verbose: bool(o, "verbose", defaults.verbose),
-    pedantic: bool(o, "pedantic", defaults.pedantic),
-    echo: bool(o, "echo", defaults.echo),
-    headers: bool(o, "headers", false),
-    noResponders: bool(o, "no_responders", false),
-    tlsRequired: bool(o, "tls_required", false),
-    name: str(o, "name"),
-    lang: str(o, "lang"),
-    version: str(o, "version"),
-    protocol: int(o, "protocol"),
-    user: str(o, "user"),
-    pass: str(o, "pass"),
-    authToken: str(o, "auth_token"),
-    nkey: str(o, "nkey"),
-    sig: str(o, "sig"),
-    jwt: str(o, "jwt"),
-    account: str(o, "account"),
-    newAccount: bool(o, "new_account", false),
+    verbose: bool(o, "verbose", p.verbose),
+    pedantic: bool(o, "pedantic", p.pedantic),
+    echo: bool(o, "echo", p.echo),
+    headers: bool(o, "headers", p.headers),
+    noResponders: bool(o, "no_responders", p.noResponders),
+    tlsRequired: bool(o, "tls_required", p.tlsRequired),
+    name: str(o, "name", p.name),
+    lang: str(o, "lang", p.lang),
+    version: str(o, "version", p.version),
+    protocol: int(o, "protocol", p.protocol),
+    user: str(o, "user", p.user),
+    pass: str(o, "pass", p.pass),
+    authToken: str(o, "auth_token", p.authToken),
+    nkey: str(o, "nkey", p.nkey),
+    sig: str(o, "sig", p.sig),
+    jwt: str(o, "jwt", p.jwt),
+    account: str(o, "account", p.account),
+    newAccount: bool(o, "new_account", p.newAccount),
   };
 }
 
@@ -81,16 +103,16 @@ function bool(o: Record<string, unknown>, key: string, dflt: boolean): boolean {
   return v;
 }
 
-function str(o: Record<string, unknown>, key: string): string {
+function str(o: Record<string, unknown>, key: string, dflt: string): string {
   const v = own(o, key);
-  if (v === undefined || v === null) return "";
+  if (v === undefined || v === null) return dflt;
   if (typeof v !== "string") throw typeError(v, key, "string");
   return v;
 }
 
-function int(o: Record<string, unknown>, key: string): number {
+function int(o: Record<string, unknown>, key: string, dflt: number): number {
   const v = own(o, key);
-  if (v === undefined || v === null) return 0;
+  if (v === undefined || v === null) return dflt;
   if (typeof v !== "number" || !Number.isInteger(v)) throw typeError(v, key, "int");
   return v;
 }

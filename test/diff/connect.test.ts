@@ -98,6 +98,16 @@ const conversations: Conversation[] = [
     ],
   },
   {
+    // client.go processConnect unmarshals every CONNECT into the same c.opts: found by fuzz.test.ts.
+    name: "a second CONNECT keeps the fields it does not send (headers, verbose)",
+    steps: [
+      { send: connectLine({ verbose: true, headers: true }) + "SUB > 1\r\n" },
+      { expect: OK + OK },
+      { send: "CONNECT {}\r\nHPUB foo 12 14\r\nNATS/1.0\r\n\r\nab\r\n" },
+      { expect: `${OK}${OK}HMSG foo 1 12 14\r\nNATS/1.0\r\n\r\nab\r\n` },
+    ],
+  },
+  {
     // As nats-server 2.9: pedantic only adds the -ERR; the message is still published.
     name: "pedantic: wildcard and malformed publish subjects get -ERR, connection stays",
     steps: [
