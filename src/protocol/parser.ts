@@ -70,6 +70,11 @@ export function parseSize(buf: Uint8Array, start: number, end: number): number {
 
 const MAX_ARGS = 4;
 
+function hasCR(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] === CR) return true;
+  return false;
+}
+
 export class Parser {
   /** Limits and negotiated features; the client keeps them current. */
   maxControlLine = 4096;
@@ -299,7 +304,9 @@ export class Parser {
       end = nl;
     }
     const lineStart = line === buf ? start : 0;
-    if (end > lineStart && line[end - 1] === CR) end--;
+    // parser.go: any CR after the argument's first byte sets c.drop, and the argument is then
+    // buf[c.as : i-c.drop], one byte short of the LF, whether that byte is the CR or not.
+    if (end > lineStart && (line[end - 1] === CR || hasCR(line, lineStart + 1, end))) end--;
     if (end - lineStart > this.maxControlLine) {
       this.controlLineTooLong(end - lineStart);
       return buf.length;
@@ -373,13 +380,17 @@ export class Parser {
     return start + take;
   }
 
-  /** Split a control line on spaces/tabs (and CR/LF, as splitArg); returns the count (MAX_ARGS+1 = too many). */
-  private splitArgs(line: Buffer, start: number, end: number): number {
+  /**
+   * Split a control line on spaces/tabs, and CR/LF as splitArg does, unless `pub`: processPub and
+   * processHeaderPub split on spaces and tabs only, so there a CR is part of an argument.
+   * Returns the count (MAX_ARGS+1 = too many).
+   */
+  private splitArgs(line: Buffer, start: number, end: number, pub = false): number {
     let n = 0;
     let s = -1;
     for (let i = start; i < end; i++) {
       const c = line[i]!;
-      if (c === SP || c === TAB || c === CR || c === LF) {
+      if (c === SP || c === TAB || (!pub && (c === CR || c === LF))) {
         if (s >= 0) {
           if (n === MAX_ARGS) return MAX_ARGS + 1;
           this.argStart[n] = s;
@@ -425,7 +436,7 @@ export class Parser {
   /** processPub / processHeaderPub: false when the connection is being closed. */
   private pubArgs(line: Buffer, start: number, end: number, withHeaders: boolean): boolean {
     const h = this.h;
-    const n = this.splitArgs(line, start, end);
+    const n = this.splitArgs(line, start, end, true);
     const verb = withHeaders ? "processHeaderPub" : "processPub";
     if (withHeaders && !this.headers) {
       h.protocolError(false, "message headers not supported");

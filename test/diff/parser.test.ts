@@ -72,6 +72,12 @@ const TABLE: [proto: string, outcome: Outcome, reply?: string][] = [
   ["PING \r\n", "open", PONG],
   ["PONG \r\n", "open"],
   ["+OK \r\n", "open"],
+  // A CR inside an argument line: parser.go then drops the byte before the LF (c.drop), whatever it is,
+  // and processPub splits on spaces and tabs only, so the CR belongs to an argument (found by fuzz.test.ts).
+  ["SUB > 1\r\nPUB bar 8\ro 1\r\nx\r\n", "open", "MSG bar 1 8\ro 1\r\nx\r\n"],
+  ["SUB > 1\r\nPUB \rfoo 1\nx\r\n", "open", "MSG \rfoo 1 1\r\nx\r\n"],
+  ["PUB bar\r 1\nx\r\n", "close"],
+  ["SUB > 1\r\nSUB foo\r 2 \nPUB foo 1\nx\r\n", "open", "MSG foo 1 1\r\nx\r\nMSG foo 2 1\r\nx\r\n"],
 ];
 
 const conversations: Conversation[] = TABLE.map(([proto, outcome, reply]) => {
