@@ -285,7 +285,9 @@ export class Parser {
    * return the index after it, else hold the partial line (bounded by max_control_line) and return len.
    */
   private controlLine(buf: Buffer, start: number): number {
-    const nl = buf.indexOf(LF, start);
+    // parser.go enters the argument state on its first byte and only looks for CR/LF from the next
+    // one, so that byte belongs to the argument even when it is a CR or LF ("INFO\n{}\r\n" is fine).
+    const nl = buf.indexOf(LF, this.argBuf === null ? start + 1 : start);
     if (nl < 0) {
       this.holdArg(buf, start, buf.length);
       if (this.argLen > this.maxControlLine) this.controlLineTooLong(this.argLen);
@@ -306,7 +308,7 @@ export class Parser {
     const lineStart = line === buf ? start : 0;
     // parser.go: any CR after the argument's first byte sets c.drop, and the argument is then
     // buf[c.as : i-c.drop], one byte short of the LF, whether that byte is the CR or not.
-    if (end > lineStart && (line[end - 1] === CR || hasCR(line, lineStart + 1, end))) end--;
+    if (end - 1 > lineStart && (line[end - 1] === CR || hasCR(line, lineStart + 1, end))) end--;
     if (end - lineStart > this.maxControlLine) {
       this.controlLineTooLong(end - lineStart);
       return buf.length;
