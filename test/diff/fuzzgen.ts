@@ -6,6 +6,7 @@
 //  - two members of one queue group (which member gets a message is random): every queue name is unique
 //    in a stream, and the second (subscriber) connection uses its own names;
 //  - anything after a client's -ERR (see generateStream);
+//  - a write boundary inside a line with a stray CR (see inLineWithStrayCR);
 //  - the order of deliveries of one message to several subscriptions (Go map order in the sublist): not
 //    avoided but normalised by the runner (fuzzrun.ts), which sorts such runs by sid.
 
@@ -262,6 +263,20 @@ function subscriberSetup(r: Rng): string {
   return out;
 }
 
+/**
+ * Whether offset `at` falls inside a line holding a CR that does not end it. The reference parses such
+ * an argument line differently when it comes in two reads (parser.go keeps the split part in argBuf,
+ * where a CR is left out instead of the byte before the LF being cut), so a write boundary there
+ * would make its answer depend on TCP timing.
+ */
+function inLineWithStrayCR(s: string, at: number): boolean {
+  const from = s.lastIndexOf("\n", at - 1) + 1;
+  let to = s.indexOf("\n", at);
+  if (to < 0) to = s.length;
+  const cr = s.indexOf("\r", from);
+  return cr >= 0 && cr < to - 1;
+}
+
 /** Case `index` of `seed`: deterministic. */
 export function generateCase(seed: number, index: number): FuzzCase {
   const r = new Rng((seed * 1000003 + index * 7919) >>> 0);
@@ -274,7 +289,10 @@ export function generateCase(seed: number, index: number): FuzzCase {
   const cuts: number[] = [];
   if (r.chance(0.4) && stream.length > 1) {
     const n = 1 + r.int(4);
-    for (let i = 0; i < n; i++) cuts.push(1 + r.int(stream.length - 1));
+    for (let i = 0; i < n; i++) {
+      const at = 1 + r.int(stream.length - 1);
+      if (!inLineWithStrayCR(stream, at)) cuts.push(at);
+    }
     cuts.sort((a, b) => a - b);
   }
   const subscriber = r.chance(0.3) ? subscriberSetup(r) : undefined;
