@@ -10,8 +10,8 @@ import { hasReference, startReference } from "../helpers/ref.ts";
 import { FUZZ_CONFIGS, generateCase, type FuzzCase } from "./fuzzgen.ts";
 import { describeDifference, minimise, runCases, type ServerPair } from "./fuzzrun.ts";
 
-const N = Number(process.env.FUZZ_N ?? 120);
-const SEEDS = (process.env.FUZZ_SEED ?? "1").split(",").map(Number);
+const N = Number(process.env.FUZZ_N ?? 300);
+const SEEDS = (process.env.FUZZ_SEED ?? "1,2").split(",").map(Number);
 /** Server pairs per configuration; cases on one pair run one at a time. */
 const LANES = Number(process.env.FUZZ_LANES ?? 4);
 

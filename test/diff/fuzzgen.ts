@@ -285,6 +285,9 @@ export function generateCase(seed: number, index: number): FuzzCase {
   if (r.chance(0.35)) {
     const n = 1 + r.int(3);
     for (let i = 0; i < n; i++) stream = mutate(r, stream, FUZZ_CONFIGS[config]!.maxControlLine);
+    // A mutation may have put ops after a client's -ERR again (see generateStream): cut them.
+    const err = /(?:^|\n)-err[ \t][^\n]*\n/i.exec(stream);
+    if (err) stream = stream.slice(0, err.index + err[0].length);
   }
   const cuts: number[] = [];
   if (r.chance(0.4) && stream.length > 1) {
