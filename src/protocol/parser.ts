@@ -151,7 +151,7 @@ export class Parser {
             default:
               if (b === 0x2b) this.state = S.PLUS;
               else if (b === 0x2d) this.state = S.MINUS;
-              else return this.fail(buf, i), len;
+              else return this.fail(buf, i);
           }
           break;
 
@@ -161,18 +161,18 @@ export class Parser {
             case 0x75: this.state = S.PU; break;
             case 0x69: this.state = S.PI; break;
             case 0x6f: this.state = S.PO; break;
-            default: return this.fail(buf, i), len;
+            default: return this.fail(buf, i);
           }
           break;
-        case S.PU: if ((b | 0x20) !== 0x62) return this.fail(buf, i), len; this.state = S.PUB; break;
-        case S.PUB: if (b !== SP && b !== TAB) return this.fail(buf, i), len; this.state = S.PUB_SPC; break;
+        case S.PU: if ((b | 0x20) !== 0x62) return this.fail(buf, i); this.state = S.PUB; break;
+        case S.PUB: if (b !== SP && b !== TAB) return this.fail(buf, i); this.state = S.PUB_SPC; break;
         case S.PUB_SPC:
           if (b === SP || b === TAB) break;
           this.state = S.PUB_ARG;
           i = this.controlLine(buf, i);
           continue;
-        case S.PI: if ((b | 0x20) !== 0x6e) return this.fail(buf, i), len; this.state = S.PIN; break;
-        case S.PIN: if ((b | 0x20) !== 0x67) return this.fail(buf, i), len; this.state = S.PING; break;
+        case S.PI: if ((b | 0x20) !== 0x6e) return this.fail(buf, i); this.state = S.PIN; break;
+        case S.PIN: if ((b | 0x20) !== 0x67) return this.fail(buf, i); this.state = S.PING; break;
         case S.PING:
           // As parser.go: anything up to the newline is ignored.
           if (b === LF) {
@@ -180,8 +180,8 @@ export class Parser {
             h.processPing();
           }
           break;
-        case S.PO: if ((b | 0x20) !== 0x6e) return this.fail(buf, i), len; this.state = S.PON; break;
-        case S.PON: if ((b | 0x20) !== 0x67) return this.fail(buf, i), len; this.state = S.PONG; break;
+        case S.PO: if ((b | 0x20) !== 0x6e) return this.fail(buf, i); this.state = S.PON; break;
+        case S.PON: if ((b | 0x20) !== 0x67) return this.fail(buf, i); this.state = S.PONG; break;
         case S.PONG:
           if (b === LF) {
             this.state = S.START;
@@ -190,10 +190,10 @@ export class Parser {
           break;
 
         // HPUB
-        case S.H: if ((b | 0x20) !== 0x70) return this.fail(buf, i), len; this.state = S.HP; break;
-        case S.HP: if ((b | 0x20) !== 0x75) return this.fail(buf, i), len; this.state = S.HPU; break;
-        case S.HPU: if ((b | 0x20) !== 0x62) return this.fail(buf, i), len; this.state = S.HPUB; break;
-        case S.HPUB: if (b !== SP && b !== TAB) return this.fail(buf, i), len; this.state = S.HPUB_SPC; break;
+        case S.H: if ((b | 0x20) !== 0x70) return this.fail(buf, i); this.state = S.HP; break;
+        case S.HP: if ((b | 0x20) !== 0x75) return this.fail(buf, i); this.state = S.HPU; break;
+        case S.HPU: if ((b | 0x20) !== 0x62) return this.fail(buf, i); this.state = S.HPUB; break;
+        case S.HPUB: if (b !== SP && b !== TAB) return this.fail(buf, i); this.state = S.HPUB_SPC; break;
         case S.HPUB_SPC:
           if (b === SP || b === TAB) break;
           this.state = S.HPUB_ARG;
@@ -201,9 +201,9 @@ export class Parser {
           continue;
 
         // SUB
-        case S.S_: if ((b | 0x20) !== 0x75) return this.fail(buf, i), len; this.state = S.SU; break;
-        case S.SU: if ((b | 0x20) !== 0x62) return this.fail(buf, i), len; this.state = S.SUB; break;
-        case S.SUB: if (b !== SP && b !== TAB) return this.fail(buf, i), len; this.state = S.SUB_SPC; break;
+        case S.S_: if ((b | 0x20) !== 0x75) return this.fail(buf, i); this.state = S.SU; break;
+        case S.SU: if ((b | 0x20) !== 0x62) return this.fail(buf, i); this.state = S.SUB; break;
+        case S.SUB: if (b !== SP && b !== TAB) return this.fail(buf, i); this.state = S.SUB_SPC; break;
         case S.SUB_SPC:
           if (b === SP || b === TAB) break;
           this.state = S.SUB_ARG;
@@ -211,11 +211,11 @@ export class Parser {
           continue;
 
         // UNSUB
-        case S.U: if ((b | 0x20) !== 0x6e) return this.fail(buf, i), len; this.state = S.UN; break;
-        case S.UN: if ((b | 0x20) !== 0x73) return this.fail(buf, i), len; this.state = S.UNS; break;
-        case S.UNS: if ((b | 0x20) !== 0x75) return this.fail(buf, i), len; this.state = S.UNSU; break;
-        case S.UNSU: if ((b | 0x20) !== 0x62) return this.fail(buf, i), len; this.state = S.UNSUB; break;
-        case S.UNSUB: if (b !== SP && b !== TAB) return this.fail(buf, i), len; this.state = S.UNSUB_SPC; break;
+        case S.U: if ((b | 0x20) !== 0x6e) return this.fail(buf, i); this.state = S.UN; break;
+        case S.UN: if ((b | 0x20) !== 0x73) return this.fail(buf, i); this.state = S.UNS; break;
+        case S.UNS: if ((b | 0x20) !== 0x75) return this.fail(buf, i); this.state = S.UNSU; break;
+        case S.UNSU: if ((b | 0x20) !== 0x62) return this.fail(buf, i); this.state = S.UNSUB; break;
+        case S.UNSUB: if (b !== SP && b !== TAB) return this.fail(buf, i); this.state = S.UNSUB_SPC; break;
         case S.UNSUB_SPC:
           if (b === SP || b === TAB) break;
           this.state = S.UNSUB_ARG;
@@ -223,12 +223,12 @@ export class Parser {
           continue;
 
         // CONNECT
-        case S.C: if ((b | 0x20) !== 0x6f) return this.fail(buf, i), len; this.state = S.CO; break;
-        case S.CO: if ((b | 0x20) !== 0x6e) return this.fail(buf, i), len; this.state = S.CON; break;
-        case S.CON: if ((b | 0x20) !== 0x6e) return this.fail(buf, i), len; this.state = S.CONN; break;
-        case S.CONN: if ((b | 0x20) !== 0x65) return this.fail(buf, i), len; this.state = S.CONNE; break;
-        case S.CONNE: if ((b | 0x20) !== 0x63) return this.fail(buf, i), len; this.state = S.CONNEC; break;
-        case S.CONNEC: if ((b | 0x20) !== 0x74) return this.fail(buf, i), len; this.state = S.CONNECT; break;
+        case S.C: if ((b | 0x20) !== 0x6f) return this.fail(buf, i); this.state = S.CO; break;
+        case S.CO: if ((b | 0x20) !== 0x6e) return this.fail(buf, i); this.state = S.CON; break;
+        case S.CON: if ((b | 0x20) !== 0x6e) return this.fail(buf, i); this.state = S.CONN; break;
+        case S.CONN: if ((b | 0x20) !== 0x65) return this.fail(buf, i); this.state = S.CONNE; break;
+        case S.CONNE: if ((b | 0x20) !== 0x63) return this.fail(buf, i); this.state = S.CONNEC; break;
+        case S.CONNEC: if ((b | 0x20) !== 0x74) return this.fail(buf, i); this.state = S.CONNECT; break;
         case S.CONNECT:
           // As parser.go: no space is required after CONNECT.
           if (b === SP || b === TAB) break;
@@ -237,9 +237,9 @@ export class Parser {
           continue;
 
         // INFO (ignored from clients, as the reference)
-        case S.I: if ((b | 0x20) !== 0x6e) return this.fail(buf, i), len; this.state = S.IN; break;
-        case S.IN: if ((b | 0x20) !== 0x66) return this.fail(buf, i), len; this.state = S.INF; break;
-        case S.INF: if ((b | 0x20) !== 0x6f) return this.fail(buf, i), len; this.state = S.INFO; break;
+        case S.I: if ((b | 0x20) !== 0x6e) return this.fail(buf, i); this.state = S.IN; break;
+        case S.IN: if ((b | 0x20) !== 0x66) return this.fail(buf, i); this.state = S.INF; break;
+        case S.INF: if ((b | 0x20) !== 0x6f) return this.fail(buf, i); this.state = S.INFO; break;
         case S.INFO:
           if (b === SP || b === TAB) break;
           this.state = S.INFO_ARG;
@@ -247,13 +247,13 @@ export class Parser {
           continue;
 
         // +OK and -ERR from a client
-        case S.PLUS: if ((b | 0x20) !== 0x6f) return this.fail(buf, i), len; this.state = S.PLUS_O; break;
-        case S.PLUS_O: if ((b | 0x20) !== 0x6b) return this.fail(buf, i), len; this.state = S.PLUS_OK; break;
+        case S.PLUS: if ((b | 0x20) !== 0x6f) return this.fail(buf, i); this.state = S.PLUS_O; break;
+        case S.PLUS_O: if ((b | 0x20) !== 0x6b) return this.fail(buf, i); this.state = S.PLUS_OK; break;
         case S.PLUS_OK: if (b === LF) this.state = S.START; break;
-        case S.MINUS: if ((b | 0x20) !== 0x65) return this.fail(buf, i), len; this.state = S.MINUS_E; break;
-        case S.MINUS_E: if ((b | 0x20) !== 0x72) return this.fail(buf, i), len; this.state = S.MINUS_ER; break;
-        case S.MINUS_ER: if ((b | 0x20) !== 0x72) return this.fail(buf, i), len; this.state = S.MINUS_ERR; break;
-        case S.MINUS_ERR: if (b !== SP && b !== TAB) return this.fail(buf, i), len; this.state = S.MINUS_ERR_SPC; break;
+        case S.MINUS: if ((b | 0x20) !== 0x65) return this.fail(buf, i); this.state = S.MINUS_E; break;
+        case S.MINUS_E: if ((b | 0x20) !== 0x72) return this.fail(buf, i); this.state = S.MINUS_ER; break;
+        case S.MINUS_ER: if ((b | 0x20) !== 0x72) return this.fail(buf, i); this.state = S.MINUS_ERR; break;
+        case S.MINUS_ERR: if (b !== SP && b !== TAB) return this.fail(buf, i); this.state = S.MINUS_ERR_SPC; break;
         case S.MINUS_ERR_SPC:
           if (b === SP || b === TAB) break;
           this.state = S.MINUS_ERR_ARG;
@@ -362,7 +362,7 @@ export class Parser {
     if (this.msgBuf === null) {
       const end = start + total;
       if (end <= buf.length) {
-        if (buf[end - 2] !== CR || buf[end - 1] !== LF) return this.fail(buf, end - 2), buf.length;
+        if (buf[end - 2] !== CR || buf[end - 1] !== LF) return this.fail(buf, end - 2);
         this.state = S.START;
         this.h.processMsg(this.subject, this.reply, this.hdr, buf, start, end);
         return end;
@@ -376,7 +376,7 @@ export class Parser {
     if (this.msgPos < total) return buf.length;
     const msg = this.msgBuf;
     this.msgBuf = null;
-    if (msg[total - 2] !== CR || msg[total - 1] !== LF) return this.fail(buf, start + take - 1), buf.length;
+    if (msg[total - 2] !== CR || msg[total - 1] !== LF) return this.fail(buf, start + take - 1);
     this.state = S.START;
     this.h.processMsg(this.subject, this.reply, this.hdr, msg, 0, total);
     return start + take;
@@ -506,10 +506,14 @@ export class Parser {
     this.halt();
   }
 
-  /** parser.go's parseErr: `-ERR 'Unknown Protocol Operation'`, then close. */
-  private fail(buf: Buffer, i: number): void {
+  /**
+   * parser.go's parseErr: `-ERR 'Unknown Protocol Operation'`, then close. Returns the chunk length,
+   * so a caller can `return this.fail(...)` as "consumed everything".
+   */
+  private fail(buf: Buffer, i: number): number {
     const snippet = JSON.stringify(buf.toString("latin1", i, Math.min(buf.length, i + 32)));
     this.h.protocolError(true, `client parser ERROR, state=${this.state}, i=${i}: proto='${snippet}...'`);
     this.halt();
+    return buf.length;
   }
 }
