@@ -1,6 +1,6 @@
-// One client connection: protocol handling, subscriptions, and its outbound queue, in the manner of
-// nats-server's client.go. Message routing (processMsg -> deliver) lives here too, because it is the
-// publisher's read path that fills subscribers' outbound buffers (the reference's processMsgResults).
+// One client connection: protocol handling and subscriptions, in the manner of nats-server's client.go.
+// A PUB is checked here, then routed by route.ts on the publisher's read path, which fills the
+// subscribers' outbound buffers (outbound.ts) that the server flushes once at the end of the read.
 import { Parser, type ParserHandler } from "../protocol/parser.ts";
 import {
   ClosedReason,
@@ -10,13 +10,13 @@ import {
 } from "../protocol/errors.ts";
 import { encodeInfo } from "../protocol/info.ts";
 import { isValidLiteralSubject } from "../subjects/subject.ts";
-import { SublistError, type SublistResult } from "../subjects/sublist.ts";
+import { SublistError } from "../subjects/sublist.ts";
 import { Outbound } from "./outbound.ts";
 import { Subscription } from "./subscription.ts";
 import type { Transport } from "./transport.ts";
 import type { Server } from "./server.ts";
 import { defaultConnectOptions, parseConnect, type ConnectOptions } from "./connect.ts";
-import { writeMsg, type MsgFrame } from "./deliver.ts";
+import { MatchCache, routeMsg } from "./route.ts";
 import { SYS_GROUP } from "../auth/permissions.ts";
 import type { ConnectCredentials } from "../auth/authenticator.ts";
 
@@ -84,9 +84,7 @@ export class Client implements ParserHandler {
   /** What authViolation logs (auth.go: the user or nkey that failed, never a secret). */
   authError = "authentication error";
 
-  private lastSubject = "";
-  private lastGenid = -1;
-  private lastResult: SublistResult<Subscription> | undefined;
+  private readonly matchCache = new MatchCache();
 
   /** Queued for flushing at the end of the current read (the reference's pcd). */
   flushQueued = false;
@@ -265,37 +263,9 @@ export class Client implements ParserHandler {
     }
     if (this.verbose) this.enqueue(OK);
 
-    // The last match is kept while the sublist is unchanged (the reference's per-client c.in.results);
-    // the parser hands a repeated subject over as the same string, so this compare is by identity.
-    const sublist = server.sublist;
-    let result = this.lastResult;
-    if (subject !== this.lastSubject || sublist.genid !== this.lastGenid || result === undefined) {
-      result = sublist.match(subject);
-      this.lastSubject = subject;
-      this.lastGenid = sublist.genid;
-      this.lastResult = result;
-    }
     const frame = server.frame;
     frame.reset(subject, reply, hdr, buf, start, end, this.parser.sizeText, this.parser.hdrText);
-    let delivered = false;
-    const psubs = result.psubs;
-    for (let i = 0; i < psubs.length; i++) {
-      if (this.deliver(psubs[i]!, frame)) delivered = true;
-    }
-    const qsubs = result.qsubs;
-    for (let g = 0; g < qsubs.length; g++) {
-      // One member per group, starting at a random one and skipping those that cannot take it
-      // (echo off, closed, over their max) as the reference's processMsgResults.
-      const group = qsubs[g]!;
-      const n = group.length;
-      const startAt = (Math.random() * n) | 0;
-      for (let k = 0; k < n; k++) {
-        if (this.deliver(group[(startAt + k) % n]!, frame)) {
-          delivered = true;
-          break;
-        }
-      }
-    }
+    const delivered = routeMsg(this, this.matchCache.lookup(server.sublist, subject), frame);
     if (!delivered && reply.length > 0 && this.noResponders) this.sendNoResponders(reply);
   }
 
@@ -395,32 +365,6 @@ export class Client implements ParserHandler {
   }
 
   // ---- delivery
-
-  /** Deliver one message to one subscription; false when it was not delivered (echo, closed, max, perms). */
-  private deliver(sub: Subscription, frame: MsgFrame): boolean {
-    const client = sub.client;
-    if (sub.closed || client.closed) return false;
-    if (client === this && !this.echo) return false;
-    if (client.perms?.denyDelivery?.(frame.subject) === true) return false;
-    sub.delivered++;
-    if (sub.max > 0) {
-      if (sub.delivered > sub.max) {
-        client.unsubscribe(sub);
-        return false;
-      }
-      if (sub.delivered === sub.max) client.unsubscribe(sub);
-    }
-    const server = this.server;
-    const size = writeMsg(client, sub, frame);
-    if (size < 0) return false; // the subscriber was closed as a slow consumer
-    client.outMsgs++;
-    client.outBytes += size;
-    server.stats.outMsgs++;
-    server.stats.outBytes += size;
-    if (frame.reply.length > 0 && client.perms?.trackReply !== undefined) client.perms.trackReply(frame.reply);
-    if (client.outbound.pending > server.stallThreshold && client !== this) client.outbound.stallProducer(this);
-    return true;
-  }
 
   /** client.go: a requester with no_responders gets an empty 503 HMSG on its reply subscription. */
   private sendNoResponders(reply: string): void {
