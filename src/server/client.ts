@@ -132,6 +132,20 @@ export class Client implements ParserHandler {
 
   // ---- reads
 
+  /**
+   * Reads are paused for several independent reasons (a consumer stalling this producer, a login
+   * being decided, the read budget of an event-loop turn); the transport resumes when none is left.
+   */
+  private readPauses = 0;
+
+  pauseReads(): void {
+    if (this.readPauses++ === 0) this.transport.pause();
+  }
+
+  resumeReads(): void {
+    if (this.readPauses > 0 && --this.readPauses === 0 && !this.closed) this.transport.resume();
+  }
+
   /** Bytes from the transport (plaintext after any TLS layer). */
   feed(chunk: Buffer): void {
     if (this.closed) return;
@@ -190,7 +204,7 @@ export class Client implements ParserHandler {
     // A bcrypt comparison runs off the event loop: hold this client's input until it is decided,
     // so one login cannot stall every other connection (the reference runs it on the client's goroutine).
     this.parser.suspend();
-    this.transport.pause();
+    this.pauseReads();
     authorized
       .then(
         (ok) => this.finishConnect(opts, ok),
@@ -233,7 +247,7 @@ export class Client implements ParserHandler {
     const held = this.heldInput;
     this.heldInput = undefined;
     if (this.closed) return;
-    this.transport.resume();
+    this.resumeReads();
     if (held !== undefined) this.server.feed(this, held);
   }
 

@@ -103,7 +103,7 @@ export class Outbound {
     }
     if (this.stalledProducers.has(producer)) return;
     this.stalledProducers.add(producer);
-    producer.transport.pause();
+    producer.pauseReads();
   }
 
   /**
@@ -180,7 +180,7 @@ export class Outbound {
     if (producers === undefined) return;
     this.stalledProducers = undefined;
     clearTimeout(this.stallTimer);
-    for (const p of producers) if (!p.closed) p.transport.resume();
+    for (const p of producers) p.resumeReads();
   }
 
   /**

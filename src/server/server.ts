@@ -26,6 +26,9 @@ import { TLSConnection, type NegotiationConfig } from "../tls/negotiate.ts";
 import { RateCounter } from "../tls/ratelimit.ts";
 import { ClientTLSHost } from "../tls/host.ts";
 
+/** Parsing time one event-loop turn may spend before busy clients yield to timers and other sockets. */
+const READ_BUDGET_MS = 4;
+
 /** How often idle connections' outbound buffers are released (Outbound.sweepIdle). */
 const IDLE_SWEEP_INTERVAL = 5000;
 
@@ -60,6 +63,10 @@ export class Server {
   private inRead = false;
   private flushScheduled = false;
   private readonly flushClientsBound = (): void => this.flushClients();
+  /** The read budget of the current event-loop turn (see feed). */
+  private turnStart = 0;
+  private turnScheduled = false;
+  private readonly yielded: Client[] = [];
   /** Releases idle connections' outbound buffers (Outbound.sweepIdle). */
   private idleSweep: ReturnType<typeof setInterval> | undefined;
 
@@ -289,6 +296,12 @@ export class Server {
   }
 
   feed(client: Client, chunk: Buffer): void {
+    if (!this.turnScheduled) {
+      // The first read of an event-loop turn starts its budget.
+      this.turnScheduled = true;
+      this.turnStart = performance.now();
+      setImmediate(this.newTurn);
+    }
     this.inRead = true;
     try {
       client.feed(chunk);
@@ -300,7 +313,23 @@ export class Server {
       this.inRead = false;
       this.flushClients();
     }
+    // Bun keeps reading a busy socket for many chunks before it services timers and other sockets:
+    // a flooding publisher would hold monitoring requests and PING timers for tens of ms. Past the
+    // turn's budget, this client's reads wait for the next turn (the reference gets the same fairness
+    // from the Go scheduler).
+    if (performance.now() - this.turnStart > READ_BUDGET_MS && !client.closed) {
+      client.pauseReads();
+      this.yielded.push(client);
+    }
   }
+
+  /** A new event-loop turn: the read budget starts over and clients paused by it read again. */
+  private readonly newTurn = (): void => {
+    this.turnScheduled = false;
+    const yielded = this.yielded;
+    for (let i = 0; i < yielded.length; i++) yielded[i]!.resumeReads();
+    yielded.length = 0;
+  };
 
   /** Remember a client that has bytes to write; flushed at the end of the read, or in a microtask. */
   queueFlush(client: Client): void {

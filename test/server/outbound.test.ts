@@ -58,3 +58,33 @@ test("the buffer is kept across busy flushes and released after an idle sweep pe
   out.sweepIdle(); // idle for a whole period: released
   expect(out.buf.length).toBe(0);
 });
+
+test("reads paused for two reasons resume only when both are over", async () => {
+  const { startBnats } = await import("../helpers/bnats.ts");
+  const srv = await startBnats();
+  try {
+    const { RawClient } = await import("../helpers/raw.ts");
+    const raw = await RawClient.connect(srv.port);
+    await raw.readInfo();
+    raw.send('CONNECT {"verbose":false}\r\nPING\r\n');
+    await raw.expect("PONG\r\n");
+    const client = [...srv.server.clients.values()][0]!;
+    const calls: string[] = [];
+    const t = client.transport;
+    const pause = t.pause.bind(t);
+    const resume = t.resume.bind(t);
+    t.pause = () => (calls.push("pause"), pause());
+    t.resume = () => (calls.push("resume"), resume());
+    client.pauseReads(); // e.g. a consumer stalls this producer
+    client.pauseReads(); // e.g. the turn's read budget is spent
+    client.resumeReads();
+    expect(calls).toEqual(["pause"]);
+    client.resumeReads();
+    expect(calls).toEqual(["pause", "resume"]);
+    raw.send("PING\r\n");
+    await raw.expect("PONG\r\n");
+    raw.close();
+  } finally {
+    await srv.stop();
+  }
+});
