@@ -373,7 +373,12 @@ export class Parser {
     const take = Math.min(total - this.msgPos, buf.length - start);
     this.msgBuf.set(buf.subarray(start, start + take), this.msgPos);
     this.msgPos += take;
-    if (this.msgPos < total) return buf.length;
+    if (this.msgPos < total) {
+      // As parser.go's MSG_END_R: the byte after the payload must be CR, checked as soon as it comes
+      // (the close does not wait for one more byte).
+      if (this.msgPos > this.size && this.msgBuf[this.size] !== CR) return this.fail(buf, buf.length - 1);
+      return buf.length;
+    }
     const msg = this.msgBuf;
     this.msgBuf = null;
     if (msg[total - 2] !== CR || msg[total - 1] !== LF) return this.fail(buf, start + take - 1);

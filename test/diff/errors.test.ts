@@ -23,6 +23,9 @@ const tenK = "A".repeat(10_000);
 const conversations: Conversation[] = [
   fatal("unknown op", "ZZZ\r\n", ERR_UNKNOWN_OP),
   fatal("unknown op without newline", "ZZZ", ERR_UNKNOWN_OP),
+  // MSG_END_R: the byte after the payload must be CR, and the close does not wait for a further byte
+  // (found by the fuzz differential: "PUB foo.* 12\r\ncbchddfPING\r\n").
+  fatal("payload followed by a non-CR byte, nothing after it", "PUB foo 2\r\nabX", ERR_UNKNOWN_OP),
   fatal("PUBS: a known verb with extra letters", "PUBS foo 2\r\nok\r\n", ERR_UNKNOWN_OP),
   fatal("SUBZZZ", "SUBZZZ foo 1\r\n", ERR_UNKNOWN_OP),
   // As nats-server: after "PING" the parser skips to the end of the line.

@@ -110,6 +110,11 @@ describe("parser", () => {
     expect(run([Buffer.from("PINGX\r\nPING\r\n")])).toEqual(["PING", "PING"]);
   });
 
+  test("a payload followed by something other than CR fails at that byte, without waiting for the LF", () => {
+    expect(parseAllSplits("PUB foo 2\r\nabX")[0]).toStartWith("PROTOERR true");
+    expect(run([Buffer.from("PUB foo 2\r\nab\r")])).toEqual([]);
+  });
+
   test("payload not followed by CRLF is a protocol error", () => {
     expect(parseAllSplits("PUB foo 2\r\nabc\r\n")[0]).toStartWith("PROTOERR true");
     expect(parseAllSplits("PUB foo 2\r\nab\n\r")[0]).toStartWith("PROTOERR true");
