@@ -289,14 +289,21 @@ export class Parser {
     // one, so that byte belongs to the argument even when it is a CR or LF ("INFO\n{}\r\n" is fine).
     const nl = buf.indexOf(LF, this.argBuf === null ? start + 1 : start);
     if (nl < 0) {
-      this.holdArg(buf, start, buf.length);
+      if (this.argBuf === null) {
+        // parser.go keeps buf[c.as : i-c.drop] of the first piece: one byte short when a CR was seen.
+        this.holdArg(buf, start, buf.length - (hasCR(buf, start + 1, buf.length) ? 1 : 0));
+      } else {
+        this.holdArgWithoutCR(buf, start, buf.length);
+      }
       if (this.argLen > this.maxControlLine) this.controlLineTooLong(this.argLen);
       return buf.length;
     }
     let line: Buffer;
     let end: number;
     if (this.argBuf !== null) {
-      this.holdArg(buf, start, nl);
+      // A line continued from an earlier chunk: later pieces are appended byte by byte without their
+      // CRs, and the result is used as is (parser.go's argBuf path), so no trailing byte is dropped.
+      this.holdArgWithoutCR(buf, start, nl);
       line = this.argBuf;
       end = this.argLen;
       this.argBuf = null;
@@ -304,11 +311,11 @@ export class Parser {
     } else {
       line = buf;
       end = nl;
+      // parser.go: any CR after the argument's first byte sets c.drop, and the argument is then
+      // buf[c.as : i-c.drop], one byte short of the LF, whether that byte is the CR or not.
+      if (end - 1 > start && (line[end - 1] === CR || hasCR(line, start + 1, end))) end--;
     }
     const lineStart = line === buf ? start : 0;
-    // parser.go: any CR after the argument's first byte sets c.drop, and the argument is then
-    // buf[c.as : i-c.drop], one byte short of the LF, whether that byte is the CR or not.
-    if (end - 1 > lineStart && (line[end - 1] === CR || hasCR(line, lineStart + 1, end))) end--;
     if (end - lineStart > this.maxControlLine) {
       this.controlLineTooLong(end - lineStart);
       return buf.length;
@@ -341,8 +348,19 @@ export class Parser {
     return nl + 1;
   }
 
+  private holdArgWithoutCR(buf: Buffer, start: number, end: number): void {
+    let from = start;
+    for (let i = start; i < end; i++) {
+      if (buf[i] !== CR) continue;
+      this.holdArg(buf, from, i);
+      from = i + 1;
+    }
+    this.holdArg(buf, from, end);
+  }
+
   private holdArg(buf: Buffer, start: number, end: number): void {
     const n = end - start;
+    if (n <= 0 && this.argBuf !== null) return;
     if (this.argBuf === null) {
       this.argBuf = Buffer.allocUnsafe(Math.max(256, n * 2));
       this.argLen = 0;

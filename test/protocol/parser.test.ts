@@ -110,6 +110,17 @@ describe("parser", () => {
     expect(run([Buffer.from("PINGX\r\nPING\r\n")])).toEqual(["PING", "PING"]);
   });
 
+  test("a line split across reads keeps parser.go's argBuf quirks around stray CRs", () => {
+    // The first piece loses its last byte when it holds a CR; later pieces lose their CRs.
+    const split = (a: string, b: string) => run([Buffer.from(a, "latin1"), Buffer.from(b, "latin1")]);
+    expect(split("SUB baz q1 99\r", "PING\r\n")).toEqual(["SUB baz|q1|99PING"]);
+    expect(split("SUB baz q1 99\r", "X\r\n")).toEqual(["SUB baz|q1|99X"]);
+    expect(split("SUB baz q1 9", "9\r9\r\n")).toEqual(["SUB baz|q1|999"]);
+    // The kept CR splits the sid: "baz q1 9\r9" is four arguments (checked against nats-server 2.9.10).
+    expect(split("SUB baz q1 9\r9", "9\r\n")[0]).toStartWith("PROTOERR false processSub Parse Error");
+    expect(run([Buffer.from("SUB baz q1 9\r9\r\n")])[0]).toStartWith("PROTOERR false processSub Parse Error");
+  });
+
   test("a payload followed by something other than CR fails at that byte, without waiting for the LF", () => {
     expect(parseAllSplits("PUB foo 2\r\nabX")[0]).toStartWith("PROTOERR true");
     expect(run([Buffer.from("PUB foo 2\r\nab\r")])).toEqual([]);
