@@ -122,14 +122,52 @@ function makeLogger(opts: Options): NatsLogger {
  * What the running server does on signals (signal.go handleSignals): src/signals.ts. Reload re-reads
  * the config file with the same flags over it; a logging change swaps in a new logger.
  */
+/** The ports file this process wrote, if any: removed at exit, rewritten when a reload moves it. */
+class PortsFile {
+  private path = "";
+
+  constructor(private readonly server: Server) {}
+
+  /** logPorts: the bound client and monitoring URLs, into `<dir>/<binary>_<pid>.ports`. */
+  write(opts: Options): void {
+    if (opts.portsFileDir === "") return;
+    const server = this.server;
+    const path = portsFilePath(opts.portsFileDir);
+    try {
+      const ports = portsInfo({
+        host: opts.host,
+        port: server.port,
+        tls: opts.tls !== undefined && !opts.allowNonTLS,
+        httpHost: opts.httpHost,
+        httpPort: server.httpPort || server.httpsPort,
+        https: server.httpsPort !== 0,
+      });
+      this.path = writePortsFile(opts.portsFileDir, ports, path);
+    } catch (e) {
+      server.log.error(`Error writing ports file (${path}): ${describeFsError(e, path)}`);
+    }
+  }
+
+  remove(): void {
+    const path = this.path;
+    if (path === "") return;
+    this.path = "";
+    try {
+      removePortsFile(path);
+    } catch (e) {
+      this.server.log.error(`Error cleaning up ports file ${path}: ${describeFsError(e, path).replace(/^open /, "remove ")}`);
+    }
+  }
+}
+
+/** What the running server does on each signal (src/signals.ts), with the process-level hooks. */
 export function setupSignals(
   server: Server,
-  log: NatsLogger,
   stop: (code: number) => Promise<void>,
+  portsFile: PortsFile,
   flags: Partial<Options> = {},
   tlsDisabled = false,
 ): SignalHandler {
-  void log;
   return handleSignals(server, {
     flags,
     tlsDisabled,
@@ -144,6 +182,11 @@ export function setupSignals(
       } catch (e) {
         server.log.error(`Failed to write pidfile: ${describeFsError(e, o.pidFile)}`);
       }
+    },
+    // reload.go: deletePortsFile(old dir), then logPorts into the new one.
+    rewritePortsFile: (_oldDir, o) => {
+      portsFile.remove();
+      portsFile.write(o);
     },
     exit: (code) => void stop(code),
   });
@@ -166,7 +209,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 
   const server = new Server(opts, log);
-  let portsFile = "";
+  const portsFile = new PortsFile(server);
   let stopping: Promise<void> | undefined;
   const stop = (code: number): Promise<void> =>
     (stopping ??= (async () => {
@@ -175,17 +218,11 @@ async function main(argv: readonly string[]): Promise<void> {
       } catch (e) {
         server.log.error(`Error during shutdown: ${(e as Error).message}`);
       }
-      if (portsFile !== "") {
-        try {
-          removePortsFile(portsFile);
-        } catch (e) {
-          server.log.error(`Error cleaning up ports file ${portsFile}: ${describeFsError(e, portsFile).replace(/^open /, "remove ")}`);
-        }
-      }
+      portsFile.remove();
       server.log.close?.();
       process.exit(code);
     })());
-  setupSignals(server, log, stop, cli.flags, cli.tlsDisabled);
+  setupSignals(server, stop, portsFile, cli.flags, cli.tlsDisabled);
 
   try {
     await server.start();
@@ -195,23 +232,7 @@ async function main(argv: readonly string[]): Promise<void> {
     process.exit(1);
   }
 
-  if (opts.portsFileDir !== "") {
-    const path = portsFilePath(opts.portsFileDir);
-    try {
-      const tlsRequired = opts.tls !== undefined && !opts.allowNonTLS;
-      const ports = portsInfo({
-        host: opts.host,
-        port: server.port,
-        tls: tlsRequired,
-        httpHost: opts.httpHost,
-        httpPort: server.httpPort || server.httpsPort,
-        https: server.httpsPort !== 0,
-      });
-      portsFile = writePortsFile(opts.portsFileDir, ports, path);
-    } catch (e) {
-      log.error(`Error writing ports file (${path}): ${describeFsError(e, path)}`);
-    }
-  }
+  portsFile.write(opts);
 }
 
 if (import.meta.main) {
