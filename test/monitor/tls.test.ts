@@ -14,6 +14,7 @@ import { startBnats, type InProcessServer } from "../helpers/bnats.ts";
 import { OPENSSL, testCerts, type CertPair } from "../helpers/certs.ts";
 import { hasReference, startReference, type ProcessServer } from "../helpers/ref.ts";
 import { CERT_FILE, KEY_FILE, request } from "./scenario.ts";
+import { tlsOptions } from "../tls/harness.ts";
 
 const certs = testCerts();
 const pem = (path: string): string => readFileSync(path, "utf8");
@@ -39,19 +40,6 @@ const emailSubject: CertPair = (() => {
   return { cert, key };
 })();
 
-function tlsOpts(over: Partial<TLSOptions> = {}): TLSOptions {
-  return {
-    certFile: certs.server.cert,
-    keyFile: certs.server.key,
-    caFile: certs.ca.cert,
-    verify: false,
-    map: false,
-    timeout: 2000,
-    handshakeFirst: 0,
-    connectionRateLimit: 0,
-    ...over,
-  };
-}
 
 let srv: InProcessServer | undefined;
 const conns: NatsConnection[] = [];
@@ -64,7 +52,7 @@ afterEach(async () => {
 });
 
 async function start(over: Partial<TLSOptions> = {}, extra: Partial<Options> = {}): Promise<InProcessServer> {
-  srv = await startBnats({ options: { tls: tlsOpts(over), httpsPort: -1, ...extra } });
+  srv = await startBnats({ options: { tls: tlsOptions(over), httpsPort: -1, ...extra } });
   return srv;
 }
 
@@ -149,7 +137,7 @@ describe("/connz of TLS connections", () => {
 
     // The fixture certificate is RSA.
     srv = await startBnats({
-      options: { tls: tlsOpts({ certFile: CERT_FILE, keyFile: KEY_FILE, caFile: undefined }), httpsPort: -1 },
+      options: { tls: tlsOptions({ certFile: CERT_FILE, keyFile: KEY_FILE, caFile: undefined }), httpsPort: -1 },
     });
     await rawClient(srv.port, { ca: pem(CERT_FILE), maxVersion: "TLSv1.2" }, "rsa12");
     const r = await getJSON<ConnzBody>(srv.httpsPort!, "/connz");
@@ -286,7 +274,7 @@ describe("https monitoring after a certificate reload", () => {
       });
     expect(await fingerprint()).toBe(new X509Certificate(pem(certs.server.cert)).fingerprint256);
     // What the reload does once the new files are loaded (src/server/reload.ts -> Server.reloadTLS).
-    s.server.opts = { ...s.server.opts, tls: tlsOpts({ certFile: CERT_FILE, keyFile: KEY_FILE }) };
+    s.server.opts = { ...s.server.opts, tls: tlsOptions({ certFile: CERT_FILE, keyFile: KEY_FILE }) };
     s.server.reloadTLS(s.server.opts);
     expect(s.server.httpsPort).toBe(s.httpsPort!);
     expect(await fingerprint()).toBe(new X509Certificate(pem(CERT_FILE)).fingerprint256);
