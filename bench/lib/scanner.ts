@@ -48,12 +48,7 @@ export class MsgScanner {
       this.heldLen = 0;
       this.line(held, 0, len - 1);
       i = j + 1;
-      if (this.skip > 0) {
-        const left = n - i;
-        const s = this.skip < left ? this.skip : left;
-        this.skip -= s;
-        i += s;
-      }
+      i = this.skipPayload(i, n);
     }
     while (i < n) {
       let j = i;
@@ -64,13 +59,16 @@ export class MsgScanner {
       }
       this.line(buf, i, j);
       i = j + 1;
-      if (this.skip > 0) {
-        const left = n - i;
-        const s = this.skip < left ? this.skip : left;
-        this.skip -= s;
-        i += s;
-      }
+      i = this.skipPayload(i, n);
     }
+  }
+
+  /** Skips what is left of the current payload within [i, n); returns the new index. */
+  private skipPayload(i: number, n: number): number {
+    if (this.skip === 0) return i;
+    const s = Math.min(this.skip, n - i);
+    this.skip -= s;
+    return i + s;
   }
 
   private hold(buf: Uint8Array, from: number, to: number): void {
