@@ -65,6 +65,54 @@ export interface TLSOptions {
   connectionRateLimit: number;
 }
 
+/** A `leafnodes { authorization { users } }` entry: leafnode.go binds the user to `account` ("" = $G). */
+export interface LeafUser {
+  username: string;
+  password: string;
+  account: string;
+}
+
+/** A `leafnodes { remotes [...] }` entry, as nats-server's RemoteLeafOpts. */
+export interface RemoteLeafOptions {
+  /** As written (nats-leaf://, tls://, ws://, wss://, user:pass@ allowed); the default port 7422 is added when missing. */
+  urls: string[];
+  /** "" = $G. */
+  localAccount: string;
+  /** A creds file (JWT + seed) path, "" = none. */
+  credentials: string;
+  /** TLS on the link (`tls {}`); the certificate is optional (client side). */
+  tls?: TLSOptions;
+  /** tls { insecure: true }: do not verify the hub's certificate chain and name. */
+  tlsInsecure: boolean;
+  hub: boolean;
+  denyImports: string[];
+  denyExports: string[];
+  noRandomize: boolean;
+  wsCompression: boolean;
+  wsNoMasking: boolean;
+}
+
+/** The `leafnodes {}` block, as nats-server's LeafNodeOpts. */
+export interface LeafNodeOptions {
+  host: string;
+  /** 0 = not accepting leaf connections, -1 = random port. */
+  port: number;
+  username: string;
+  password: string;
+  /** The account of the single user / of unauthenticated leafs ("" = $G). */
+  account: string;
+  users: LeafUser[];
+  /** ms; 0 = derived (as the client auth timeout). */
+  authTimeout: number;
+  tls?: TLSOptions;
+  advertise: string;
+  noAdvertise: boolean;
+  /** ms between connect attempts of a remote (DEFAULT_LEAF_NODE_RECONNECT 1s). */
+  reconnectInterval: number;
+  minVersion: string;
+  remotes: RemoteLeafOptions[];
+}
+
 export interface Options {
   configFile: string;
   serverName: string;
@@ -127,6 +175,8 @@ export interface Options {
   lameDuckDuration: number;
   lameDuckGracePeriod: number;
 
+  leafnodes: LeafNodeOptions;
+
   /** Prefix of the Prometheus metric names served at /metrics. */
   metricsPrefix: string;
   tags: string[];
@@ -185,6 +235,27 @@ export function defaultOptions(): Options {
     lameDuckGracePeriod: 10_000,
     metricsPrefix: "gnatsd",
     tags: [],
+    leafnodes: defaultLeafNodeOptions(),
+  };
+}
+
+export const DEFAULT_LEAFNODE_PORT = 7422;
+export const DEFAULT_LEAF_NODE_RECONNECT = 1000;
+
+export function defaultLeafNodeOptions(): LeafNodeOptions {
+  return {
+    host: "",
+    port: 0,
+    username: "",
+    password: "",
+    account: "",
+    users: [],
+    authTimeout: 0,
+    advertise: "",
+    noAdvertise: false,
+    reconnectInterval: DEFAULT_LEAF_NODE_RECONNECT,
+    minVersion: "",
+    remotes: [],
   };
 }
 
@@ -230,8 +301,47 @@ export function finalizeOptions(opts: Options): Options {
       throw new OptionsError(`no_auth_user: "${opts.noAuthUser}" not present as user in authorization block or account configuration`);
     }
   }
+  finalizeLeafNodes(opts);
   // As setBaselineOptions: monitoring listens where clients do unless told otherwise.
   if (opts.httpHost === "") opts.httpHost = opts.host;
   if (opts.httpBasePath && !opts.httpBasePath.startsWith("/")) opts.httpBasePath = "/" + opts.httpBasePath;
   return opts;
+}
+
+/**
+ * setBaselineOptions for leafnodes (host, auth timeout) and leafnode.go:validateLeafNode's checks
+ * that need the whole configuration (the accounts a leaf user or a remote is bound to).
+ */
+function finalizeLeafNodes(opts: Options): void {
+  const ln = opts.leafnodes;
+  if (ln.port !== 0) {
+    if (ln.host === "") ln.host = "0.0.0.0";
+    if (ln.authTimeout === 0) ln.authTimeout = ln.tls ? ln.tls.timeout + 1000 : DEFAULT_AUTH_TIMEOUT;
+  }
+  // "" is the global account in the context of leaf nodes; $SYS exists unless disabled.
+  const known = new Set(["", "$G", "$SYS", ...leafKnownAccounts(opts)]);
+  const check = (acc: string, where: string): void => {
+    if (!known.has(acc)) throw new OptionsError(`cannot find local account ${JSON.stringify(acc)} specified in leafnode ${where}`);
+  };
+  check(ln.account, "authorization");
+  for (const u of ln.users) check(u.account, "authorization");
+  for (const r of ln.remotes) check(r.localAccount, "remote");
+  // All websocket URLs or none (the password redacted, as redactURLList).
+  for (const r of ln.remotes) {
+    if (r.urls.length < 2) continue;
+    const ws = (u: string): boolean => /^wss?:\/\//i.test(u);
+    if (r.urls.some((u) => ws(u) !== ws(r.urls[0]!))) {
+      const list = r.urls.map((u) => u.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/, "$1:xxxxx@"));
+      throw new OptionsError(`remote leaf node configuration cannot have a mix of websocket and non-websocket urls: [${list.map((u) => JSON.stringify(u)).join(" ")}]`);
+    }
+  }
+}
+
+/** Account names the configuration defines (none until accounts are configured). */
+function leafKnownAccounts(opts: Options): string[] {
+  const accounts = (opts as unknown as { accounts?: unknown }).accounts;
+  if (Array.isArray(accounts)) return accounts.map((a) => (typeof a === "string" ? a : String((a as { name?: unknown }).name)));
+  if (accounts instanceof Map) return [...(accounts as Map<string, unknown>).keys()];
+  if (accounts && typeof accounts === "object") return Object.keys(accounts);
+  return [];
 }

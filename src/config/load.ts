@@ -11,7 +11,7 @@
 //   `nats-server -t` fails on such warnings, a normal start prints them and continues;
 // - zero values keep the default (setBaselineOptions): `max_payload: 0` is 1MB, `port: 0` is 4222.
 // Differences, on purpose:
-// - keys the reference knows but bnats does not implement (cluster, gateway, leafnodes, jetstream,
+// - keys the reference knows but bnats does not implement (cluster, gateway, jetstream,
 //   mqtt, websocket, accounts without users, ...) are accepted with a note in `warnings`;
 //   those that would silently open the server if ignored (accounts with users, operator/JWT
 //   trust and resolvers) are errors;
@@ -24,6 +24,7 @@ import type { Options } from "../options.ts";
 import { parseAuthorization } from "./auth.ts";
 import { formatGoDuration } from "./duration.ts";
 import { ConfigError, describeFsError, parseTokens, type ConfigObject, type ConfigValue, type Token, type TokenMap } from "./parser.ts";
+import { parseLeafNodes } from "./leafnodes.ts";
 import { parseTLS } from "./tls.ts";
 import {
   LoadContext,
@@ -56,8 +57,6 @@ export interface ConfigLoadResult {
 const IGNORED_KEYS: Record<string, string> = {
   cluster: "clustering",
   gateway: "gateways",
-  leaf: "leaf nodes",
-  leafnodes: "leaf nodes",
   jetstream: "JetStream",
   store_dir: "JetStream",
   storedir: "JetStream",
@@ -325,6 +324,10 @@ function processKey(ctx: LoadContext, o: Partial<Options>, k: string, tk: Token)
       return;
     case "accounts":
       processAccounts(ctx, tk);
+      return;
+    case "leafnodes":
+    case "leaf":
+      set(o, "leafnodes", parseLeafNodes(ctx, tk));
       return;
   }
   if (REFUSED_KEYS.has(key)) {
