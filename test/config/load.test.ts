@@ -308,11 +308,10 @@ describe("errors and validation", () => {
 });
 
 describe("keys bnats does not implement", () => {
-  test("accepted with a note: cluster, gateway, leafnodes, jetstream, websocket, mqtt, ...", () => {
+  test("accepted with a note: cluster, gateway, jetstream, websocket, mqtt, ...", () => {
     const r = load(`
 cluster { port: 6222, routes: [] }
 gateway { name: a }
-leafnodes { port: 7422 }
 jetstream { store_dir: /tmp/js }
 websocket { port: 8080 }
 mqtt { port: 1883 }
@@ -323,7 +322,7 @@ port: 4333
 `);
     expect(r.options).toEqual({ port: 4333 });
     expect(r.warnings).toEqual([]);
-    expect(r.notes.length).toBe(9);
+    expect(r.notes.length).toBe(8);
     expect(r.notes[0]).toBe(`${r.file}:2:1: ignoring "cluster": clustering is not supported by bnats`);
   });
   test("accounts with users are an error: ignoring them would drop their authentication", () => {
