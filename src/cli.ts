@@ -5,6 +5,7 @@
 
 import { defineCommand, parseArgs as cittyParseArgs, type ArgsDef } from "citty";
 import { DEFAULT_TLS_TIMEOUT, VERSION, type Options, type TLSOptions } from "./options.ts";
+import { GoURLError, parseGoURL, splitGoHostPort } from "./go/url.ts";
 import { FlagError, parseGoFlags, type FlagKind, type FlagSpec, type SetFlag } from "./goflags.ts";
 import { PROGRAM } from "./usage.ts";
 
@@ -25,6 +26,13 @@ export interface CliResult {
   tlsDisabled: boolean;
   /** Flags accepted but without effect in bnats, one line each (log them as warnings). */
   notes: string[];
+  /**
+   * An invalid --cluster/--cluster_listen URL: nats-server reports it after reading the config file
+   * (and not at all with -t), so main does too (see clusterFlagError).
+   */
+  clusterError?: string;
+  /** --routes was given a non-empty list (RoutesStr != ""): a cluster listen address is then required. */
+  routesGiven: boolean;
 }
 
 /** An invalid command line: the message is the reference's text (without the program prefix). */
@@ -107,12 +115,6 @@ export const command = defineCommand({
 /** Keys bnats accepts and ignores, with the reason logged when they are set. */
 const IGNORED: Record<string, string> = {
   profile: "bnats has no profiling port",
-  routes: "bnats has no clustering",
-  cluster: "bnats has no clustering",
-  cluster_advertise: "bnats has no clustering",
-  no_advertise: "bnats has no clustering",
-  connect_retries: "bnats has no clustering",
-  cluster_name: "bnats has no clustering",
   max_traced_msg_len: "bnats traces messages in full",
   jetstream: "bnats has no JetStream",
   store_dir: "bnats has no JetStream",
@@ -154,7 +156,14 @@ export function parseArgs(argv: readonly string[]): CliResult {
   const bool = (k: string): boolean | undefined => (typeof a[k] === "boolean" ? (a[k] as boolean) : undefined);
   const int = (k: string): number | undefined => (typeof a[k] === "string" ? Number(a[k]) : undefined);
 
-  const result: CliResult = { action: "run", flags: {}, checkConfig: false, tlsDisabled: false, notes: [] };
+  const result: CliResult = {
+    action: "run",
+    flags: {},
+    checkConfig: false,
+    tlsDisabled: false,
+    notes: [],
+    routesGiven: false,
+  };
   // ConfigureOptions' order: version, help, TLS help, then the positional commands.
   if (bool("version")) return { ...result, action: "version" };
   if (bool("help")) return { ...result, action: "help" };
@@ -207,6 +216,7 @@ export function parseArgs(argv: readonly string[]): CliResult {
   }
 
   applyTLS(result, set, str, bool);
+  applyCluster(result, str, bool, int);
 
   for (const [key, why] of Object.entries(IGNORED)) {
     const v = a[key];
@@ -272,4 +282,76 @@ function applyTLS(
   const ca = str("tlscacert");
   if (ca) tls.caFile = ca;
   result.flags.tls = tls;
+}
+
+/**
+ * The cluster flags (ConfigureOptions): --cluster/--cluster_listen replace the listen address and the
+ * credentials (overrideCluster), --routes the route list (RoutesFromStr), the others one field each.
+ */
+function applyCluster(
+  result: CliResult,
+  str: (k: string) => string | undefined,
+  bool: (k: string) => boolean | undefined,
+  int: (k: string) => number | undefined,
+): void {
+  const f = result.flags;
+  if (str("cluster_name") !== undefined) f.clusterName = str("cluster_name");
+  if (str("cluster_advertise") !== undefined) f.clusterAdvertise = str("cluster_advertise");
+  if (bool("no_advertise") === true) f.clusterNoAdvertise = true; // MergeOptions: only a true flag counts
+  const retries = int("connect_retries");
+  if (retries !== undefined && retries !== 0) f.clusterConnectRetries = retries;
+  const listen = str("cluster");
+  if (listen !== undefined) {
+    try {
+      Object.assign(f, overrideCluster(listen));
+    } catch (e) {
+      if (!(e instanceof GoURLError)) throw e;
+      result.clusterError = e.message;
+    }
+  }
+  const routes = str("routes");
+  if (routes !== undefined) {
+    // An empty --routes removes the config file's routes.
+    f.routes = routes === "" ? [] : routes.split(",").map((r) => r.trim());
+    result.routesGiven = routes !== "";
+  }
+}
+
+/** overrideCluster: "nats://[user:pass@]host:port" (port -1 = random); "" turns clustering off. */
+function overrideCluster(listen: string): Partial<Options> {
+  if (listen === "") return { clusterPort: 0 };
+  // -1 does not parse as a URL port: the reference parses ":0" and puts -1 back.
+  const random = listen.endsWith(":-1");
+  const u = parseGoURL(random ? `${listen.slice(0, -3)}:0` : listen);
+  const hp = splitGoHostPort(u.host);
+  let port: number;
+  if (random) port = -1;
+  else {
+    // fmt.Sscan: leading digits (with a sign) make the number; nothing at all is "EOF".
+    const m = /^[+-]?[0-9]+/.exec(hp.port);
+    if (hp.port === "") throw new GoURLError("EOF");
+    if (m === null) throw new GoURLError("expected integer");
+    port = Number(m[0]);
+  }
+  const o: Partial<Options> = { clusterHost: hp.host, clusterPort: port, clusterUsername: "", clusterPassword: "" };
+  if (u.user !== undefined) {
+    if (u.user.password === undefined) throw new GoURLError("expected cluster password to be set");
+    o.clusterUsername = u.user.username;
+    o.clusterPassword = u.user.password;
+  }
+  return o;
+}
+
+/**
+ * The cluster flag errors nats-server reports once the config file is read (-t exits before): a bad
+ * --cluster URL, or --routes without any cluster listen address in the flags or the file.
+ */
+export function clusterFlagError(cli: CliResult, file: Partial<Options>): string | undefined {
+  if (cli.clusterError !== undefined) return cli.clusterError;
+  const listenFlag = cli.flags.clusterPort !== undefined && cli.flags.clusterPort !== 0;
+  const port = cli.flags.clusterPort ?? file.clusterPort; // `--cluster ""` turned the file's port off
+  if (cli.routesGiven && !listenFlag && !file.clusterHost && !port) {
+    return "solicited routes require cluster capabilities, e.g. --cluster";
+  }
+  return undefined;
 }

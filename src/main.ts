@@ -4,7 +4,7 @@
 // Errors before the server runs print one line "bnats: <reason>" on stderr and exit 1
 // (PrintAndDie); a flag syntax error prints Go's flag text and a usage hint.
 
-import { CliError, parseArgs, type CliResult } from "./cli.ts";
+import { CliError, clusterFlagError, parseArgs, type CliResult } from "./cli.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import { describeFsError } from "./config/parser.ts";
 import { createLogger, LoggerError, writeFd, type NatsLogger } from "./log.ts";
@@ -74,6 +74,12 @@ function configure(cli: CliResult): { opts: Options; notes: string[] } {
       if (e instanceof ConfigError) die(`${PROGRAM}: ${e.errors.map((x) => x.message).join("\n")}`);
       throw e;
     }
+  }
+  if (cli.checkConfig) {
+    // -t reports the file alone: nats-server returns before the flags' special handling.
+  } else {
+    const clusterErr = clusterFlagError(cli, fileOpts);
+    if (clusterErr !== undefined) die(`${PROGRAM}: ${clusterErr}`);
   }
   if (cli.tlsDisabled) delete fileOpts.tls;
   let opts: Options;

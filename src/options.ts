@@ -113,6 +113,14 @@ export interface LeafNodeOptions {
   remotes: RemoteLeafOptions[];
 }
 
+/** Route permissions (cluster `permissions {import, export}`, route.go RoutePermissions). */
+export interface RoutePermissions {
+  /** Which subjects we accept messages for from the peer: limits the RS+ we send (canImport). */
+  import?: SubjectPermission;
+  /** Which of the peer's subscriptions we accept (canExport, a silent filter on its RS+). */
+  export?: SubjectPermission;
+}
+
 export interface Options {
   configFile: string;
   serverName: string;
@@ -176,6 +184,24 @@ export interface Options {
   lameDuckGracePeriod: number;
 
   leafnodes: LeafNodeOptions;
+  // Cluster (nats-server's ClusterOpts, flattened so that flags override single fields; port 0 = off)
+  clusterName: string;
+  clusterHost: string;
+  /** 0 = no clustering, -1 = random port. */
+  clusterPort: number;
+  clusterUsername: string;
+  clusterPassword: string;
+  /** ms; 0 = derived as authTimeout (TLS timeout + 1s with TLS, else 2s). */
+  clusterAuthTimeout: number;
+  /** Route TLS: verification is always on and the certificate is used both ways (getTLSConfig). */
+  clusterTLS?: TLSOptions;
+  clusterAdvertise: string;
+  clusterNoAdvertise: boolean;
+  /** Connect attempts for implicit (gossiped) routes; explicit ones are retried forever. */
+  clusterConnectRetries: number;
+  clusterPermissions?: RoutePermissions;
+  /** The routes to solicit (`cluster { routes }`, `--routes`), as URLs (nats-route://[user:pass@]host:port). */
+  routes: string[];
 
   /** Prefix of the Prometheus metric names served at /metrics. */
   metricsPrefix: string;
@@ -236,6 +262,16 @@ export function defaultOptions(): Options {
     metricsPrefix: "gnatsd",
     tags: [],
     leafnodes: defaultLeafNodeOptions(),
+    clusterName: "",
+    clusterHost: "",
+    clusterPort: 0,
+    clusterUsername: "",
+    clusterPassword: "",
+    clusterAuthTimeout: 0,
+    clusterAdvertise: "",
+    clusterNoAdvertise: false,
+    clusterConnectRetries: 0,
+    routes: [],
   };
 }
 
@@ -302,6 +338,13 @@ export function finalizeOptions(opts: Options): Options {
     }
   }
   finalizeLeafNodes(opts);
+  // As setBaselineOptions: a cluster listens on all interfaces unless told, with its own auth timeout.
+  if (opts.clusterPort !== 0) {
+    if (opts.clusterHost === "") opts.clusterHost = "0.0.0.0";
+    if (opts.clusterAuthTimeout === 0) {
+      opts.clusterAuthTimeout = opts.clusterTLS ? opts.clusterTLS.timeout + 1000 : DEFAULT_AUTH_TIMEOUT;
+    }
+  }
   // As setBaselineOptions: monitoring listens where clients do unless told otherwise.
   if (opts.httpHost === "") opts.httpHost = opts.host;
   if (opts.httpBasePath && !opts.httpBasePath.startsWith("/")) opts.httpBasePath = "/" + opts.httpBasePath;

@@ -11,7 +11,7 @@
 //   `nats-server -t` fails on such warnings, a normal start prints them and continues;
 // - zero values keep the default (setBaselineOptions): `max_payload: 0` is 1MB, `port: 0` is 4222.
 // Differences, on purpose:
-// - keys the reference knows but bnats does not implement (cluster, gateway, jetstream,
+// - keys the reference knows but bnats does not implement (gateway, jetstream,
 //   mqtt, websocket, accounts without users, ...) are accepted with a note in `warnings`;
 //   those that would silently open the server if ignored (accounts with users, operator/JWT
 //   trust and resolvers) are errors;
@@ -22,6 +22,7 @@
 import { readFileSync } from "node:fs";
 import type { Options } from "../options.ts";
 import { parseAuthorization } from "./auth.ts";
+import { parseCluster } from "./cluster.ts";
 import { formatGoDuration } from "./duration.ts";
 import { ConfigError, describeFsError, parseTokens, type ConfigObject, type ConfigValue, type Token, type TokenMap } from "./parser.ts";
 import { parseLeafNodes } from "./leafnodes.ts";
@@ -55,7 +56,6 @@ export interface ConfigLoadResult {
 
 /** Reference keys bnats accepts and ignores (with a note): features it does not have. */
 const IGNORED_KEYS: Record<string, string> = {
-  cluster: "clustering",
   gateway: "gateways",
   jetstream: "JetStream",
   store_dir: "JetStream",
@@ -328,6 +328,9 @@ function processKey(ctx: LoadContext, o: Partial<Options>, k: string, tk: Token)
     case "leafnodes":
     case "leaf":
       set(o, "leafnodes", parseLeafNodes(ctx, tk));
+      return;
+    case "cluster":
+      Object.assign(o, parseCluster(ctx, tk));
       return;
   }
   if (REFUSED_KEYS.has(key)) {

@@ -34,19 +34,52 @@ export interface ParserHandler {
   pubArgsParsed(subject: string): void;
 }
 
-// Parser states (as parser.go, minus the route/leaf/gateway ones a client cannot use).
+/**
+ * What a route connection's parser calls besides ParserHandler (route.go processRemoteSub,
+ * processRemoteUnsub, processRoutedMsgArgs / processRoutedHeaderMsgArgs + processInboundRoutedMsg).
+ */
+export interface RouteParserHandler extends ParserHandler {
+  /**
+   * `RS+ <account> <subject> [<queue> <weight>]`. `key` is the line without the weight, as the
+   * reference keys a route's subscriptions (an RS- line is that same key).
+   */
+  processRemoteSub(account: string, subject: string, queue: string | undefined, weight: number, key: string): void;
+  /** `RS- <account> <subject> [<queue>]`; `key` is the whole line. */
+  processRemoteUnsub(account: string, subject: string, queue: string | undefined, key: string): void;
+  /**
+   * A complete RMSG/HMSG: as processMsg, plus the account and the queue names the sender chose
+   * (null: none, so no local queue subscriber may receive it).
+   */
+  processRoutedMsg(
+    account: string,
+    subject: string,
+    reply: string,
+    queues: string[] | null,
+    hdr: number,
+    buf: Buffer,
+    start: number,
+    end: number,
+  ): void;
+}
+
+// Parser states, numbered as parser.go's (its log lines print them); the payload is handled as a
+// whole, so MSG_END_R/MSG_END_N and the A+/A- states are unused here.
 const enum S {
   START,
   PLUS, PLUS_O, PLUS_OK,
   MINUS, MINUS_E, MINUS_ER, MINUS_ERR, MINUS_ERR_SPC, MINUS_ERR_ARG,
   C, CO, CON, CONN, CONNE, CONNEC, CONNECT, CONNECT_ARG,
   H, HP, HPU, HPUB, HPUB_SPC, HPUB_ARG,
+  HM, HMS, HMSG, HMSG_SPC, HMSG_ARG,
   P, PU, PUB, PUB_SPC, PUB_ARG,
   PI, PIN, PING,
   PO, PON, PONG,
-  MSG_PAYLOAD,
+  MSG_PAYLOAD, MSG_END_R, MSG_END_N,
   S_, SU, SUB, SUB_SPC, SUB_ARG,
+  A, ASUB, ASUB_SPC, ASUB_ARG, AUSUB, AUSUB_SPC, AUSUB_ARG,
+  L, LS, R, RS,
   U, UN, UNS, UNSU, UNSUB, UNSUB_SPC, UNSUB_ARG,
+  M, MS, MSG, MSG_SPC, MSG_ARG,
   I, IN, INF, INFO, INFO_ARG,
 }
 
@@ -109,11 +142,34 @@ export class Parser {
   private lastSubject = "";
   private lastSubjectBytes = new Uint8Array(0);
 
+  /** Set for a route connection (kind ROUTER): the R verbs are accepted and go there. */
+  private route: RouteParserHandler | null = null;
+  /** The first byte of the current op (parser.go's c.op): RS+ and SUB share the SUB states. */
+  private op = 0;
+  /** The pending message is an RMSG/HMSG from a route: its account and queue names. */
+  private routed = false;
+  private account = "";
+  private queues: string[] | null = null;
+  private lastAccount = "";
+  private lastAccountBytes = new Uint8Array(0);
+  // Argument boundaries of a route line (any number of queue names; grown when needed).
+  private rArgStart = new Int32Array(16);
+  private rArgEnd = new Int32Array(16);
+
   // Argument boundaries found by splitArgs (reused, never reallocated).
   private readonly argStart = new Int32Array(MAX_ARGS + 1);
   private readonly argEnd = new Int32Array(MAX_ARGS + 1);
 
   constructor(private readonly h: ParserHandler) {}
+
+  /**
+   * Makes this the parser of a route connection (kind ROUTER): RS+/RS-/RMSG/HMSG are accepted,
+   * and, as parser.go's overMaxControlLineLimit (clients only), no control line limit applies.
+   */
+  asRoute(handler: RouteParserHandler): void {
+    this.route = handler;
+    this.maxControlLine = Number.MAX_SAFE_INTEGER;
+  }
 
   /** Stop processing the rest of the current chunk and any later ones (the connection is closing). */
   halt(): void {
@@ -141,6 +197,7 @@ export class Parser {
       switch (this.state) {
         case S.START:
           if (this.awaitingAuth && b !== 0x43 && b !== 0x63 && !h.processPreConnectOp()) return len;
+          this.op = b | 0x20;
           switch (b | 0x20) {
             case 0x70: this.state = S.P; break; // p
             case 0x68: this.state = S.H; break; // h
@@ -148,6 +205,10 @@ export class Parser {
             case 0x75: this.state = S.U; break; // u
             case 0x63: this.state = S.C; break; // c
             case 0x69: this.state = S.I; break; // i
+            case 0x72: // r: route verbs, from routes only
+              if (this.route === null) return this.fail(buf, i);
+              this.state = S.R;
+              break;
             default:
               if (b === 0x2b) this.state = S.PLUS;
               else if (b === 0x2d) this.state = S.MINUS;
@@ -190,13 +251,47 @@ export class Parser {
           break;
 
         // HPUB
-        case S.H: if ((b | 0x20) !== 0x70) return this.fail(buf, i); this.state = S.HP; break;
+        case S.H:
+          if ((b | 0x20) === 0x70) this.state = S.HP;
+          else if ((b | 0x20) === 0x6d && this.route !== null) this.state = S.HM;
+          else return this.fail(buf, i);
+          break;
         case S.HP: if ((b | 0x20) !== 0x75) return this.fail(buf, i); this.state = S.HPU; break;
         case S.HPU: if ((b | 0x20) !== 0x62) return this.fail(buf, i); this.state = S.HPUB; break;
         case S.HPUB: if (b !== SP && b !== TAB) return this.fail(buf, i); this.state = S.HPUB_SPC; break;
         case S.HPUB_SPC:
           if (b === SP || b === TAB) break;
           this.state = S.HPUB_ARG;
+          i = this.controlLine(buf, i);
+          continue;
+
+        // HMSG (a routed message with headers)
+        case S.HM: if ((b | 0x20) !== 0x73) return this.fail(buf, i); this.state = S.HMS; break;
+        case S.HMS: if ((b | 0x20) !== 0x67) return this.fail(buf, i); this.state = S.HMSG; break;
+        case S.HMSG: if (b !== SP && b !== TAB) return this.fail(buf, i); this.state = S.HMSG_SPC; break;
+        case S.HMSG_SPC:
+          if (b === SP || b === TAB) break;
+          this.state = S.HMSG_ARG;
+          i = this.controlLine(buf, i);
+          continue;
+
+        // RS+ / RS- / RMSG (parser.go OP_R, OP_RS, OP_M...)
+        case S.R:
+          if ((b | 0x20) === 0x73) this.state = S.RS;
+          else if ((b | 0x20) === 0x6d) this.state = S.M;
+          else return this.fail(buf, i);
+          break;
+        case S.RS:
+          if (b === 0x2b) this.state = S.SUB;
+          else if (b === 0x2d) this.state = S.UNSUB;
+          else return this.fail(buf, i);
+          break;
+        case S.M: if ((b | 0x20) !== 0x73) return this.fail(buf, i); this.state = S.MS; break;
+        case S.MS: if ((b | 0x20) !== 0x67) return this.fail(buf, i); this.state = S.MSG; break;
+        case S.MSG: if (b !== SP && b !== TAB) return this.fail(buf, i); this.state = S.MSG_SPC; break;
+        case S.MSG_SPC:
+          if (b === SP || b === TAB) break;
+          this.state = S.MSG_ARG;
           i = this.controlLine(buf, i);
           continue;
 
@@ -267,6 +362,8 @@ export class Parser {
         case S.CONNECT_ARG:
         case S.INFO_ARG:
         case S.MINUS_ERR_ARG:
+        case S.MSG_ARG:
+        case S.HMSG_ARG:
           // Only reached at the start of a chunk, continuing a line held in argBuf.
           i = this.controlLine(buf, i);
           continue;
@@ -329,11 +426,20 @@ export class Parser {
         this.state = S.MSG_PAYLOAD;
         this.msgPos = 0;
         return this.payload(buf, nl + 1);
+      case S.MSG_ARG:
+      case S.HMSG_ARG:
+        if (!this.routedMsgArgs(line, lineStart, end, state === S.HMSG_ARG)) return buf.length;
+        this.state = S.MSG_PAYLOAD;
+        this.msgPos = 0;
+        return this.payload(buf, nl + 1);
       case S.SUB_ARG:
-        this.subArgs(line, lineStart, end);
+        if (this.route === null) this.subArgs(line, lineStart, end);
+        else if (this.op === 0x72) this.remoteSubArgs(line, lineStart, end);
+        // A plain SUB from a route is ignored, as parser.go (no case for it).
         break;
       case S.UNSUB_ARG:
-        this.unsubArgs(line, lineStart, end);
+        if (this.route === null) this.unsubArgs(line, lineStart, end);
+        else if (this.op === 0x72) this.remoteUnsubArgs(line, lineStart, end);
         break;
       case S.CONNECT_ARG:
         this.h.processConnect(line.subarray(lineStart, end));
@@ -382,7 +488,8 @@ export class Parser {
       if (end <= buf.length) {
         if (buf[end - 2] !== CR || buf[end - 1] !== LF) return this.fail(buf, end - 2);
         this.state = S.START;
-        this.h.processMsg(this.subject, this.reply, this.hdr, buf, start, end);
+        if (this.routed) this.deliverRouted(buf, start, end);
+        else this.h.processMsg(this.subject, this.reply, this.hdr, buf, start, end);
         return end;
       }
       this.msgBuf = Buffer.allocUnsafe(total);
@@ -401,8 +508,16 @@ export class Parser {
     this.msgBuf = null;
     if (msg[total - 2] !== CR || msg[total - 1] !== LF) return this.fail(buf, start + take - 1);
     this.state = S.START;
-    this.h.processMsg(this.subject, this.reply, this.hdr, msg, 0, total);
+    if (this.routed) this.deliverRouted(msg, 0, total);
+    else this.h.processMsg(this.subject, this.reply, this.hdr, msg, 0, total);
     return start + take;
+  }
+
+  private deliverRouted(buf: Buffer, start: number, end: number): void {
+    this.routed = false;
+    const queues = this.queues;
+    this.queues = null;
+    this.route!.processRoutedMsg(this.account, this.subject, this.reply, queues, this.hdr, buf, start, end);
   }
 
   /**
@@ -472,6 +587,7 @@ export class Parser {
       h.protocolError(false, `${verb} Parse Error: '${line.toString("latin1", start, end)}'`);
       return false;
     }
+    this.routed = false;
     this.subject = this.pubSubject(line, 0);
     this.reply = n === want + 1 ? this.arg(line, 1) : "";
     const last = n - 1;
@@ -524,6 +640,145 @@ export class Parser {
     else this.h.protocolError(false, `processUnsub Parse Error: '${line.toString("latin1", start, end)}'`);
   }
 
+  /** splitArg (parser.go): every argument of a route line, split on spaces, tabs, CR and LF. */
+  private splitAll(line: Buffer, start: number, end: number): number {
+    let n = 0;
+    let s = -1;
+    for (let i = start; i <= end; i++) {
+      const c = i === end ? SP : line[i]!;
+      if (c === SP || c === TAB || c === CR || c === LF) {
+        if (s < 0) continue;
+        if (n === this.rArgStart.length) {
+          const st = new Int32Array(n * 2);
+          const en = new Int32Array(n * 2);
+          st.set(this.rArgStart);
+          en.set(this.rArgEnd);
+          this.rArgStart = st;
+          this.rArgEnd = en;
+        }
+        this.rArgStart[n] = s;
+        this.rArgEnd[n++] = i;
+        s = -1;
+      } else if (s < 0) s = i;
+    }
+    return n;
+  }
+
+  private rArg(line: Buffer, k: number): string {
+    return line.toString("latin1", this.rArgStart[k], this.rArgEnd[k]);
+  }
+
+  /** Go's %s of the argument list ([][]byte): "[a b c]". */
+  private rArgList(line: Buffer, n: number): string {
+    const parts: string[] = [];
+    for (let k = 0; k < n; k++) parts.push(this.rArg(line, k));
+    return `[${parts.join(" ")}]`;
+  }
+
+  /** The account of a routed message: usually the same as the last one, so kept with its bytes. */
+  private routedAccount(line: Buffer): string {
+    const s = this.rArgStart[0]!;
+    const n = this.rArgEnd[0]! - s;
+    const last = this.lastAccountBytes;
+    if (n === last.length) {
+      let i = 0;
+      while (i < n && line[s + i] === last[i]) i++;
+      if (i === n) return this.lastAccount;
+    }
+    const account = line.toString("latin1", s, s + n);
+    this.lastAccount = account;
+    this.lastAccountBytes = new Uint8Array(line.subarray(s, s + n));
+    return account;
+  }
+
+  /**
+   * route.go processRoutedMsgArgs / processRoutedHeaderMsgArgs:
+   * `RMSG <acc> <subject> [reply] <size>`, `RMSG <acc> <subject> + <reply> <q1..qn> <size>`,
+   * `RMSG <acc> <subject> | <q1..qn> <size>`; HMSG has `<hdr>` before the size.
+   */
+  private routedMsgArgs(line: Buffer, start: number, end: number, withHeaders: boolean): boolean {
+    const h = this.h;
+    const verb = withHeaders ? "processRoutedHeaderMsgArgs" : "processRoutedMsgArgs";
+    const n = this.splitAll(line, start, end);
+    const extra = withHeaders ? 1 : 0;
+    if (n < 3 + extra) {
+      h.protocolError(false, `${verb} Parse Error: '${this.rArgList(line, n)}'`);
+      return false;
+    }
+    let reply = "";
+    let queues: string[] | null = null;
+    if (n === 4 + extra) reply = this.rArg(line, 2);
+    else if (n > 4 + extra) {
+      const ind = line[this.rArgStart[2]!]!;
+      if (this.rArgEnd[2]! - this.rArgStart[2]! !== 1 || (ind !== 0x2b && ind !== 0x7c)) {
+        h.protocolError(false, `${verb} Bad or Missing Reply Indicator: '${this.rArg(line, 2)}'`);
+        return false;
+      }
+      let first = 3;
+      if (ind === 0x2b) {
+        reply = this.rArg(line, 3);
+        first = 4;
+      }
+      queues = [];
+      for (let k = first; k < n - 1 - extra; k++) queues.push(this.rArg(line, k));
+    }
+    const last = n - 1;
+    this.size = parseSize(line, this.rArgStart[last]!, this.rArgEnd[last]!);
+    this.hdr = withHeaders ? parseSize(line, this.rArgStart[last - 1]!, this.rArgEnd[last - 1]!) : -1;
+    if (withHeaders && this.hdr < 0) {
+      h.protocolError(false, `${verb} Bad or Missing Header Size: '${line.toString("latin1", start, end)}'`);
+      return false;
+    }
+    if (this.size < 0) {
+      h.protocolError(false, `${verb} Bad or Missing Size: '${this.rArgList(line, n)}'`);
+      return false;
+    }
+    if (withHeaders && this.hdr > this.size) {
+      h.protocolError(false, `${verb} Header Size larger then TotalSize: '${line.toString("latin1", start, end)}'`);
+      return false;
+    }
+    this.sizeText = "";
+    this.hdrText = "";
+    this.account = this.routedAccount(line);
+    this.argStart[0] = this.rArgStart[1]!;
+    this.argEnd[0] = this.rArgEnd[1]!;
+    this.subject = this.pubSubject(line, 0);
+    this.reply = reply;
+    this.queues = queues;
+    this.routed = true;
+    return true;
+  }
+
+  /** route.go processRemoteSub: `RS+ <acc> <subject>` or `RS+ <acc> <subject> <queue> <weight>`. */
+  private remoteSubArgs(line: Buffer, start: number, end: number): void {
+    const n = this.splitAll(line, start, end);
+    if (n !== 2 && n !== 4) {
+      this.h.protocolError(false, `processRemoteSub Parse Error: '${line.toString("latin1", start, end)}'`);
+      return;
+    }
+    const account = this.rArg(line, 0);
+    const subject = this.rArg(line, 1);
+    if (n === 2) {
+      this.route!.processRemoteSub(account, subject, undefined, 0, line.toString("latin1", start, end));
+      return;
+    }
+    const weight = parseSize(line, this.rArgStart[3]!, this.rArgEnd[3]!);
+    // The key is the line up to the weight (arg[:len(arg)-len(weight)-1]).
+    const keyEnd = end - (this.rArgEnd[3]! - this.rArgStart[3]!) - 1;
+    this.route!.processRemoteSub(account, subject, this.rArg(line, 2), weight, line.toString("latin1", start, keyEnd));
+  }
+
+  /** route.go processRemoteUnsub (parseUnsubProto): `RS- <acc> <subject> [<queue>]`. */
+  private remoteUnsubArgs(line: Buffer, start: number, end: number): void {
+    const n = this.splitAll(line, start, end);
+    if (n !== 2 && n !== 3) {
+      this.h.protocolError(false, `processRemoteUnsub parse error: '${line.toString("latin1", start, end)}'`);
+      return;
+    }
+    const queue = n === 3 ? this.rArg(line, 2) : undefined;
+    this.route!.processRemoteUnsub(this.rArg(line, 0), this.rArg(line, 1), queue, line.toString("latin1", start, end));
+  }
+
   private controlLineTooLong(len: number): void {
     this.h.maxControlLineExceeded(len);
     this.halt();
@@ -535,7 +790,8 @@ export class Parser {
    */
   private fail(buf: Buffer, i: number): number {
     const snippet = JSON.stringify(buf.toString("latin1", i, Math.min(buf.length, i + 32)));
-    this.h.protocolError(true, `client parser ERROR, state=${this.state}, i=${i}: proto='${snippet}...'`);
+    const kind = this.route === null ? "Client" : "Router";
+    this.h.protocolError(true, `${kind} parser ERROR, state=${this.state}, i=${i}: proto='${snippet}...'`);
     this.halt();
     return buf.length;
   }

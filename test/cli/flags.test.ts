@@ -75,7 +75,14 @@ describe("flags -> options", () => {
   }
 
   test("no flags: nothing overrides the config file", () => {
-    expect(run([])).toEqual({ action: "run", flags: {}, checkConfig: false, tlsDisabled: false, notes: [] });
+    expect(run([])).toEqual({
+      action: "run",
+      flags: {},
+      checkConfig: false,
+      tlsDisabled: false,
+      notes: [],
+      routesGiven: false,
+    });
   });
 
   test("-t with -c", () => {
@@ -164,25 +171,55 @@ describe("TLS flags", () => {
   });
 });
 
+describe("cluster flags", () => {
+  test("--routes, --cluster, --cluster_name, --no_advertise, --connect_retries, --cluster_advertise", () => {
+    const r = run(["--routes", "nats://a:6222, nats://u:p@b:6223", "--cluster", "nats://0.0.0.0:6222", "--cluster_name", "c", "--no_advertise", "--connect_retries", "3", "--cluster_advertise", "h:1"]);
+    expect(r.flags).toEqual({
+      routes: ["nats://a:6222", "nats://u:p@b:6223"],
+      clusterHost: "0.0.0.0",
+      clusterPort: 6222,
+      clusterUsername: "",
+      clusterPassword: "",
+      clusterName: "c",
+      clusterNoAdvertise: true,
+      clusterConnectRetries: 3,
+      clusterAdvertise: "h:1",
+    });
+    expect(r.routesGiven).toBe(true);
+    expect(r.notes).toEqual([]);
+  });
+  test("--cluster_listen with credentials and a random port", () => {
+    const r = run(["--cluster_listen", "nats://u:p@127.0.0.1:-1"]);
+    expect(r.flags).toEqual({ clusterHost: "127.0.0.1", clusterPort: -1, clusterUsername: "u", clusterPassword: "p" });
+  });
+  test("--cluster errors are kept for after the config file (as overrideCluster)", () => {
+    const e = (v: string) => run(["--cluster", v]).clusterError;
+    expect(e("localhost:6222")).toBe("missing port in address");
+    expect(e("nats://127.0.0.1")).toBe("address 127.0.0.1: missing port in address");
+    expect(e("nats://a@127.0.0.1:6222")).toBe("expected cluster password to be set");
+    expect(e("nats://a:b@127.0.0.1:x")).toBe('parse "nats://a:b@127.0.0.1:x": invalid port ":x" after host');
+    expect(e("nats://[::1")).toBe('parse "nats://[::1": missing \']\' in host');
+    expect(e("127.0.0.1:-1")).toBe('parse "127.0.0.1:0": first path segment in URL cannot contain colon');
+    expect(e("::foo")).toBe('parse "::foo": missing protocol scheme');
+    expect(e("nats://127.0.0.1:")).toBe("EOF");
+    expect(run(["--cluster", ""]).flags).toEqual({ clusterPort: 0 });
+  });
+});
+
 describe("accepted but ignored flags", () => {
-  test("cluster, JetStream and profiling flags parse and leave a note each", () => {
-    const r = run(["--routes", "nats://a:6222", "--cluster", "nats://0.0.0.0:6222", "--cluster_name", "c", "--no_advertise", "-js", "-sd", "/tmp/js", "--profile", "6060", "--connect_retries", "3", "--max_traced_msg_len", "10"]);
+  test("JetStream and profiling flags parse and leave a note each", () => {
+    const r = run(["-js", "-sd", "/tmp/js", "--profile", "6060", "--max_traced_msg_len", "10"]);
     expect(r.action).toBe("run");
     expect(r.flags).toEqual({});
     expect(r.notes).toEqual([
       "Ignoring -profile: bnats has no profiling port",
-      "Ignoring -routes: bnats has no clustering",
-      "Ignoring -cluster: bnats has no clustering",
-      "Ignoring -no_advertise: bnats has no clustering",
-      "Ignoring -connect_retries: bnats has no clustering",
-      "Ignoring -cluster_name: bnats has no clustering",
       "Ignoring -max_traced_msg_len: bnats traces messages in full",
       "Ignoring -js: bnats has no JetStream",
       "Ignoring -sd: bnats has no JetStream",
     ]);
   });
   test("set to their zero values, they say nothing", () => {
-    expect(run(["-js=false", "--profile", "0", "--routes", ""]).notes).toEqual([]);
+    expect(run(["-js=false", "--profile", "0"]).notes).toEqual([]);
   });
 });
 

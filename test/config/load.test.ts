@@ -308,9 +308,8 @@ describe("errors and validation", () => {
 });
 
 describe("keys bnats does not implement", () => {
-  test("accepted with a note: cluster, gateway, jetstream, websocket, mqtt, ...", () => {
+  test("accepted with a note: gateway, jetstream, websocket, mqtt, ...", () => {
     const r = load(`
-cluster { port: 6222, routes: [] }
 gateway { name: a }
 jetstream { store_dir: /tmp/js }
 websocket { port: 8080 }
@@ -322,8 +321,8 @@ port: 4333
 `);
     expect(r.options).toEqual({ port: 4333 });
     expect(r.warnings).toEqual([]);
-    expect(r.notes.length).toBe(8);
-    expect(r.notes[0]).toBe(`${r.file}:2:1: ignoring "cluster": clustering is not supported by bnats`);
+    expect(r.notes.length).toBe(7);
+    expect(r.notes[0]).toBe(`${r.file}:2:1: ignoring "gateway": gateways is not supported by bnats`);
   });
   test("accounts with users are an error: ignoring them would drop their authentication", () => {
     expect(err("accounts {\n  A: { users: [ {user: a, password: b} ] }\n}")).toMatch(
@@ -370,9 +369,9 @@ describe("includes, variables, environment", () => {
 describe("deployment configurations", () => {
   test("the official Docker image's nats-server.conf", () => {
     const r = load(DOCKER_IMAGE_CONF);
-    expect(r.options).toEqual({ port: 4222, httpPort: 8222 });
+    expect(r.options).toEqual({ port: 4222, httpPort: 8222, clusterName: "my_cluster", clusterPort: 6222, routes: [] });
     expect(r.warnings).toEqual([]);
-    expect(r.notes).toEqual([`${r.file}:8:1: ignoring "cluster": clustering is not supported by bnats`]);
+    expect(r.notes).toEqual([]);
     // loadConfigFile hands both kinds to one array.
     const all: string[] = [];
     loadConfigFile(r.file, all);

@@ -105,7 +105,7 @@ describe("parser", () => {
   });
 
   test("unknown operation fails at the first wrong byte", () => {
-    expect(run([Buffer.from("PUX")])).toEqual(["PROTOERR true client parser ERROR"]);
+    expect(run([Buffer.from("PUX")])).toEqual(["PROTOERR true Client parser ERROR"]);
     expect(run([Buffer.from("MSG foo 1 2\r\n")])[0]).toStartWith("PROTOERR true");
     expect(run([Buffer.from("PINGX\r\nPING\r\n")])).toEqual(["PING", "PING"]);
   });
