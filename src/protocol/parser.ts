@@ -62,6 +62,25 @@ export interface RouteParserHandler extends ParserHandler {
   ): void;
 }
 
+/**
+ * What a leafnode connection's parser calls besides ParserHandler (leafnode.go processLeafSub,
+ * processLeafUnsub, processLeafMsgArgs / processLeafHeaderMsgArgs + processInboundLeafMsg).
+ */
+export interface LeafParserHandler extends ParserHandler {
+  /**
+   * `LS+ <subject> [<queue> <weight>]` (a SUB from a leaf too, as parser.go switches on the kind):
+   * `key` is the line without the weight, the key of the remote's subscription.
+   */
+  processLeafSub(subject: string, queue: string | undefined, weight: number, key: string): void;
+  /** `LS- <key>` (or UNSUB from a leaf): the line is the key as is. */
+  processLeafUnsub(key: string): void;
+  /**
+   * A complete LMSG/HMSG: as processMsg, plus the queue names the sender chose this side for
+   * (`+ reply q1..` / `| q1..`; null: none, so no local queue subscriber may receive it).
+   */
+  processLeafMsg(subject: string, reply: string, queues: string[] | null, hdr: number, buf: Buffer, start: number, end: number): void;
+}
+
 // Parser states, numbered as parser.go's (its log lines print them); the payload is handled as a
 // whole, so MSG_END_R/MSG_END_N and the A+/A- states are unused here.
 const enum S {
@@ -144,6 +163,10 @@ export class Parser {
 
   /** Set for a route connection (kind ROUTER): the R verbs are accepted and go there. */
   private route: RouteParserHandler | null = null;
+  /** Set for a leafnode connection (kind LEAF): the L verbs and HMSG are accepted and go there. */
+  private leaf: LeafParserHandler | null = null;
+  /** The pending message is an LMSG/HMSG from a leaf. */
+  private leafMsg = false;
   /** The first byte of the current op (parser.go's c.op): RS+ and SUB share the SUB states. */
   private op = 0;
   /** The pending message is an RMSG/HMSG from a route: its account and queue names. */
@@ -168,6 +191,16 @@ export class Parser {
    */
   asRoute(handler: RouteParserHandler): void {
     this.route = handler;
+    this.maxControlLine = Number.MAX_SAFE_INTEGER;
+  }
+
+  /**
+   * Makes this the parser of a leafnode connection (kind LEAF): LS+/LS-/LMSG/HMSG are accepted (SUB
+   * and UNSUB are LS+ and LS-), and, as parser.go's overMaxControlLineLimit (clients only), no
+   * control line limit applies.
+   */
+  asLeaf(handler: LeafParserHandler): void {
+    this.leaf = handler;
     this.maxControlLine = Number.MAX_SAFE_INTEGER;
   }
 
@@ -208,6 +241,10 @@ export class Parser {
             case 0x72: // r: route verbs, from routes only
               if (this.route === null) return this.fail(buf, i);
               this.state = S.R;
+              break;
+            case 0x6c: // l: leaf verbs, from leafs only
+              if (this.leaf === null) return this.fail(buf, i);
+              this.state = S.L;
               break;
             default:
               if (b === 0x2b) this.state = S.PLUS;
@@ -253,7 +290,7 @@ export class Parser {
         // HPUB
         case S.H:
           if ((b | 0x20) === 0x70) this.state = S.HP;
-          else if ((b | 0x20) === 0x6d && this.route !== null) this.state = S.HM;
+          else if ((b | 0x20) === 0x6d && (this.route !== null || this.leaf !== null)) this.state = S.HM;
           else return this.fail(buf, i);
           break;
         case S.HP: if ((b | 0x20) !== 0x75) return this.fail(buf, i); this.state = S.HPU; break;
@@ -274,6 +311,18 @@ export class Parser {
           this.state = S.HMSG_ARG;
           i = this.controlLine(buf, i);
           continue;
+
+        // LS+ / LS- / LMSG (parser.go OP_L, OP_LS, OP_M...)
+        case S.L:
+          if ((b | 0x20) === 0x73) this.state = S.LS;
+          else if ((b | 0x20) === 0x6d) this.state = S.M;
+          else return this.fail(buf, i);
+          break;
+        case S.LS:
+          if (b === 0x2b) this.state = S.SUB;
+          else if (b === 0x2d) this.state = S.UNSUB;
+          else return this.fail(buf, i);
+          break;
 
         // RS+ / RS- / RMSG (parser.go OP_R, OP_RS, OP_M...)
         case S.R:
@@ -428,17 +477,21 @@ export class Parser {
         return this.payload(buf, nl + 1);
       case S.MSG_ARG:
       case S.HMSG_ARG:
-        if (!this.routedMsgArgs(line, lineStart, end, state === S.HMSG_ARG)) return buf.length;
+        if (this.leaf !== null) {
+          if (!this.leafMsgArgs(line, lineStart, end, state === S.HMSG_ARG)) return buf.length;
+        } else if (!this.routedMsgArgs(line, lineStart, end, state === S.HMSG_ARG)) return buf.length;
         this.state = S.MSG_PAYLOAD;
         this.msgPos = 0;
         return this.payload(buf, nl + 1);
       case S.SUB_ARG:
-        if (this.route === null) this.subArgs(line, lineStart, end);
+        if (this.leaf !== null) this.leafSubArgs(line, lineStart, end);
+        else if (this.route === null) this.subArgs(line, lineStart, end);
         else if (this.op === 0x72) this.remoteSubArgs(line, lineStart, end);
         // A plain SUB from a route is ignored, as parser.go (no case for it).
         break;
       case S.UNSUB_ARG:
-        if (this.route === null) this.unsubArgs(line, lineStart, end);
+        if (this.leaf !== null) this.leaf.processLeafUnsub(line.toString("latin1", lineStart, end));
+        else if (this.route === null) this.unsubArgs(line, lineStart, end);
         else if (this.op === 0x72) this.remoteUnsubArgs(line, lineStart, end);
         break;
       case S.CONNECT_ARG:
@@ -489,6 +542,7 @@ export class Parser {
         if (buf[end - 2] !== CR || buf[end - 1] !== LF) return this.fail(buf, end - 2);
         this.state = S.START;
         if (this.routed) this.deliverRouted(buf, start, end);
+        else if (this.leafMsg) this.deliverLeaf(buf, start, end);
         else this.h.processMsg(this.subject, this.reply, this.hdr, buf, start, end);
         return end;
       }
@@ -509,8 +563,16 @@ export class Parser {
     if (msg[total - 2] !== CR || msg[total - 1] !== LF) return this.fail(buf, start + take - 1);
     this.state = S.START;
     if (this.routed) this.deliverRouted(msg, 0, total);
+    else if (this.leafMsg) this.deliverLeaf(msg, 0, total);
     else this.h.processMsg(this.subject, this.reply, this.hdr, msg, 0, total);
     return start + take;
+  }
+
+  private deliverLeaf(buf: Buffer, start: number, end: number): void {
+    this.leafMsg = false;
+    const queues = this.queues;
+    this.queues = null;
+    this.leaf!.processLeafMsg(this.subject, this.reply, queues, this.hdr, buf, start, end);
   }
 
   private deliverRouted(buf: Buffer, start: number, end: number): void {
@@ -588,6 +650,7 @@ export class Parser {
       return false;
     }
     this.routed = false;
+    this.leafMsg = false;
     this.subject = this.pubSubject(line, 0);
     this.reply = n === want + 1 ? this.arg(line, 1) : "";
     const last = n - 1;
@@ -749,6 +812,81 @@ export class Parser {
     return true;
   }
 
+  /**
+   * leafnode.go processLeafMsgArgs / processLeafHeaderMsgArgs: `LMSG <subject> [reply] <size>`,
+   * `LMSG <subject> + <reply> <q1..qn> <size>`, `LMSG <subject> | <q1..qn> <size>`; HMSG has `<hdr>`
+   * before the size. The same shapes as a routed message without the account.
+   */
+  private leafMsgArgs(line: Buffer, start: number, end: number, withHeaders: boolean): boolean {
+    const h = this.h;
+    const verb = withHeaders ? "processLeafHeaderMsgArgs" : "processLeafMsgArgs";
+    const n = this.splitAll(line, start, end);
+    const extra = withHeaders ? 1 : 0;
+    if (n < 2 + extra) {
+      h.protocolError(false, `${verb} Parse Error: '${this.rArgList(line, n)}'`);
+      return false;
+    }
+    let reply = "";
+    let queues: string[] | null = null;
+    if (n === 3 + extra) reply = this.rArg(line, 1);
+    else if (n > 3 + extra) {
+      const ind = line[this.rArgStart[1]!]!;
+      if (this.rArgEnd[1]! - this.rArgStart[1]! !== 1 || (ind !== 0x2b && ind !== 0x7c)) {
+        h.protocolError(false, `${verb} Bad or Missing Reply Indicator: '${this.rArg(line, 1)}'`);
+        return false;
+      }
+      let first = 2;
+      if (ind === 0x2b) {
+        reply = this.rArg(line, 2);
+        first = 3;
+      }
+      queues = [];
+      for (let k = first; k < n - 1 - extra; k++) queues.push(this.rArg(line, k));
+    }
+    const last = n - 1;
+    this.size = parseSize(line, this.rArgStart[last]!, this.rArgEnd[last]!);
+    this.hdr = withHeaders ? parseSize(line, this.rArgStart[last - 1]!, this.rArgEnd[last - 1]!) : -1;
+    if (withHeaders && this.hdr < 0) {
+      h.protocolError(false, `${verb} Bad or Missing Header Size: '${line.toString("latin1", start, end)}'`);
+      return false;
+    }
+    if (this.size < 0) {
+      h.protocolError(false, `${verb} Bad or Missing Size: '${this.rArgList(line, n)}'`);
+      return false;
+    }
+    if (withHeaders && this.hdr > this.size) {
+      h.protocolError(false, `${verb} Header Size larger then TotalSize: '${line.toString("latin1", start, end)}'`);
+      return false;
+    }
+    this.sizeText = "";
+    this.hdrText = "";
+    this.argStart[0] = this.rArgStart[0]!;
+    this.argEnd[0] = this.rArgEnd[0]!;
+    this.subject = this.pubSubject(line, 0);
+    this.reply = reply;
+    this.queues = queues;
+    this.leafMsg = true;
+    return true;
+  }
+
+  /** leafnode.go processLeafSub: `LS+ <subject>` or `LS+ <subject> <queue> <weight>`. */
+  private leafSubArgs(line: Buffer, start: number, end: number): void {
+    const n = this.splitAll(line, start, end);
+    if (n !== 1 && n !== 3) {
+      this.h.protocolError(false, `processLeafSub Parse Error: '${line.toString("latin1", start, end)}'`);
+      return;
+    }
+    const subject = this.rArg(line, 0);
+    if (n === 1) {
+      this.leaf!.processLeafSub(subject, undefined, 1, line.toString("latin1", start, end));
+      return;
+    }
+    const weight = parseSize(line, this.rArgStart[2]!, this.rArgEnd[2]!);
+    // The key is the line up to the weight (sub.sid = arg[:len(arg)-len(weight)-1]).
+    const keyEnd = end - (this.rArgEnd[2]! - this.rArgStart[2]!) - 1;
+    this.leaf!.processLeafSub(subject, this.rArg(line, 1), weight, line.toString("latin1", start, keyEnd));
+  }
+
   /** route.go processRemoteSub: `RS+ <acc> <subject>` or `RS+ <acc> <subject> <queue> <weight>`. */
   private remoteSubArgs(line: Buffer, start: number, end: number): void {
     const n = this.splitAll(line, start, end);
@@ -790,7 +928,7 @@ export class Parser {
    */
   private fail(buf: Buffer, i: number): number {
     const snippet = JSON.stringify(buf.toString("latin1", i, Math.min(buf.length, i + 32)));
-    const kind = this.route === null ? "Client" : "Router";
+    const kind = this.leaf !== null ? "Leafnode" : this.route === null ? "Client" : "Router";
     this.h.protocolError(true, `${kind} parser ERROR, state=${this.state}, i=${i}: proto='${snippet}...'`);
     this.halt();
     return buf.length;
