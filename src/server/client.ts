@@ -514,8 +514,19 @@ export class Client implements ParserHandler {
       reason === ClosedReason.slowConsumerPendingBytes ||
         reason === ClosedReason.slowConsumerWriteDeadline ||
         reason === ClosedReason.clientClosed ||
-        reason === ClosedReason.readError,
+        reason === ClosedReason.readError ||
+        reason === ClosedReason.writeError,
     );
+  }
+
+  /**
+   * The socket closed (peer FIN or reset). Closes the connection if it was still open; if it was
+   * already closing (server shutdown, an -ERR being flushed), what it still owed can no longer be
+   * delivered and is dropped, so no stop waits on it.
+   */
+  onTransportClose(): void {
+    this.closeConnection(ClosedReason.clientClosed);
+    this.outbound.discard();
   }
 
   // ---- logging

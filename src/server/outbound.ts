@@ -130,9 +130,28 @@ export class Outbound {
     t.unref?.();
   }
 
+  /**
+   * The transport is gone (closed or reset by the peer): nothing owed can be delivered any more, so
+   * nothing is pending (a stop's flush wait counts only sockets that still take bytes).
+   */
+  discard(): void {
+    this.releaseProducers();
+    this.clearWriteDeadline();
+    this.reset();
+  }
+
   private writeOut(): void {
     const n = this.write(this.buf.subarray(this.head, this.len));
-    this.head += n > 0 ? n : 0;
+    if (n < 0) {
+      // Bun's write returns -1 once the socket is closed or shutting down (a reset peer): as
+      // client.go flushOutbound on a write error that is not a timeout, close with WriteError and
+      // skip the flush (markConnAsClosed sets skipFlushOnClose), rather than wait for a drain that
+      // never comes.
+      this.discard();
+      this.client.closeConnection(ClosedReason.writeError);
+      return;
+    }
+    this.head += n;
     if (this.head === this.len) {
       // The buffer is kept for the next burst (regrowing it per read cost more than the routing);
       // the idle sweep gives it back once the connection goes quiet.

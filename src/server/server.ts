@@ -176,7 +176,7 @@ export class Server {
         },
         close: (socket) => {
           const tls = socket.data.tls;
-          if (tls === undefined) socket.data.client?.closeConnection(ClosedReason.clientClosed);
+          if (tls === undefined) socket.data.client?.onTransportClose();
           else tls.rawClose();
         },
         error: (socket, err) => {
@@ -203,6 +203,13 @@ export class Server {
   }
 
   private accept(socket: Socket<SocketData>): void {
+    // nats-server knows the peer's address from accept (createClient -> initClient); Bun reads it with
+    // getpeername, which fails once the peer has already reset the connection: the socket is gone
+    // before it became a client. Drop it, without a log line that would not know its address.
+    if (!socket.remoteAddress) {
+      socket.terminate();
+      return;
+    }
     const tls = this.tls;
     if (tls !== undefined) {
       // src/tls decides the mode per connection; it sends INFO and starts the client when negotiated.

@@ -1,7 +1,6 @@
 // The bridge between a TLSConnection and the core: the server's Client plays the TLSHost.
 // Kept here so client.ts and server.ts only gain a few lines (accept -> TLSConnection, events routed).
 import { encodeInfo } from "../protocol/info.ts";
-import { ClosedReason } from "../protocol/errors.ts";
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import type { ConnLog, InfoTLSFlags, TLSHost } from "./transport.ts";
@@ -48,6 +47,6 @@ export class ClientTLSHost implements TLSHost {
   }
 
   closed(): void {
-    this.client.closeConnection(ClosedReason.clientClosed);
+    this.client.onTransportClose();
   }
 }
