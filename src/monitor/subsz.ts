@@ -27,7 +27,7 @@ export interface Subsz extends SublistStatsJSON {
   total: number;
   offset: number;
   limit: number;
-  subscriptions_list: SubDetail[];
+  subscriptions_list?: SubDetail[];
 }
 
 export interface SubszOptions {
@@ -71,7 +71,18 @@ export function handleSubsz(ctx: MonitorContext, q: Query): Subsz | SublistStats
   return subsz(ctx, { subs, offset, limit, test: param(q, "test"), acc: param(q, "acc") });
 }
 
+/** HandleSubsz's answer: the bare SublistStats when there is no list to show (marshalled that way by the handler). */
 export function subsz(ctx: MonitorContext, o: Partial<SubszOptions> = {}): Subsz | SublistStatsJSON {
+  const sz = subszFull(ctx, o);
+  if (sz.subscriptions_list === undefined) {
+    const { server_id: _id, now: _now, total: _total, offset: _offset, limit: _limit, ...stats } = sz;
+    return stats;
+  }
+  return sz;
+}
+
+/** Subsz(): always the whole object (the $SYS SUBSZ services send it as is); the list only when non-empty. */
+export function subszFull(ctx: MonitorContext, o: Partial<SubszOptions> = {}): Subsz {
   const offset = Math.max(0, o.offset ?? 0);
   let limit = o.limit ?? 0;
   if (limit <= 0) limit = DEFAULT_SUB_LIST_SIZE;
@@ -83,7 +94,8 @@ export function subsz(ctx: MonitorContext, o: Partial<SubszOptions> = {}): Subsz
   // All bnats subscriptions live in the global account; the system account the reference reports has none.
   const inGlobal = acc === "" || acc === GLOBAL_ACCOUNT;
   const stats = inGlobal ? sublistStatsJSON(ctx.server.sublist.stats()) : { ...EMPTY_SUBLIST_STATS };
-  if (!o.subs || !inGlobal) return stats;
+  const sz: Subsz = { server_id: serverId(ctx), now: goTime(nowMs()), ...stats, total: 0, offset, limit };
+  if (!o.subs || !inGlobal) return sz;
 
   const details: SubDetail[] = [];
   // Only the page is turned into objects; matching walks every subscription, as the reference.
@@ -94,15 +106,8 @@ export function subsz(ctx: MonitorContext, o: Partial<SubszOptions> = {}): Subsz
     if (matched >= offset && matched < end) details.push(subDetail(sub, true));
     matched++;
   }
-  if (details.length === 0) return stats;
-  return {
-    server_id: serverId(ctx),
-    now: goTime(nowMs()),
-    ...stats,
-    // As the reference: `total` is the size of the page, not of the whole list.
-    total: details.length,
-    offset,
-    limit,
-    subscriptions_list: details,
-  };
+  // As the reference: `total` is the size of the page, not of the whole list.
+  sz.total = details.length;
+  if (details.length > 0) sz.subscriptions_list = details;
+  return sz;
 }

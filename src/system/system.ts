@@ -1,0 +1,282 @@
+// The system account's services and events at run time (events.go setSystemAccount, initEventTracking,
+// internalSendLoop, heartbeatStatsz, accountConnectEvent/accountDisconnectEvent, sendAuthErrorEvent,
+// sendAccConnsUpdate, sendShutdownEvent). It sits at the composition level: it reads the server through the
+// monitoring view and reaches the message path only through an internal connection of the system account,
+// whose subscriptions call the handlers here and whose publishes go through the normal fan-out.
+import { accountStatz } from "../monitor/accountz.ts";
+import type { MonitorContext } from "../monitor/context.ts";
+import { goJSON } from "../monitor/format.ts";
+import {
+  accountNumConns,
+  connectEvent,
+  disconnectEvent,
+  ServerStamp,
+  type AccountStat,
+  type EventClient,
+  type EventServerInfo,
+  type RouteStat,
+  type ServerIdentity,
+} from "./messages.ts";
+import { Nuid } from "./nuid.ts";
+import {
+  accountPingStatz,
+  ACCOUNT_HANDLERS,
+  SERVER_HANDLERS,
+  statszMsg,
+  statszReq,
+  type Handler,
+  type SystemView,
+} from "./services.ts";
+import {
+  accConnsEventSubjNew,
+  accConnsEventSubjOld,
+  accDirectReqSubj,
+  accPingReqSubj,
+  ACCOUNT_SERVICES,
+  authErrorEventSubj,
+  connectEventSubj,
+  disconnectEventSubj,
+  SERVER_SERVICES,
+  serverDirectReqSubj,
+  serverPingReqSubj,
+  serverStatsPingReqSubj,
+  serverStatsSubj,
+  shutdownEventSubj,
+} from "./subjects.ts";
+
+/** A message delivered to an internal subscription: the payload without its headers. */
+export type InternalHandler = (subject: string, reply: string, body: Uint8Array) => void;
+
+/**
+ * The system account's internal connection (the reference's s.sys.client, kind SYSTEM): subscriptions
+ * whose delivery calls a handler, and publishes processed as if a client of the system account sent them.
+ */
+export interface InternalClient {
+  subscribe(subject: string, handler: InternalHandler): void;
+  publish(subject: string, reply: string, payload: Uint8Array): void;
+  /** Removes the subscriptions and the connection. */
+  close(): void;
+}
+
+export interface SystemDeps {
+  /** The monitoring view: the services answer with the endpoint functions over it. */
+  readonly ctx: MonitorContext;
+  /** Name, host, id, cluster, tags of this server, read at each message (a reload may change them). */
+  identity(): ServerIdentity;
+  /** The connection in the system account the services subscribe and publish with. */
+  readonly client: InternalClient;
+  /** The system account's name (`system_account`, default $SYS). */
+  readonly systemAccount: string;
+  /** The global account's name: its connections send no connect/disconnect events. */
+  readonly globalAccount: string;
+  /** Route connections' counters for STATSZ (none without clustering). */
+  routeStats?(): RouteStat[];
+  /** Remote servers heard from (events.go s.sys.servers); 0 without clustering. */
+  remoteServers?(): number;
+  /** Where internal errors are reported. */
+  error(msg: string): void;
+}
+
+/** eventsHBInterval: STATSZ and the account CONNS heartbeats. */
+export const EVENTS_HB_INTERVAL = 30_000;
+/** startStatszTimer: the first STATSZ goes out after 250 ms; the interval doubles up to the heartbeat. */
+export const FIRST_STATSZ_DELAY = 250;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export class SystemServices implements SystemView {
+  readonly ctx: MonitorContext;
+  private readonly stamper: ServerStamp;
+  private readonly nuid = new Nuid();
+  /** Messages waiting for the send loop (internalSendLoop): published after the current delivery returns. */
+  private readonly sendq: { subject: string; reply: string; msg: unknown }[] = [];
+  private flushScheduled = false;
+  private running = false;
+  private statszTimer: ReturnType<typeof setTimeout> | undefined;
+  private statszInterval = FIRST_STATSZ_DELAY;
+  /** Per-account CONNS heartbeats (Account.ctmr), armed while the account has connections. */
+  private readonly connsTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(
+    private readonly deps: SystemDeps,
+    private readonly hbInterval = EVENTS_HB_INTERVAL,
+  ) {
+    this.ctx = deps.ctx;
+    this.stamper = new ServerStamp(() => deps.identity());
+  }
+
+  // ---- SystemView (what the handlers read)
+
+  identity(): ServerIdentity {
+    return this.deps.identity();
+  }
+
+  stamp(): EventServerInfo {
+    return this.stamper.next();
+  }
+
+  nextEventId(): string {
+    return this.nuid.next();
+  }
+
+  /** Accounts with local connections, the system account counted for its internal connection. */
+  activeAccounts(): number {
+    const active = accountStatz(this.ctx, false).account_statz;
+    return active.length + (active.some((a) => a.acc === this.deps.systemAccount) ? 0 : 1);
+  }
+
+  activeServers(): number {
+    return 1 + (this.deps.remoteServers?.() ?? 0);
+  }
+
+  routeStats(): RouteStat[] {
+    return this.deps.routeStats?.() ?? [];
+  }
+
+  accountStat(name: string): AccountStat | undefined {
+    return accountStatz(this.ctx, true).account_statz.find((a) => a.acc === name);
+  }
+
+  connsSent(name: string): void {
+    const stat = this.accountStat(name);
+    if (stat !== undefined) this.armConnsTimer(name, stat.total_conns);
+  }
+
+  // ---- lifecycle
+
+  /** initEventTracking + startStatszTimer: the subscriptions, then STATSZ at 250 ms, 500 ms, ... 30 s. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const id = this.deps.identity().id;
+    const sub = (subject: string, handler: Handler): void => this.subscribe(subject, handler);
+    sub(serverStatsPingReqSubj, statszReq);
+    for (const name of SERVER_SERVICES) {
+      sub(serverDirectReqSubj(id, name), SERVER_HANDLERS[name]);
+      sub(serverPingReqSubj(name), SERVER_HANDLERS[name]);
+    }
+    for (const name of ACCOUNT_SERVICES) sub(accDirectReqSubj("*", name), ACCOUNT_HANDLERS[name]);
+    sub(accPingReqSubj("STATZ"), accountPingStatz);
+    this.statszTimer = setTimeout(this.heartbeatStatsz, this.statszInterval);
+    this.statszTimer.unref?.();
+  }
+
+  /** shutdownEventing: the SHUTDOWN event goes out now (the last message), then everything stops. */
+  shutdown(): void {
+    if (!this.running) return;
+    clearTimeout(this.statszTimer);
+    for (const t of this.connsTimers.values()) clearTimeout(t);
+    this.connsTimers.clear();
+    const server = this.stamp();
+    this.send(shutdownEventSubj(this.deps.identity().id), "", server);
+    this.flush();
+    this.running = false;
+    this.deps.client.close();
+  }
+
+  private subscribe(subject: string, handler: Handler): void {
+    this.deps.client.subscribe(subject, (subj, reply, body) => {
+      if (!this.running) return;
+      // The body is copied out of the reused delivery buffer before anything else runs.
+      const r = handler(this, { subject: subj, reply, body: decoder.decode(body) });
+      if (r !== undefined) this.send(r.subject, "", r.msg);
+    });
+  }
+
+  private readonly heartbeatStatsz = (): void => {
+    if (!this.running) return;
+    if (this.statszInterval < this.hbInterval) this.statszInterval = Math.min(this.statszInterval * 2, this.hbInterval);
+    this.statszTimer = setTimeout(this.heartbeatStatsz, this.statszInterval);
+    this.statszTimer.unref?.();
+    this.sendStatsz();
+  };
+
+  /** sendStatszUpdate: also on a reload that changes what STATSZ reports (server tags). */
+  sendStatsz(): void {
+    if (!this.running) return;
+    this.send(serverStatsSubj(this.deps.identity().id), "", statszMsg(this));
+  }
+
+  // ---- events
+
+  /** accountConnectEvent: a client of an account other than the global one authenticated. */
+  clientConnected(c: EventClient): void {
+    if (!this.running || c.account === this.deps.globalAccount) return;
+    this.send(connectEventSubj(c.account), "", connectEvent(this.nextEventId(), this.stamp(), c));
+  }
+
+  /** accountDisconnectEvent: such a client's connection closed. */
+  clientDisconnected(c: EventClient, reason: string, stop?: number): void {
+    if (!this.running || c.account === this.deps.globalAccount) return;
+    this.send(disconnectEventSubj(c.account), "", disconnectEvent(this.nextEventId(), this.stamp(), c, reason, stop));
+  }
+
+  /** sendAuthErrorEvent: a client failed to authenticate (any account, $G included). */
+  authFailed(c: EventClient, reason: string): void {
+    if (!this.running) return;
+    const id = this.deps.identity().id;
+    this.send(authErrorEventSubj(id), "", disconnectEvent(this.nextEventId(), this.stamp(), c, reason));
+  }
+
+  /**
+   * accConnsUpdate: an account's connection count changed (a client joined or left it). The reference
+   * sends nothing when a client leaves the global account (Account.removeClient).
+   */
+  accountConnsChanged(account: string, joined: boolean): void {
+    if (!this.running || (!joined && account === this.deps.globalAccount)) return;
+    this.sendAccConnsUpdate(account);
+  }
+
+  private sendAccConnsUpdate(account: string): void {
+    const stat = this.accountStat(account);
+    if (stat === undefined) return;
+    const id = this.nextEventId();
+    this.armConnsTimer(account, stat.total_conns);
+    for (const subject of [accConnsEventSubjOld(account), accConnsEventSubjNew(account)]) {
+      this.send(subject, "", accountNumConns(id, this.stamp(), stat));
+    }
+  }
+
+  /** The account's heartbeat: re-armed on every update while it has connections, stopped at zero. */
+  private armConnsTimer(account: string, totalConns: number): void {
+    const t = this.connsTimers.get(account);
+    if (t !== undefined) clearTimeout(t);
+    if (totalConns === 0) {
+      this.connsTimers.delete(account);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.connsTimers.delete(account);
+      if (this.running) this.sendAccConnsUpdate(account);
+    }, this.hbInterval);
+    timer.unref?.();
+    this.connsTimers.set(account, timer);
+  }
+
+  // ---- the send loop
+
+  /**
+   * Queues a message for the internal connection. Handlers run inside another message's delivery, so
+   * publishing is deferred to a microtask (the reference hands it to internalSendLoop's goroutine).
+   */
+  private send(subject: string, reply: string, msg: unknown): void {
+    this.sendq.push({ subject, reply, msg });
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(this.flush);
+    }
+  }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const q = this.sendq.splice(0);
+    for (const m of q) {
+      try {
+        this.deps.client.publish(m.subject, m.reply, encoder.encode(goJSON(m.msg, false)));
+      } catch (e) {
+        this.deps.error(`Error sending internal message on ${m.subject}: ${(e as Error).message}`);
+      }
+    }
+  };
+}
