@@ -1,6 +1,7 @@
 // The one Options type of the server, its defaults, and the merge of the config file with flags.
 // Names follow nats-server's opts.go (camelCased); durations are milliseconds, sizes are bytes.
 // The config loader and the CLI both produce Partial<Options>; the server never reads files or flags.
+import { GoURLError, parseGoURL } from "./go/url.ts";
 
 /** A subject permission list: allow and deny, each a list of subjects (wildcards allowed). */
 export interface SubjectPermission {
@@ -121,6 +122,50 @@ export interface RoutePermissions {
   export?: SubjectPermission;
 }
 
+/** The `websocket {}` block (nats-server WebsocketOpts). Off while port is 0. */
+export interface WebsocketOptions {
+  host: string;
+  /** 0 = off, -1 = random. */
+  port: number;
+  /** host[:port] put in the INFO connect_urls of websocket clients. */
+  advertise: string;
+  /** Allow the listener without TLS (the reference requires tls {} otherwise). */
+  noTLS: boolean;
+  tls?: TLSOptions;
+  sameOrigin: boolean;
+  allowedOrigins: string[];
+  /** ms; 0 = none (the HTTP read timeout of the upgrade request). */
+  handshakeTimeout: number;
+  compression: boolean;
+  /** authorization {} of the block: when user, token or no_auth_user is set it overrides the server's. */
+  username: string;
+  password: string;
+  token: string;
+  /** ms; 0 = the server's auth_timeout. */
+  authTimeout: number;
+  noAuthUser: string;
+  jwtCookie: string;
+}
+
+export function defaultWebsocketOptions(): WebsocketOptions {
+  return {
+    host: "",
+    port: 0,
+    advertise: "",
+    noTLS: false,
+    sameOrigin: false,
+    allowedOrigins: [],
+    handshakeTimeout: 0,
+    compression: false,
+    username: "",
+    password: "",
+    token: "",
+    authTimeout: 0,
+    noAuthUser: "",
+    jwtCookie: "",
+  };
+}
+
 export interface Options {
   configFile: string;
   serverName: string;
@@ -206,6 +251,8 @@ export interface Options {
   /** Prefix of the Prometheus metric names served at /metrics. */
   metricsPrefix: string;
   tags: string[];
+
+  websocket: WebsocketOptions;
 }
 
 export const VERSION = "2.9.10";
@@ -261,6 +308,7 @@ export function defaultOptions(): Options {
     lameDuckGracePeriod: 10_000,
     metricsPrefix: "gnatsd",
     tags: [],
+    websocket: defaultWebsocketOptions(),
     leafnodes: defaultLeafNodeOptions(),
     clusterName: "",
     clusterHost: "",
@@ -327,16 +375,7 @@ export function finalizeOptions(opts: Options): Options {
       `max_payload (${opts.maxPayload}) cannot be higher than max_pending (${opts.maxPending})`,
     );
   }
-  if (opts.noAuthUser) {
-    // validateNoAuthUser of auth.go, with its exact texts.
-    if (opts.users.length === 0) {
-      throw new OptionsError(`no_auth_user: "${opts.noAuthUser}" present, but users are not defined`);
-    }
-    const known = opts.users.some((u) => u.username === opts.noAuthUser);
-    if (!known) {
-      throw new OptionsError(`no_auth_user: "${opts.noAuthUser}" not present as user in authorization block or account configuration`);
-    }
-  }
+  validateNoAuthUser(opts, opts.noAuthUser);
   finalizeLeafNodes(opts);
   // As setBaselineOptions: a cluster listens on all interfaces unless told, with its own auth timeout.
   if (opts.clusterPort !== 0) {
@@ -345,6 +384,9 @@ export function finalizeOptions(opts: Options): Options {
       opts.clusterAuthTimeout = opts.clusterTLS ? opts.clusterTLS.timeout + 1000 : DEFAULT_AUTH_TIMEOUT;
     }
   }
+  validateWebsocketOptions(opts);
+  // As setBaselineOptions: the websocket listener's host defaults to 0.0.0.0 (not the client host).
+  if (opts.websocket.port !== 0 && opts.websocket.host === "") opts.websocket.host = "0.0.0.0";
   // As setBaselineOptions: monitoring listens where clients do unless told otherwise.
   if (opts.httpHost === "") opts.httpHost = opts.host;
   if (opts.httpBasePath && !opts.httpBasePath.startsWith("/")) opts.httpBasePath = "/" + opts.httpBasePath;
@@ -387,4 +429,45 @@ function leafKnownAccounts(opts: Options): string[] {
   if (accounts instanceof Map) return [...(accounts as Map<string, unknown>).keys()];
   if (accounts && typeof accounts === "object") return Object.keys(accounts);
   return [];
+}
+
+/** validateNoAuthUser of auth.go, with its exact texts. */
+function validateNoAuthUser(opts: Options, noAuthUser: string): void {
+  if (noAuthUser === "") return;
+  if (opts.users.length === 0) {
+    throw new OptionsError(`no_auth_user: "${noAuthUser}" present, but users are not defined`);
+  }
+  if (!opts.users.some((u) => u.username === noAuthUser)) {
+    throw new OptionsError(`no_auth_user: "${noAuthUser}" not present as user in authorization block or account configuration`);
+  }
+}
+
+/** websocket.go validateWebsocketOptions, with its exact texts; nothing is checked while port is 0. */
+function validateWebsocketOptions(opts: Options): void {
+  const wo = opts.websocket;
+  if (wo.port === 0) return;
+  if (wo.tls === undefined && !wo.noTLS) throw new OptionsError("websocket requires TLS configuration");
+  for (const ao of wo.allowedOrigins) {
+    try {
+      parseGoURL(ao);
+    } catch (e) {
+      if (e instanceof GoURLError) throw new OptionsError(`unable to parse allowed origin: ${e.message}`);
+      throw e;
+    }
+  }
+  validateNoAuthUser(opts, wo.noAuthUser);
+  if (opts.users.length > 0 || opts.nkeys.length > 0) {
+    if (wo.username !== "") throw new OptionsError("websocket authentication username not compatible with presence of users/nkeys");
+    if (wo.token !== "") throw new OptionsError("websocket authentication token not compatible with presence of users/nkeys");
+  }
+  // Bun.serve does not expose the client certificate of a wss connection, so nothing could check a pin or
+  // map a certificate to a user: refused rather than silently weaker (bnats difference).
+  if (wo.tls?.map) throw new OptionsError("websocket: verify_and_map is not supported by bnats (the websocket listener cannot read client certificates)");
+  if (wo.tls?.pinnedCerts?.length) throw new OptionsError("websocket: pinned_certs is not supported by bnats (the websocket listener cannot read client certificates)");
+  // bnats has no operator mode, so a JWT cookie can never be verified (trusted keys are refused).
+  if (wo.jwtCookie !== "") {
+    throw new OptionsError(
+      `trusted operators or trusted keys configuration is required for JWT authentication via cookie ${JSON.stringify(wo.jwtCookie)}`,
+    );
+  }
 }

@@ -27,6 +27,7 @@ import { formatGoDuration } from "./duration.ts";
 import { ConfigError, describeFsError, parseTokens, type ConfigObject, type ConfigValue, type Token, type TokenMap } from "./parser.ts";
 import { parseLeafNodes } from "./leafnodes.ts";
 import { parseTLS } from "./tls.ts";
+import { parseWebsocket } from "./websocket.ts";
 import {
   LoadContext,
   checkPort,
@@ -61,8 +62,6 @@ const IGNORED_KEYS: Record<string, string> = {
   store_dir: "JetStream",
   storedir: "JetStream",
   mqtt: "MQTT",
-  websocket: "websocket",
-  ws: "websocket",
   mappings: "subject mappings",
   maps: "subject mappings",
   system_account: "the system account",
@@ -314,6 +313,12 @@ function processKey(ctx: LoadContext, o: Partial<Options>, k: string, tk: Token)
       return;
     case "tls":
       set(o, "tls", parseTLS(ctx, tk));
+      return;
+    case "websocket":
+    case "ws":
+      set(o, "websocket", parseWebsocket(ctx, tk));
+      // Until the server starts the websocket listener (issue 12 phase 2), say it is not acted on.
+      ctx.note(tk, `ignoring ${JSON.stringify(k)}: websocket is not supported by bnats`);
       return;
     case "allow_non_tls":
       set(o, "allowNonTLS", getBool(ctx, k, tk));

@@ -1,6 +1,8 @@
-// Go's net/url.Parse and net.SplitHostPort, as far as nats-server's route and cluster URLs use them
-// (opts.go parseURL / overrideCluster / RoutesFromStr), with Go's error texts: the user sees them
-// ("parse \"::x\": missing protocol scheme", "address 127.0.0.1: missing port in address").
+// Go's net/url.Parse, url.ParseRequestURI and net.SplitHostPort, as far as nats-server's route and
+// cluster URLs (opts.go parseURL / overrideCluster / RoutesFromStr) and the websocket origins
+// (websocket.go validateWebsocketOptions, checkOrigin) use them, with Go's error texts: the user sees
+// them ("parse \"::x\": missing protocol scheme", "address 127.0.0.1: missing port in address",
+// "parse \"http://a b\": invalid character \" \" in host name").
 
 export interface GoURL {
   scheme: string;
@@ -26,18 +28,36 @@ function isAlpha(c: string): boolean {
 
 /** url.Parse: throws GoURLError with Go's text (`parse "<url>": <reason>`). */
 export function parseGoURL(raw: string): GoURL {
-  const fail = (why: string): never => {
-    throw new GoURLError(`parse ${quote(raw)}: ${why}`);
-  };
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
+  const hash = raw.indexOf("#");
+  const u = parseURL(raw, hash < 0 ? raw : raw.slice(0, hash), false);
+  if (hash >= 0) checkEscapes(raw.slice(hash + 1), "fragment", (why) => failURL(raw, why));
+  return u;
+}
+
+/** url.ParseRequestURI: no fragment; the URL must be absolute or start with "/". */
+export function parseGoRequestURI(raw: string): GoURL {
+  return parseURL(raw, raw, true);
+}
+
+function failURL(raw: string, why: string): never {
+  throw new GoURLError(`parse ${quote(raw)}: ${why}`);
+}
+
+/** net/url parse(rawURL, viaRequest). */
+function parseURL(raw: string, s: string, viaRequest: boolean): GoURL {
+  const fail = (why: string): never => failURL(raw, why);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
     if (c < 0x20 || c === 0x7f) fail("net/url: invalid control character in URL");
   }
-  let rest = raw;
-  const hash = rest.indexOf("#");
-  if (hash >= 0) rest = rest.slice(0, hash);
+  if (s === "" && viaRequest) fail("empty url");
+  const u: GoURL = { scheme: "", host: "", opaque: "", path: "" };
+  if (s === "*") {
+    u.path = "*";
+    return u;
+  }
+  let rest = s;
   // getScheme
-  let scheme = "";
   for (let i = 0; i < rest.length; i++) {
     const c = rest[i]!;
     if (isAlpha(c)) continue;
@@ -47,24 +67,24 @@ export function parseGoURL(raw: string): GoURL {
     }
     if (c === ":") {
       if (i === 0) fail("missing protocol scheme");
-      scheme = rest.slice(0, i).toLowerCase();
+      u.scheme = rest.slice(0, i).toLowerCase();
       rest = rest.slice(i + 1);
     }
     break;
   }
   const q = rest.indexOf("?");
   if (q >= 0) rest = rest.slice(0, q);
-  const u: GoURL = { scheme, host: "", opaque: "", path: "" };
   if (!rest.startsWith("/")) {
-    if (scheme !== "") {
+    if (u.scheme !== "") {
       u.opaque = rest;
       return u;
     }
+    if (viaRequest) fail("invalid URI for request");
     const colon = rest.indexOf(":");
     const slash = rest.indexOf("/");
     if (colon >= 0 && (slash < 0 || colon < slash)) fail("first path segment in URL cannot contain colon");
   }
-  if (rest.startsWith("//") && !rest.startsWith("///")) {
+  if ((u.scheme !== "" || (!viaRequest && !rest.startsWith("///"))) && rest.startsWith("//")) {
     let authority = rest.slice(2);
     const slash = authority.indexOf("/");
     if (slash >= 0) {
@@ -75,7 +95,7 @@ export function parseGoURL(raw: string): GoURL {
     let host = authority;
     if (at >= 0) {
       const info = authority.slice(0, at);
-      if (!/^[A-Za-z0-9\-._~!$&'()*+,;=:%]*$/.test(info)) fail("net/url: invalid userinfo");
+      if (!/^[A-Za-z0-9\-._~!$&'()*+,;=:%@]*$/.test(info)) fail("net/url: invalid userinfo");
       const c = info.indexOf(":");
       u.user =
         c < 0
@@ -85,6 +105,7 @@ export function parseGoURL(raw: string): GoURL {
     }
     u.host = parseHost(host, fail);
   }
+  checkEscapes(rest, "path", fail);
   u.path = rest;
   return u;
 }
@@ -97,21 +118,39 @@ function decode(s: string, fail: (why: string) => never): string {
   }
 }
 
-/** url.parseHost: the port, when present, must be digits. */
+/** url.parseHost: the port, when present, must be digits; the characters those of a host name. */
 function parseHost(host: string, fail: (why: string) => never): string {
   if (host.startsWith("[")) {
     const end = host.lastIndexOf("]");
     if (end < 0) fail("missing ']' in host");
     const colonPort = host.slice(end + 1);
     if (!validOptionalPort(colonPort)) fail(`invalid port ${quote(colonPort)} after host`);
-    return host;
+  } else {
+    const i = host.lastIndexOf(":");
+    if (i >= 0) {
+      const colonPort = host.slice(i);
+      if (!validOptionalPort(colonPort)) fail(`invalid port ${quote(colonPort)} after host`);
+    }
   }
-  const i = host.lastIndexOf(":");
-  if (i >= 0) {
-    const colonPort = host.slice(i);
-    if (!validOptionalPort(colonPort)) fail(`invalid port ${quote(colonPort)} after host`);
-  }
+  checkEscapes(host, "host", fail);
   return host;
+}
+
+const HEX = /^[0-9a-fA-F]$/;
+
+/** url.unescape's checks: %XX escapes well formed; in a host, only host characters (shouldEscape). */
+function checkEscapes(s: string, mode: "path" | "host" | "fragment", fail: (why: string) => never): void {
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === "%") {
+      if (i + 2 >= s.length || !HEX.test(s[i + 1]!) || !HEX.test(s[i + 2]!)) fail(`invalid URL escape ${quote(s.slice(i, i + 3))}`);
+      // A host may only escape non-ASCII bytes (and %25, the IPv6 zone separator).
+      if (mode === "host" && parseInt(s[i + 1]!, 16) < 8 && s.slice(i, i + 3) !== "%25") fail(`invalid URL escape ${quote(s.slice(i, i + 3))}`);
+      i += 2;
+    } else if (mode === "host" && c.charCodeAt(0) < 0x80 && !/[A-Za-z0-9\-_.~!$&'()*+,;=:[\]<>"]/.test(c)) {
+      fail(`invalid character ${quote(c)} in host name`);
+    }
+  }
 }
 
 function validOptionalPort(port: string): boolean {
@@ -160,4 +199,20 @@ export function urlHostPort(u: GoURL, defaultPort: number): { host: string; port
     return { host, port: p === "" ? defaultPort : Number(p) };
   }
   return { host: end >= 0 ? h.slice(1, end) : h, port: defaultPort };
+}
+
+/**
+ * websocket.go wsGetHostAndPort: net.SplitHostPort, or the scheme's default port (443 with TLS, else 80)
+ * when the port is missing; the host lower-cased. Other SplitHostPort errors throw.
+ */
+export function wsHostAndPort(tls: boolean, hostport: string): { host: string; port: string } {
+  try {
+    const hp = splitGoHostPort(hostport);
+    return { host: hp.host.toLowerCase(), port: hp.port };
+  } catch (e) {
+    if (e instanceof GoURLError && e.message.endsWith("missing port in address")) {
+      return { host: hostport.toLowerCase(), port: tls ? "443" : "80" };
+    }
+    throw e;
+  }
 }

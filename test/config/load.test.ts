@@ -308,11 +308,10 @@ describe("errors and validation", () => {
 });
 
 describe("keys bnats does not implement", () => {
-  test("accepted with a note: gateway, jetstream, websocket, mqtt, ...", () => {
+  test("accepted with a note: gateway, jetstream, mqtt, ...", () => {
     const r = load(`
 gateway { name: a }
 jetstream { store_dir: /tmp/js }
-websocket { port: 8080 }
 mqtt { port: 1883 }
 system_account: SYS
 mappings { a: b }
@@ -321,7 +320,7 @@ port: 4333
 `);
     expect(r.options).toEqual({ port: 4333 });
     expect(r.warnings).toEqual([]);
-    expect(r.notes.length).toBe(7);
+    expect(r.notes.length).toBe(6);
     expect(r.notes[0]).toBe(`${r.file}:2:1: ignoring "gateway": gateways is not supported by bnats`);
   });
   test("accounts with users are an error: ignoring them would drop their authentication", () => {

@@ -1,0 +1,121 @@
+// The websocket listener: Bun.serve with websocket handlers (websocket.go startWebsocketServer, v2.9.10).
+// `fetch` makes the reference's upgrade checks (upgrade.ts), the connection is handed to the host on
+// `open`, and Bun's defaults that would decide things NATS decides are turned off: no idle timeout or
+// automatic pings (NATS PING/PONG decides staleness), a message size limit above max_payload plus the
+// control line (a bigger PUB is the protocol's -ERR, not a 1009 from Bun), no backpressure limit (Bun
+// would drop sends past it; transport.ts keeps Bun's buffer to one flush instead).
+import type { Server as BunServer } from "bun";
+import type { TLSContext } from "../../tls/context.ts";
+import { OriginChecker } from "./origin.ts";
+import { WebsocketTransport, type BnatsWebSocket, type WebsocketConnHandler, type WebsocketData } from "./transport.ts";
+import { checkUpgrade, isRefusal, refusalResponse } from "./upgrade.ts";
+import type { WebsocketOptions } from "../../options.ts";
+
+export interface WebsocketLog {
+  notice(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+/** What the listener needs from the server. */
+export interface WebsocketHost {
+  readonly log: WebsocketLog;
+  /** A connection is open (101 sent): create its client, which then sends INFO. */
+  accept(transport: WebsocketTransport): WebsocketConnHandler;
+}
+
+export interface WebsocketListenerConfig {
+  opts: WebsocketOptions;
+  /** The loaded websocket tls {} block (wss), when configured. */
+  tls?: TLSContext;
+  /** max_payload + max_control_line: the largest protocol message a client may legitimately send. */
+  maxMessage: number;
+}
+
+/** Slack over max_payload + control line for the CRLFs and a header block's framing. */
+const MESSAGE_SLACK = 64 * 1024;
+
+export class WebsocketListener {
+  private server: BunServer<WebsocketData> | undefined;
+  private readonly origins: OriginChecker;
+  readonly secure: boolean;
+
+  constructor(
+    private readonly config: WebsocketListenerConfig,
+    private readonly host: WebsocketHost,
+  ) {
+    this.secure = config.tls !== undefined;
+    this.origins = new OriginChecker(config.opts.sameOrigin, config.opts.allowedOrigins, (m) => host.log.error(m));
+  }
+
+  /** The bound port (differs from the option when that was -1). */
+  get port(): number {
+    return this.server?.port ?? this.config.opts.port;
+  }
+
+  get listening(): boolean {
+    return this.server !== undefined;
+  }
+
+  /** Listens; throws what Bun.serve throws (the caller reports "Unable to listen for websocket connections"). */
+  start(): void {
+    const { opts, tls } = this.config;
+    const host = this.host;
+    const origins = this.origins;
+    const secure = this.secure;
+    const compression = opts.compression;
+    const t = opts.handshakeTimeout;
+    this.server = Bun.serve<WebsocketData>({
+      hostname: opts.host,
+      port: opts.port < 0 ? 0 : opts.port,
+      // The HTTP read timeout of the upgrade request (handshake_timeout; none by default), in seconds.
+      idleTimeout: t > 0 ? Math.min(255, Math.max(1, Math.ceil(t / 1000))) : 0,
+      ...(tls ? { tls: tls.bun } : {}),
+      fetch(req, server) {
+        const r = checkUpgrade(req, origins, { compression, tls: secure });
+        const peer = server.requestIP(req);
+        if (isRefusal(r)) {
+          const addr = peer ? `${peer.address}:${peer.port}` : "";
+          host.log.error(`${addr} - websocket handshake error: ${r.reason}`);
+          return refusalResponse(r);
+        }
+        if (server.upgrade(req, { data: { upgrade: r, remotePort: peer?.port ?? 0 } })) return undefined;
+        host.log.error(`${peer ? `${peer.address}:${peer.port}` : ""} - websocket handshake error: upgrade failed`);
+        return refusalResponse({ status: 400, reason: "upgrade failed" });
+      },
+      websocket: {
+        idleTimeout: 0,
+        sendPings: false,
+        maxPayloadLength: this.config.maxMessage + MESSAGE_SLACK,
+        backpressureLimit: 0,
+        closeOnBackpressureLimit: false,
+        perMessageDeflate: compression,
+        open(ws: BnatsWebSocket) {
+          const transport = new WebsocketTransport(ws);
+          ws.data.transport = transport;
+          ws.data.handler = host.accept(transport);
+        },
+        message(ws: BnatsWebSocket, msg: string | Buffer) {
+          const h = ws.data.handler;
+          if (h === undefined) return;
+          // Text frames are stream bytes too (the reference treats both opcodes alike).
+          h.data(typeof msg === "string" ? Buffer.from(msg, "utf8") : msg);
+        },
+        drain(ws: BnatsWebSocket) {
+          ws.data.handler?.drain();
+        },
+        close(ws: BnatsWebSocket, code: number, reason: string) {
+          const h = ws.data.handler;
+          ws.data.handler = undefined;
+          h?.closed(code, reason);
+        },
+      },
+    });
+  }
+
+  /** Stop accepting; open websocket connections stay (lame duck mode, shutdown closes them as clients). */
+  stop(): void {
+    this.server?.stop(false);
+    this.server = undefined;
+  }
+}

@@ -1,0 +1,100 @@
+// A websocket connection as a Transport (the byte pipe under a client): NATS protocol bytes go out as
+// binary messages through Bun's ServerWebSocket, and come in from its `message` handler (whole messages,
+// fragments already joined, control frames answered by Bun).
+//
+// No silent loss: `write` sends only while Bun has nothing buffered for the socket; otherwise it takes
+// nothing and the client's outbound queue keeps the bytes (counted as pending, so max_pending and the
+// write deadline decide slow consumers as for TCP) until Bun calls `drain`. Bun's own buffer thus holds
+// at most one outbound flush, and its backpressure limit (which drops sends) is never reached.
+import type { ServerWebSocket } from "bun";
+import { wsCloseReasonText, wsCloseStatus, wsSkipsCloseFrame } from "./close.ts";
+import type { UpgradeInfo } from "./upgrade.ts";
+
+/** websocket.go wsCompressThreshold: smaller writes are not worth compressing. */
+export const WS_COMPRESS_THRESHOLD = 64;
+
+/** What the connection's owner receives from the socket. */
+export interface WebsocketConnHandler {
+  /** Protocol bytes (a binary message, or a text message re-encoded as UTF-8). */
+  data(chunk: Buffer): void;
+  /** Bun's buffer for this socket emptied: write what is owed. */
+  drain(): void;
+  /** The socket is gone (peer closed, network error, or after end()). Called once. */
+  closed(code: number, reason: string): void;
+}
+
+/** ServerWebSocket.data of a bnats websocket connection. */
+export interface WebsocketData {
+  upgrade: UpgradeInfo;
+  remotePort: number;
+  transport?: WebsocketTransport;
+  handler?: WebsocketConnHandler;
+}
+
+export type BnatsWebSocket = ServerWebSocket<WebsocketData>;
+
+/** Structurally the server's Transport (write/end/pause/resume/remoteAddress/remotePort), plus closing(). */
+export class WebsocketTransport {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  /** The websocket flag of the connection: connz and the log show it, the auth uses the websocket block. */
+  readonly websocket = true;
+  private readonly compress: boolean;
+  private closeReason = "";
+  private ended = false;
+
+  constructor(private readonly ws: BnatsWebSocket) {
+    const up = ws.data.upgrade;
+    this.compress = up.compress;
+    // X-Forwarded-For (when an IP) replaces the peer address, as wsUpgrade's clientIP.
+    this.remoteAddress = up.clientIP !== "" ? up.clientIP : unmapIPv4(ws.remoteAddress);
+    this.remotePort = ws.data.remotePort;
+  }
+
+  get info(): UpgradeInfo {
+    return this.ws.data.upgrade;
+  }
+
+  write(bytes: Uint8Array): number {
+    if (this.ended) return bytes.length;
+    const ws = this.ws;
+    if (ws.getBufferedAmount() > 0) return 0;
+    // With backpressureLimit 0 (no limit), send never drops (0); -1 = queued by Bun, drain follows.
+    const n = ws.send(bytes, this.compress && bytes.length > WS_COMPRESS_THRESHOLD);
+    return n === 0 ? 0 : bytes.length;
+  }
+
+  /** The closed reason (ClosedReason text) the close frame carries; set before end(). */
+  closing(reason: string): void {
+    this.closeReason = reason;
+  }
+
+  /**
+   * After the last bytes: the close frame for the reason (wsEnqueueCloseMessage), or, for the
+   * reference's skipFlush reasons (slow consumers, read/write errors), a plain drop.
+   */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    const reason = this.closeReason;
+    if (reason !== "" && wsSkipsCloseFrame(reason)) {
+      this.ws.terminate();
+      return;
+    }
+    if (reason === "") this.ws.close();
+    else this.ws.close(wsCloseStatus(reason), wsCloseReasonText(reason));
+  }
+
+  pause(): void {
+    this.ws.pause();
+  }
+
+  resume(): void {
+    this.ws.resume();
+  }
+}
+
+/** "::ffff:1.2.3.4" (a dual-stack listener's IPv4 peer) as "1.2.3.4", as Go reports it. */
+export function unmapIPv4(addr: string): string {
+  return addr.startsWith("::ffff:") && addr.includes(".") ? addr.slice(7) : addr;
+}
