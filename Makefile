@@ -26,6 +26,7 @@ test: build
 
 typecheck: deps
 	node_modules/.bin/tsc --noEmit -p .
+	node_modules/.bin/tsc --noEmit -p src/monitor/dashboard/client
 
 bench: build
 	$(BUN) run bench/run.ts

@@ -5,6 +5,7 @@
 import { Elysia } from "elysia";
 import { handleAccountStatz, handleAccountz } from "./accountz.ts";
 import { handleConnz } from "./connz.ts";
+import { dashboardEvents, dashboardPage, DashboardPaths } from "./dashboard/routes.ts";
 import { countRequest, Paths, type MonitorContext } from "./context.ts";
 import { handleGatewayz } from "./gatewayz.ts";
 import { handleHealthz } from "./healthz.ts";
@@ -19,7 +20,7 @@ import { joinBasePath, rootPage } from "./root.ts";
 import { handleSubsz } from "./subsz.ts";
 import { varz } from "./varz.ts";
 
-export type RouteHandler = (ctx: MonitorContext, q: URLSearchParams) => Response;
+export type RouteHandler = (ctx: MonitorContext, q: URLSearchParams, request: Request) => Response;
 
 export interface Route {
   /** The path under http_base_path. */
@@ -27,7 +28,7 @@ export interface Route {
   readonly handler: RouteHandler;
 }
 
-/** The routes, in the reference's registration order; "/metrics" is bnats's own. */
+/** The routes, in the reference's registration order; "/metrics" and the dashboard are bnats's own. */
 export const ROUTES: readonly Route[] = [
   {
     path: Paths.root,
@@ -59,13 +60,16 @@ export const ROUTES: readonly Route[] = [
   },
   { path: Paths.ipqueuesz, handler: (_ctx, q) => jsonResponse(handleIPQueuesz(q), q) },
   { path: Paths.metrics, handler: (ctx) => text(metrics(ctx), METRICS_CONTENT_TYPE) },
+  // The live dashboard (issue 16): a page and its server-sent event stream.
+  { path: DashboardPaths.page, handler: () => dashboardPage() },
+  { path: DashboardPaths.events, handler: (ctx, _q, request) => dashboardEvents(ctx, request) },
 ];
 
 /** Runs a handler, turning BadRequest into the reference's 400. */
 function run(handler: RouteHandler, ctx: MonitorContext, request: Request): Response {
   const url = new URL(request.url);
   try {
-    return handler(ctx, url.searchParams);
+    return handler(ctx, url.searchParams, request);
   } catch (err) {
     if (err instanceof BadRequest) return badRequest(err.message);
     throw err;

@@ -1,0 +1,232 @@
+// The dashboard in a real browser (headless Chromium), served by the COMPILED binary run from an empty
+// directory: the page must load with no console error and fetch nothing but its own server (air-gapped:
+// everything is inside the executable), its figures must move when traffic flows, a client must appear
+// in the connections table under its name and leave it when it closes, and all of it under http_base_path.
+// BNATS_UPDATE_SCREENSHOT=1 writes the screenshot to docs/dashboard.png (the README shows it).
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { Page } from "playwright-core";
+import { REPO_ROOT } from "../../helpers/bnats.ts";
+import { startProcess, type ProcessServer } from "../../helpers/proc.ts";
+import { hasChromium, launchBrowser, MISSING_CHROMIUM, SKIP_BROWSER, type Browser } from "./browser.ts";
+
+const work = mkdtempSync(join(tmpdir(), "bnats-dashboard-"));
+const SCREENSHOT = process.env.BNATS_UPDATE_SCREENSHOT === "1" ? join(REPO_ROOT, "docs", "dashboard.png") : join(work, "dashboard.png");
+
+/** The binary under test: $BNATS_BIN, else built now from this tree (so it is never stale), alone in a directory. */
+function binary(): string {
+  if (process.env.BNATS_BIN) return process.env.BNATS_BIN;
+  const out = join(work, "bin", "bnats");
+  const r = Bun.spawnSync([process.execPath, "build", "--compile", "--minify", join(REPO_ROOT, "src", "main.ts"), "--outfile", out], {
+    cwd: REPO_ROOT,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  if (r.exitCode !== 0) throw new Error(`bun build --compile failed:\n${r.stderr.toString()}`);
+  return out;
+}
+
+/** Text of a data-metric figure as a number (uptime is Go duration text and not read this way). */
+async function metric(page: Page, name: string): Promise<number> {
+  return Number(await page.locator(`[data-metric="${name}"]`).textContent());
+}
+
+// Waits evaluated in the page. They are functions, not strings: the page's Content-Security-Policy forbids
+// eval. The test's own code has no DOM types, hence the small Doc view of `document`.
+interface Doc {
+  querySelector(sel: string): { textContent: string | null } | null;
+  querySelectorAll(sel: string): { length: number };
+  body: { dataset: Record<string, string | undefined> };
+}
+type InPage = { document: Doc };
+
+/** Until a data-metric figure reads at least `min`. */
+async function figureAtLeast(page: Page, name: string, min: number): Promise<void> {
+  await page.waitForFunction(
+    ([n, m]) => Number((globalThis as unknown as InPage).document.querySelector(`[data-metric="${n}"]`)?.textContent) >= m,
+    [name, min] as const,
+  );
+}
+
+/** Until `sel` matches at least (or, with `exact`, exactly) `n` elements. */
+async function rows(page: Page, sel: string, n: number, exact = false): Promise<void> {
+  await page.waitForFunction(
+    ([s, k, e]) => {
+      const count = (globalThis as unknown as InPage).document.querySelectorAll(s).length;
+      return e ? count === k : count >= k;
+    },
+    [sel, n, exact] as const,
+  );
+}
+
+/** Until the page has drawn a snapshot taken at or after `t` (epoch ms). */
+async function updatedSince(page: Page, t: number): Promise<void> {
+  await page.waitForFunction((since) => Number((globalThis as unknown as InPage).document.body.dataset.updated) >= since, t);
+}
+
+/** Records console errors, page errors and every request that leaves the page's own origin. */
+function watch(page: Page, origin: string): { errors: string[]; foreign: string[] } {
+  const seen = { errors: [] as string[], foreign: [] as string[] };
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") seen.errors.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => seen.errors.push(`pageerror: ${e.message}`));
+  page.on("requestfailed", (r) => {
+    // The event stream is cut when the page closes; anything else failing is a bug.
+    if (!r.url().endsWith("/dashboard/events")) seen.errors.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ""}`);
+  });
+  page.on("request", (r) => {
+    if (!r.url().startsWith(origin) && !r.url().startsWith("data:")) seen.foreign.push(r.url());
+  });
+  return seen;
+}
+
+if (!hasChromium() && !SKIP_BROWSER) console.error(MISSING_CHROMIUM);
+
+describe.skipIf(SKIP_BROWSER)("dashboard in headless Chromium, served by the compiled binary", () => {
+  let bin = "";
+  let browser: Browser | undefined;
+  const servers: ProcessServer[] = [];
+  const clients: NatsConnection[] = [];
+
+  beforeAll(async () => {
+    // Loud, not silent: without Chromium these tests fail (BNATS_SKIP_BROWSER_TESTS=1 skips them knowingly).
+    if (!hasChromium()) throw new Error(MISSING_CHROMIUM);
+    bin = binary();
+    browser = await launchBrowser({ width: 1280, height: 900 });
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const nc of clients) await nc.close().catch(() => undefined);
+    await browser?.close();
+    for (const s of servers) await s.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  async function start(config?: string): Promise<ProcessServer> {
+    const s = await startProcess(bin, "bnats-binary", { args: ["-m", "-1", "-n", "dashboard-demo"], config });
+    servers.push(s);
+    return s;
+  }
+
+  async function client(s: ProcessServer, name: string): Promise<NatsConnection> {
+    const nc = await connect({ servers: `127.0.0.1:${s.port}`, name });
+    clients.push(nc);
+    return nc;
+  }
+
+  test("loads with no console error, fetches nothing elsewhere, follows traffic and clients", async () => {
+    const s = await start();
+    const origin = `http://127.0.0.1:${s.httpPort}`;
+    const page = await (browser as Browser).context.newPage();
+    const seen = watch(page, origin);
+    await page.goto(`${origin}/dashboard`);
+    await page.waitForSelector("body[data-updated]");
+    expect(await page.locator("#link-status").textContent()).toBe("live");
+    expect(await metric(page, "connections")).toBe(0);
+
+    // A client appears under its name, with its subscriptions.
+    const orders = await client(s, "orders-api");
+    orders.subscribe("orders.>");
+    orders.subscribe("orders.created", { queue: "workers" });
+    await orders.flush();
+    const row = page.locator('tr[data-cid]:has(td[data-col="name"]:text-is("orders-api"))');
+    await row.waitFor();
+    const cid = Number(await row.getAttribute("data-cid"));
+    expect(cid).toBeGreaterThan(0);
+    await figureAtLeast(page, "subscriptions", 2);
+    expect(await metric(page, "connections")).toBe(1);
+
+    // Traffic moves the per-second figures and the charts.
+    const billing = await client(s, "billing-worker");
+    billing.subscribe("orders.*");
+    const audit = await client(s, "audit-log");
+    audit.subscribe(">");
+    const payload = new Uint8Array(256);
+    let flowing = true;
+    const traffic = (async () => {
+      let i = 0;
+      while (flowing && !orders.isClosed()) {
+        for (let k = 0; k < 100; k++) orders.publish(`orders.${i++ % 3 === 0 ? "created" : "paid"}`, payload);
+        await orders.flush();
+        await Bun.sleep(5);
+      }
+    })();
+    await figureAtLeast(page, "in_msgs_per_sec", 1);
+    await figureAtLeast(page, "out_bytes_per_sec", 1);
+    expect(await metric(page, "in_bytes_per_sec")).toBeGreaterThan(await metric(page, "in_msgs_per_sec"));
+    expect(await metric(page, "connections")).toBe(3);
+
+    // Keyboard: a sortable header is a button with aria-sort; a row's CID button opens its details.
+    const pendingHeader = page.locator('th:has(button[data-sort="msgs_to"])');
+    await pendingHeader.locator("button").focus();
+    await page.keyboard.press("Enter");
+    expect(await pendingHeader.getAttribute("aria-sort")).toBe("descending");
+    await page.keyboard.press("Enter");
+    expect(await pendingHeader.getAttribute("aria-sort")).toBe("ascending");
+    await page.locator(`button[data-open="${cid}"]`).focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.locator("#conn-dialog");
+    await dialog.locator('td:text-is("orders.>")').waitFor();
+    expect(await dialog.locator("#conn-dialog-subs tr").count()).toBe(2);
+    expect(await dialog.locator('td:text-is("workers")').count()).toBe(1);
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+
+    // A few seconds of charts for the screenshot, with one closed connection in its table.
+    const brief = await client(s, "short-lived");
+    await brief.close();
+    await rows(page, "#charts canvas", 4);
+    await rows(page, "#closed-body tr", 1);
+    const t0 = Date.now();
+    await updatedSince(page, t0 + 4000);
+    // From the top, with no focus ring (the keyboard steps above left one on a row).
+    await page.evaluate(() => {
+      const g = globalThis as unknown as { scrollTo(x: number, y: number): void; document: { activeElement: { blur?(): void } | null } };
+      g.document.activeElement?.blur?.();
+      g.scrollTo(0, 0);
+    });
+    mkdirSync(join(SCREENSHOT, ".."), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
+    flowing = false;
+    await traffic;
+
+    // The client closes: its row goes, the closed table shows it with the reason.
+    await orders.close();
+    await row.waitFor({ state: "detached" });
+    const closedRow = page.locator(`tr[data-closed-cid="${cid}"]`);
+    await closedRow.waitFor();
+    expect(await closedRow.locator("td.reason").textContent()).toBe("Client Closed");
+
+    // Filtering by name keeps only the matching rows.
+    await page.locator("#conn-filter").fill("billing");
+    await rows(page, "#conn-body tr", 1, true);
+    expect(await page.locator('#conn-body td[data-col="name"]').textContent()).toBe("billing-worker");
+
+    expect(seen.errors).toEqual([]);
+    expect(seen.foreign).toEqual([]);
+    await page.close();
+  }, 30_000);
+
+  test("works under http_base_path", async () => {
+    const s = await start('http_base_path: "/nats"\n');
+    const origin = `http://127.0.0.1:${s.httpPort}`;
+    const page = await (browser as Browser).context.newPage();
+    const seen = watch(page, origin);
+    const missing = await page.goto(`${origin}/dashboard`);
+    expect(missing?.status()).toBe(404);
+    await page.goto(`${origin}/nats/dashboard`);
+    await page.waitForSelector("body[data-updated]");
+    await client(s, "under-base-path");
+    await page.locator('td[data-col="name"]:text-is("under-base-path")').waitFor();
+    expect(await metric(page, "connections")).toBe(1);
+    expect(await page.locator("#endpoints-link").getAttribute("href")).toBe("/nats");
+    expect(seen.errors.filter((e) => !e.includes("404"))).toEqual([]);
+    expect(seen.foreign).toEqual([]);
+    await page.close();
+  }, 20_000);
+});
