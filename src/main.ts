@@ -8,7 +8,7 @@ import { CliError, clusterFlagError, parseArgs, type CliResult } from "./cli.ts"
 import { ConfigError, loadConfig } from "./config/load.ts";
 import { describeFsError } from "./config/parser.ts";
 import { createLogger, LoggerError, writeFd, type NatsLogger } from "./log.ts";
-import { mergeOptions, OptionsError, VERSION, type Options } from "./options.ts";
+import { mergeOptions, OptionsError, validateAccountOptions, VERSION, type Options } from "./options.ts";
 import { portsFilePath, portsInfo, removePortsFile, writePidFile, writePortsFile } from "./server/files.ts";
 import { Server } from "./server/server.ts";
 import { programName, sendSignal, SignalError } from "./signal.ts";
@@ -90,6 +90,18 @@ function configure(cli: CliResult): { opts: Options; notes: string[] } {
     throw e;
   }
   if (cli.checkConfig) die(`${PROGRAM}: configuration file ${cli.configFile} is valid`, 0);
+  try {
+    validateAccountOptions(opts);
+  } catch (e) {
+    if (e instanceof OptionsError) die(`${PROGRAM}: ${e.message}`);
+    throw e;
+  }
+  // Until accounts are enforced at run time (issue 11, phase 2), a configuration whose users or
+  // imports live in accounts is refused: running it in one global account would drop its isolation.
+  const enforced = opts.accounts.filter((a) => a.name !== "$G" && (a.streamImports.length > 0 || a.serviceImports.length > 0));
+  if (enforced.length > 0 || opts.users.some((u) => u.account !== undefined) || opts.nkeys.some((u) => u.account !== undefined)) {
+    die(`${PROGRAM}: accounts are not enforced by this bnats build yet: refusing to run their users in one global account`);
+  }
   // The TLS files named by flags (ConfigureOptions' overrideTLS -> GenTLSConfig, after the -t exit as
   // there): one line, e.g. "error parsing X509 certificate/key pair: open c.pem: no such file or
   // directory", before the logger or the server exist. A config file's tls block was loaded by its

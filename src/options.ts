@@ -31,6 +31,8 @@ export interface User {
   permissions?: Permissions;
   /** allowed_connection_types, when given. */
   allowedConnectionTypes?: string[];
+  /** The account the user belongs to (users of an `accounts {}` entry); undefined = the global account $G. */
+  account?: string;
 }
 
 /** A user identified by an nkey (`{ nkey: U... }`). */
@@ -38,6 +40,80 @@ export interface NkeyUser {
   nkey: string;
   permissions?: Permissions;
   allowedConnectionTypes?: string[];
+  /** As User.account. */
+  account?: string;
+}
+
+/** accounts.go ServiceRespType: when the response import of a request is removed. */
+export type ServiceResponseType = "Singleton" | "Streamed" | "Chunked";
+
+/** One stream export of an account (exports with the same subject are merged, as the reference's map). */
+export interface StreamExportOptions {
+  subject: string;
+  /** The accounts allowed to import it; undefined = public. */
+  approved?: string[];
+  /** account_token_position: the importer's name must be this (1-based) token; 0 = off. */
+  accountTokenPosition: number;
+}
+
+/** One service export of an account. */
+export interface ServiceExportOptions extends StreamExportOptions {
+  responseType: ServiceResponseType;
+  /** response_threshold in ms (nats-server default 2m). */
+  responseThreshold: number;
+  /** latency: results published to `subject` for `sampling` percent of requests (0 = header triggered). */
+  latency?: { sampling: number; subject: string };
+}
+
+/** `{stream: {account, subject}, prefix | to}`. */
+export interface StreamImportOptions {
+  /** The exporting account. */
+  account: string;
+  /** The exporter's subject. */
+  subject: string;
+  /** The importer's subject: prefix + subject, `to`, or the subject itself. */
+  to: string;
+  /** The prefix as configured (with the separator added), when one was given. */
+  prefix?: string;
+}
+
+/** `{service: {account, subject}, to, share}`. */
+export interface ServiceImportOptions {
+  /** The exporting account. */
+  account: string;
+  /** The exporter's subject (where requests go in the exporter's account). */
+  subject: string;
+  /** The importer's subject (what its clients publish to); the subject itself when no `to`. */
+  to: string;
+  share: boolean;
+}
+
+/** A subject mapping: a source and its weighted destinations, as configured. */
+export interface MappingOptions {
+  source: string;
+  destinations: { subject: string; weight: number; cluster?: string }[];
+}
+
+/** Account limits (`limits {}`); 0 = none, as the reference. */
+export interface AccountLimits {
+  maxConnections: number;
+  maxSubscriptions: number;
+  maxPayload: number;
+  maxLeafNodes: number;
+}
+
+/** One account of the `accounts {}` block (its users are in Options.users/nkeys with `account`). */
+export interface AccountOptions {
+  name: string;
+  /** The account's public nkey (A...), when given. */
+  nkey?: string;
+  defaultPermissions?: Permissions;
+  streamExports: StreamExportOptions[];
+  serviceExports: ServiceExportOptions[];
+  streamImports: StreamImportOptions[];
+  serviceImports: ServiceImportOptions[];
+  mappings: MappingOptions[];
+  limits?: AccountLimits;
 }
 
 /** The `tls {}` block (for client connections), as nats-server's TLSConfigOpts. */
@@ -220,6 +296,13 @@ export interface Options {
   authTimeout: number;
   defaultPermissions?: Permissions;
 
+  // Accounts
+  /** The configured accounts; an entry named "$G" holds top-level `mappings`. */
+  accounts: AccountOptions[];
+  /** system_account; "" = "$SYS" unless noSystemAccount (and an account named "$SYS" is it). */
+  systemAccount: string;
+  noSystemAccount: boolean;
+
   // TLS
   tls?: TLSOptions;
   allowNonTLS: boolean;
@@ -303,6 +386,9 @@ export function defaultOptions(): Options {
     nkeys: [],
     noAuthUser: "",
     authTimeout: 0,
+    accounts: [],
+    systemAccount: "",
+    noSystemAccount: false,
     allowNonTLS: false,
     lameDuckDuration: 2 * 60_000,
     lameDuckGracePeriod: 10_000,
@@ -469,5 +555,15 @@ function validateWebsocketOptions(opts: Options): void {
     throw new OptionsError(
       `trusted operators or trusted keys configuration is required for JWT authentication via cookie ${JSON.stringify(wo.jwtCookie)}`,
     );
+  }
+}
+
+/**
+ * Checks of the account options that the reference makes when the server starts, not with -t
+ * (server.go configureAccounts): a system_account must name a configured account.
+ */
+export function validateAccountOptions(opts: Options): void {
+  if (opts.systemAccount !== "" && !opts.accounts.some((a) => a.name === opts.systemAccount)) {
+    throw new OptionsError("error resolving system account: account missing");
   }
 }

@@ -18,7 +18,7 @@ import { bcryptVerify, bcryptVerifySync, constantTimeEquals, isBcrypt } from "./
 import { CompiledPermissions, PermissionChecker } from "./permissions.ts";
 import { mapCertToUser, type PeerCertInfo } from "./tlsmap.ts";
 
-/** The global account: bnats has no multi-account support, every client is bound to "$G". */
+/** The global account: users outside any `accounts {}` entry are bound to it (assignGlobalAccountToOrphanUsers). */
 export const GLOBAL_ACCOUNT = "$G";
 
 /** nkey.go nonceRawLen: 11 random bytes, base64url without padding = 15 characters. */
@@ -52,7 +52,8 @@ export type AuthMethod = "none" | "nkey" | "user" | "no_auth_user" | "tls_map" |
 export interface AuthResult {
   /** The identity shown as connz `authorized_user`: user name, nkey public key, or [REDACTED] for a token. */
   user: string;
-  account: typeof GLOBAL_ACCOUNT;
+  /** The account the client is bound to: the user's account, else the global account. */
+  account: string;
   method: AuthMethod;
   /** The user's permissions (after default_permissions), when it has any. */
   permissions?: Permissions;
@@ -133,12 +134,13 @@ export class Authenticator {
       if (c === undefined) compiledBySource.set(p, (c = new CompiledPermissions(p)));
       return c;
     };
+    // Users of an account got that account's default_permissions from the config instead.
     for (const u of opts.users) {
-      const p = u.permissions ?? def;
+      const p = u.permissions ?? (u.account === undefined ? def : undefined);
       this.users.set(u.username, p ? { user: u, permissions: compile(p).source, compiled: compile(p) } : { user: u });
     }
     for (const n of opts.nkeys) {
-      const p = n.permissions ?? def;
+      const p = n.permissions ?? (n.account === undefined ? def : undefined);
       this.nkeys.set(n.nkey, p ? { nkey: n, permissions: compile(p).source, compiled: compile(p) } : { nkey: n });
     }
     this.username = opts.username;
@@ -225,7 +227,7 @@ export class Authenticator {
   }
 
   private userResult(e: UserEntry, method: AuthMethod): AuthResult {
-    const r: AuthResult = { user: e.user.username, account: GLOBAL_ACCOUNT, method };
+    const r: AuthResult = { user: e.user.username, account: e.user.account ?? GLOBAL_ACCOUNT, method };
     if (e.compiled) {
       r.permissions = e.permissions;
       r.compiled = e.compiled;
@@ -258,7 +260,7 @@ export class Authenticator {
       if (e === undefined || !allowedType(e.nkey.allowedConnectionTypes, ct)) return null;
       if (dryRun) return null;
       if (!this.verifyNonceSignature(nk, ctx.nonce ?? "", c.sig ?? "")) return null;
-      const r: AuthResult = { user: nk, account: GLOBAL_ACCOUNT, method: "nkey" };
+      const r: AuthResult = { user: nk, account: e.nkey.account ?? GLOBAL_ACCOUNT, method: "nkey" };
       if (e.compiled) {
         r.permissions = e.permissions;
         r.compiled = e.compiled;

@@ -84,7 +84,7 @@ export function parseAuthorization(ctx: LoadContext, tk: Token): Authorization |
   return auth;
 }
 
-function parseUsers(ctx: LoadContext, tk: Token): { users: User[]; nkeys: NkeyUser[] } | undefined {
+export function parseUsers(ctx: LoadContext, tk: Token): { users: User[]; nkeys: NkeyUser[] } | undefined {
   if (tk.kind !== "array") {
     ctx.error(tk, `Expected users field to be an array, got ${describe(tk)}`);
     return undefined;

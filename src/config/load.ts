@@ -11,16 +11,16 @@
 //   `nats-server -t` fails on such warnings, a normal start prints them and continues;
 // - zero values keep the default (setBaselineOptions): `max_payload: 0` is 1MB, `port: 0` is 4222.
 // Differences, on purpose:
-// - keys the reference knows but bnats does not implement (gateway, jetstream,
-//   mqtt, websocket, accounts without users, ...) are accepted with a note in `warnings`;
-//   those that would silently open the server if ignored (accounts with users, operator/JWT
-//   trust and resolvers) are errors;
+// - keys the reference knows but bnats does not implement (gateway, jetstream, mqtt, websocket,
+//   ...) are accepted with a note in `warnings`; those that would silently open the server if
+//   ignored (operator/JWT trust and resolvers) are errors;
 // - `max_closed_clients` and `metrics_prefix` are bnats extensions (the reference rejects the first);
 // - negative sizes (max_payload, max_control_line, max_pending, ...) and ports outside -1..65535
 //   are errors (the reference accepts some and fails later, or treats them as "no limit").
 
 import { readFileSync } from "node:fs";
 import type { Options } from "../options.ts";
+import { GLOBAL_ACCOUNT_NAME, parseAccounts, parseMappings, userNames } from "./accounts.ts";
 import { parseAuthorization } from "./auth.ts";
 import { parseCluster } from "./cluster.ts";
 import { formatGoDuration } from "./duration.ts";
@@ -31,7 +31,6 @@ import { parseWebsocket } from "./websocket.ts";
 import {
   LoadContext,
   checkPort,
-  describe,
   getBool,
   getDuration,
   getDurationString,
@@ -328,7 +327,30 @@ function processKey(ctx: LoadContext, o: Partial<Options>, k: string, tk: Token)
       set(o, "metricsPrefix", getString(ctx, k, tk));
       return;
     case "accounts":
-      processAccounts(ctx, tk);
+      parseAccounts(ctx, tk, o);
+      return;
+    case "mappings":
+    case "maps": {
+      // As the reference: top-level mappings belong to the global account.
+      const accounts = (o.accounts ??= []);
+      let gacc = accounts.find((a) => a.name === GLOBAL_ACCOUNT_NAME);
+      if (gacc === undefined) {
+        gacc = { name: GLOBAL_ACCOUNT_NAME, streamExports: [], serviceExports: [], streamImports: [], serviceImports: [], mappings: [] };
+        accounts.push(gacc);
+      }
+      parseMappings(ctx, tk, gacc.mappings);
+      return;
+    }
+    case "system_account":
+    case "system":
+      // configureSystemAccount of the reference.
+      if (tk.kind !== "string") ctx.error(tk, "system account name must be a string");
+      else o.systemAccount = tk.value;
+      return;
+    case "no_system_account":
+    case "no_system":
+    case "no_sys_acc":
+      set(o, "noSystemAccount", getBool(ctx, k, tk));
       return;
     case "leafnodes":
     case "leaf":
@@ -377,7 +399,9 @@ function processAuthorization(ctx: LoadContext, o: Partial<Options>, tk: Token):
     ctx.error(tk, "Cannot have a user/pass and token");
     return;
   }
-  if (auth.users !== undefined) {
+  // In case the accounts block came first, its users count (setupUsersAndNKeysDuplicateCheckMap).
+  const names = userNames(o);
+  if (auth.users !== undefined || names.size > 0) {
     if (auth.user !== "") {
       ctx.error(tk, "Can not have a single user/pass and a users array");
       return;
@@ -387,7 +411,6 @@ function processAuthorization(ctx: LoadContext, o: Partial<Options>, tk: Token):
       return;
     }
   }
-  const names = new Set<string>();
   for (const u of auth.users ?? []) {
     if (names.has(u.username)) {
       ctx.error(tk, `Duplicate user ${JSON.stringify(u.username)} detected`);
@@ -402,33 +425,8 @@ function processAuthorization(ctx: LoadContext, o: Partial<Options>, tk: Token):
     }
     names.add(u.nkey);
   }
-  o.users = auth.users ?? [];
-  o.nkeys = auth.nkeys;
-}
-
-/**
- * Accounts are not implemented. Accepting them with a note is safe unless an account defines users:
- * ignoring those would run the server without their authentication, so that is an error.
- */
-function processAccounts(ctx: LoadContext, tk: Token): void {
-  if (tk.kind !== "map") {
-    ctx.error(tk, `Expected map entries for accounts, got ${describe(tk)}`);
-    return;
-  }
-  for (const [name, acc] of tk.value) {
-    if (acc.kind !== "map") continue;
-    for (const [k, v] of acc.value) {
-      const lk = k.toLowerCase();
-      if (lk === "users" && !(v.kind === "array" && v.value.length === 0)) {
-        ctx.error(
-          v,
-          `accounts are not supported by bnats: account ${JSON.stringify(name)} defines users, who would not be authenticated as configured; define them in the authorization block instead`,
-        );
-        return;
-      }
-    }
-  }
-  ctx.note(tk, 'ignoring "accounts": accounts are not supported by bnats (everything runs in the global account)');
+  o.users = [...(o.users ?? []), ...(auth.users ?? [])];
+  o.nkeys = [...(o.nkeys ?? []), ...auth.nkeys];
 }
 
 /** A plain object as tokens (positions unknown: line 0). */

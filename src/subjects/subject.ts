@@ -216,3 +216,45 @@ export function tokenAt(subject: string, index: number): string {
   }
   return ti === index ? subject.substring(start) : "";
 }
+
+/** analyzeTokens of the reference: any `*` token, any `>` token. */
+function analyzeTokens(tokens: readonly string[]): { pwc: boolean; fwc: boolean } {
+  let pwc = false;
+  let fwc = false;
+  for (const t of tokens) {
+    if (t.length !== 1) continue;
+    if (t === "*") pwc = true;
+    else if (t === ">") fwc = true;
+  }
+  return { pwc, fwc };
+}
+
+/** tokensCanMatch of the reference. */
+function tokensCanMatch(t1: string, t2: string): boolean {
+  if (t1.length === 0 || t2.length === 0) return false;
+  const a = t1[0];
+  const b = t2[0];
+  if (a === "*" || b === "*" || a === ">" || b === ">") return true;
+  return t1 === t2;
+}
+
+/** SubjectsCollide of the reference: could both subjects match one literal subject? (Not for the hot path.) */
+export function subjectsCollide(subj1: string, subj2: string): boolean {
+  if (subj1 === subj2) return true;
+  const toks1 = subj1.split(".");
+  const toks2 = subj2.split(".");
+  const a1 = analyzeTokens(toks1);
+  const a2 = analyzeTokens(toks2);
+  const l1 = !(a1.pwc || a1.fwc);
+  const l2 = !(a2.pwc || a2.fwc);
+  if (l1 && l2) return false;
+  if (l1 && !l2) return isSubsetMatchTokenized(toks1, toks1.length, toks2, toks2.length);
+  if (l2 && !l1) return isSubsetMatchTokenized(toks2, toks2.length, toks1, toks1.length);
+  if (!a1.fwc && !a2.fwc && toks1.length !== toks2.length) return false;
+  if (toks1.length !== toks2.length) {
+    if ((toks1.length < toks2.length && !a1.fwc) || (toks2.length < toks1.length && !a2.fwc)) return false;
+  }
+  const stop = Math.min(toks1.length, toks2.length);
+  for (let i = 0; i < stop; i++) if (!tokensCanMatch(toks1[i]!, toks2[i]!)) return false;
+  return true;
+}

@@ -342,3 +342,30 @@ describe("no_auth_user validation (validateNoAuthUser texts)", () => {
     expect(mergeOptions({ noAuthUser: "a", users: [{ username: "a", password: "b" }] }, {}).noAuthUser).toBe("a");
   });
 });
+
+describe("users bound to accounts (buildNkeysAndUsersFromOptions)", () => {
+  const nk = createUser();
+  const a = auth({
+    users: [
+      { username: "a", password: "pa", account: "A" },
+      { username: "g", password: "pg" },
+    ],
+    nkeys: [{ nkey: nk.getPublicKey(), account: "B" }],
+    noAuthUser: "a",
+    defaultPermissions: { publish: { allow: ["only.global"] } },
+  });
+  test("the login decision carries the user's account; others are in $G", () => {
+    expect(a.authenticate(ctx({ user: "a", pass: "pa" }))).toEqual({ user: "a", account: "A", method: "user" });
+    expect(a.authenticate(ctx({ user: "g", pass: "pg" }))).toMatchObject({ user: "g", account: "$G" });
+    const nonce = generateNonce();
+    const sig = Buffer.from(nk.sign(te.encode(nonce))).toString("base64url");
+    expect(a.authenticate(ctx({ nkey: nk.getPublicKey(), sig }, { nonce }))).toMatchObject({ account: "B", method: "nkey" });
+  });
+  test("no_auth_user may name an account's user", () => {
+    expect(a.authenticate(ctx({}))).toEqual({ user: "a", account: "A", method: "no_auth_user" });
+  });
+  test("authorization default_permissions do not reach account users", () => {
+    expect(a.authenticate(ctx({ user: "a", pass: "pa" }))?.permissions).toBeUndefined();
+    expect(a.authenticate(ctx({ user: "g", pass: "pg" }))?.permissions?.publish?.allow).toEqual(["only.global"]);
+  });
+});

@@ -318,15 +318,10 @@ mappings { a: b }
 accounts { SYS: {} }
 port: 4333
 `);
-    expect(r.options).toEqual({ port: 4333 });
+    expect(r.options).toMatchObject({ port: 4333, systemAccount: "SYS" });
     expect(r.warnings).toEqual([]);
-    expect(r.notes.length).toBe(6);
+    expect(r.notes.length).toBe(3);
     expect(r.notes[0]).toBe(`${r.file}:2:1: ignoring "gateway": gateways is not supported by bnats`);
-  });
-  test("accounts with users are an error: ignoring them would drop their authentication", () => {
-    expect(err("accounts {\n  A: { users: [ {user: a, password: b} ] }\n}")).toMatch(
-      /^F:2:8: accounts are not supported by bnats: account "A" defines users/,
-    );
   });
   test("operator mode is an error", () => {
     expect(err("operator: /x/op.jwt")).toMatch(/"operator" is not supported by bnats/);
