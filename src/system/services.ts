@@ -12,6 +12,7 @@ import { routez } from "../monitor/routez.ts";
 import { subszFull } from "../monitor/subsz.ts";
 import { varz } from "../monitor/varz.ts";
 import { goQuote } from "../protocol/errors.ts";
+import { acceptEncoding, type Compression } from "./compress.ts";
 import { goUnmarshal, type GoStruct } from "./gojson.ts";
 import {
   accountNumConns,
@@ -32,12 +33,16 @@ export interface SysRequest {
   readonly reply: string;
   /** The message body without its headers (c.msgParts), as text. */
   readonly body: string;
+  /** The header block as text ("" when none): an Accept-Encoding asks for a compressed answer. */
+  readonly hdr: string;
 }
 
 /** An answer to publish: the subject (usually the request's reply) and the JSON value. */
 export interface SysReply {
   readonly subject: string;
   readonly msg: unknown;
+  /** How to encode the body (zReq: only a successful answer to a request with headers). */
+  readonly compress?: Compression;
 }
 
 /** What the handlers read besides the monitoring endpoints. */
@@ -137,7 +142,7 @@ function zReq(view: SystemView, req: SysRequest, st: GoStruct, respf: (v: O.Valu
     return { subject: req.reply, msg };
   }
   const msg: ServerAPIResponse = { server: view.stamp(), data };
-  return { subject: req.reply, msg };
+  return { subject: req.reply, msg, compress: req.hdr.length > 0 ? acceptEncoding(req.hdr) : undefined };
 }
 
 function connzOptions(v: O.Values): Parameters<typeof connz>[1] {

@@ -6,6 +6,7 @@
 import { accountStatz } from "../monitor/accountz.ts";
 import type { MonitorContext } from "../monitor/context.ts";
 import { goJSON } from "../monitor/format.ts";
+import { compressBody, type Compression } from "./compress.ts";
 import {
   accountNumConns,
   connectEvent,
@@ -44,8 +45,8 @@ import {
   shutdownEventSubj,
 } from "./subjects.ts";
 
-/** A message delivered to an internal subscription: the payload without its headers. */
-export type InternalHandler = (subject: string, reply: string, body: Uint8Array) => void;
+/** A message delivered to an internal subscription: its header block (if any) and payload, apart. */
+export type InternalHandler = (subject: string, reply: string, hdr: Uint8Array | undefined, body: Uint8Array) => void;
 
 /**
  * The system account's internal connection (the reference's s.sys.client, kind SYSTEM): subscriptions
@@ -53,7 +54,8 @@ export type InternalHandler = (subject: string, reply: string, body: Uint8Array)
  */
 export interface InternalClient {
   subscribe(subject: string, handler: InternalHandler): void;
-  publish(subject: string, reply: string, payload: Uint8Array): void;
+  /** `hdr` is a whole header block ("NATS/1.0\r\n...\r\n\r\n") when given. */
+  publish(subject: string, reply: string, payload: Uint8Array, hdr?: Uint8Array): void;
   /** Removes the subscriptions and the connection. */
   close(): void;
 }
@@ -90,7 +92,7 @@ export class SystemServices implements SystemView {
   private readonly stamper: ServerStamp;
   private readonly nuid = new Nuid();
   /** Messages waiting for the send loop (internalSendLoop): published after the current delivery returns. */
-  private readonly sendq: { subject: string; reply: string; msg: unknown }[] = [];
+  private readonly sendq: { subject: string; reply: string; msg: unknown; compress: Compression }[] = [];
   private flushScheduled = false;
   private running = false;
   private statszTimer: ReturnType<typeof setTimeout> | undefined;
@@ -176,11 +178,12 @@ export class SystemServices implements SystemView {
   }
 
   private subscribe(subject: string, handler: Handler): void {
-    this.deps.client.subscribe(subject, (subj, reply, body) => {
+    this.deps.client.subscribe(subject, (subj, reply, hdr, body) => {
       if (!this.running) return;
       // The body is copied out of the reused delivery buffer before anything else runs.
-      const r = handler(this, { subject: subj, reply, body: decoder.decode(body) });
-      if (r !== undefined) this.send(r.subject, "", r.msg);
+      const req = { subject: subj, reply, body: decoder.decode(body), hdr: hdr === undefined ? "" : decoder.decode(hdr) };
+      const r = handler(this, req);
+      if (r !== undefined) this.send(r.subject, "", r.msg, r.compress);
     });
   }
 
@@ -260,8 +263,8 @@ export class SystemServices implements SystemView {
    * Queues a message for the internal connection. Handlers run inside another message's delivery, so
    * publishing is deferred to a microtask (the reference hands it to internalSendLoop's goroutine).
    */
-  private send(subject: string, reply: string, msg: unknown): void {
-    this.sendq.push({ subject, reply, msg });
+  private send(subject: string, reply: string, msg: unknown, compress: Compression = "none"): void {
+    this.sendq.push({ subject, reply, msg, compress });
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       queueMicrotask(this.flush);
@@ -273,7 +276,8 @@ export class SystemServices implements SystemView {
     const q = this.sendq.splice(0);
     for (const m of q) {
       try {
-        this.deps.client.publish(m.subject, m.reply, encoder.encode(goJSON(m.msg, false)));
+        const { hdr, body } = compressBody(m.compress, encoder.encode(goJSON(m.msg, false)));
+        this.deps.client.publish(m.subject, m.reply, body, hdr === undefined ? undefined : encoder.encode(hdr));
       } catch (e) {
         this.deps.error(`Error sending internal message on ${m.subject}: ${(e as Error).message}`);
       }

@@ -1,7 +1,7 @@
 // The $SYS services side by side with nats-server 2.9.10: the same requests, as the system user, and the
 // JSON shapes of the answers (keys and types, recursively: test/monitor/shape.ts) must be equal.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
 import { newContext } from "../../src/monitor/context.ts";
 import { SystemServices } from "../../src/system/system.ts";
 import { startBnats, type InProcessServer } from "../helpers/bnats.ts";
@@ -47,12 +47,13 @@ describe.if(hasReference())("$SYS answers have the reference's shapes", () => {
   let ours: Ask;
   let sys: SystemServices;
   let client: NatsConnection;
+  let internal: FakeInternalClient;
 
   beforeAll(async () => {
     ref = await startReference({ config: SYS_CONFIG });
     refConn = await connect({ port: ref.port, user: "sys", pass: "sys", name: "diff" });
     bnats = await startBnats({ config: "authorization { users: [{user: sys, password: sys}] }\nserver_name: sysdiff\n" });
-    const internal = new FakeInternalClient();
+    internal = new FakeInternalClient();
     const s = bnats.server;
     sys = new SystemServices({
       ctx: newContext(s),
@@ -78,6 +79,16 @@ describe.if(hasReference())("$SYS answers have the reference's shapes", () => {
     await refConn?.close();
     await ref?.stop();
     await bnats?.stop();
+  });
+
+  test("Accept-Encoding: the same Content-Encoding for snappy, s2, gzip and others", async () => {
+    for (const ae of ["snappy", "S2", "gzip, deflate", "br"]) {
+      const h = headers();
+      h.set("Accept-Encoding", ae);
+      const m = await refConn.request("$SYS.REQ.SERVER.PING.HEALTHZ", "", { timeout: 2000, headers: h });
+      const [mine] = await internal.request("$SYS.REQ.SERVER.PING.HEALTHZ", "", "_INBOX.x", `NATS/1.0\r\nAccept-Encoding: ${ae}\r\n\r\n`);
+      expect(mine?.hdr).toBe(`NATS/1.0\r\nContent-Encoding: ${m.headers?.get("Content-Encoding")}\r\n\r\n`);
+    }
   });
 
   for (const [subject, body] of REQUESTS) {

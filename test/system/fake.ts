@@ -7,6 +7,8 @@ export interface Published {
   subject: string;
   reply: string;
   json: Record<string, unknown>;
+  hdr?: string;
+  raw: Uint8Array;
 }
 
 export class FakeInternalClient implements InternalClient {
@@ -18,8 +20,12 @@ export class FakeInternalClient implements InternalClient {
     this.subs.push({ subject, handler });
   }
 
-  publish(subject: string, reply: string, payload: Uint8Array): void {
-    this.published.push({ subject, reply, json: JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown> });
+  publish(subject: string, reply: string, payload: Uint8Array, hdr?: Uint8Array): void {
+    const h = hdr === undefined ? undefined : new TextDecoder().decode(hdr);
+    // A compressed body is kept raw; the JSON is read only from plain ones.
+    const plain = h === undefined || h.includes("identity");
+    const json = plain ? (JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>) : {};
+    this.published.push({ subject, reply, json, hdr: h, raw: payload });
   }
 
   close(): void {
@@ -27,12 +33,13 @@ export class FakeInternalClient implements InternalClient {
   }
 
   /** Delivers a message to every matching subscription; returns how many matched. */
-  deliver(subject: string, reply: string, body = ""): number {
+  deliver(subject: string, reply: string, body = "", hdr?: string): number {
     const bytes = new TextEncoder().encode(body);
+    const h = hdr === undefined ? undefined : new TextEncoder().encode(hdr);
     let n = 0;
     for (const s of this.subs) {
       if (subjectMatchesFilter(subject, s.subject)) {
-        s.handler(subject, reply, bytes);
+        s.handler(subject, reply, h, bytes);
         n++;
       }
     }
@@ -40,9 +47,9 @@ export class FakeInternalClient implements InternalClient {
   }
 
   /** Delivers a request and waits for the send loop (a microtask) to publish the answers. */
-  async request(subject: string, body = "", reply = "_INBOX.r"): Promise<Published[]> {
+  async request(subject: string, body = "", reply = "_INBOX.r", hdr?: string): Promise<Published[]> {
     const before = this.published.length;
-    this.deliver(subject, reply, body);
+    this.deliver(subject, reply, body, hdr);
     await Promise.resolve();
     await new Promise((r) => setTimeout(r, 0));
     return this.published.slice(before);

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { newContext } from "../../src/monitor/context.ts";
 import type { EventClient } from "../../src/system/messages.ts";
+import { crc32c } from "../../src/system/compress.ts";
 import { SystemServices } from "../../src/system/system.ts";
 import { addSub, fakeClient, fakeServer } from "../monitor/fake.ts";
 import { FakeInternalClient } from "./fake.ts";
@@ -192,3 +193,43 @@ describe("events", () => {
     expect(client.closed).toBe(true);
   });
 });
+
+describe("compression (Accept-Encoding)", () => {
+  const H = (v: string): string => `NATS/1.0\r\nAccept-Encoding: ${v}\r\n\r\n`;
+  test("snappy (framed, uncompressed chunks), gzip, identity for anything else; none for errors", async () => {
+    const client = started();
+    const [plain] = await client.request("$SYS.REQ.SERVER.PING.VARZ");
+    const text = JSON.stringify(plain!.json.data);
+    const [s] = await client.request("$SYS.REQ.SERVER.PING.VARZ", "", "_INBOX.r", H("s2, snappy"));
+    expect(s!.hdr).toBe("NATS/1.0\r\nContent-Encoding: snappy\r\n\r\n");
+    expect(JSON.parse(new TextDecoder().decode(unframe(s!.raw))).data.server_id).toBe("NFAKE");
+    const [g] = await client.request("$SYS.REQ.SERVER.PING.VARZ", "", "_INBOX.r", H("gzip"));
+    expect(g!.hdr).toContain("Content-Encoding: gzip");
+    expect(JSON.parse(new TextDecoder().decode(Bun.gunzipSync(g!.raw as Uint8Array<ArrayBuffer>))).data.server_id).toBe("NFAKE");
+    const [i] = await client.request("$SYS.REQ.SERVER.PING.VARZ", "", "_INBOX.r", H("br"));
+    expect(i!.hdr).toContain("Content-Encoding: identity");
+    expect(Object.keys(i!.json.data as object)).toEqual(Object.keys(JSON.parse(text)));
+    const [e] = await client.request("$SYS.REQ.SERVER.PING.CONNZ", '{"sort":"x"}', "_INBOX.r", H("gzip"));
+    expect(e!.hdr).toBeUndefined();
+    const [other] = await client.request("$SYS.REQ.SERVER.PING.VARZ", "", "_INBOX.r", "NATS/1.0\r\nX-Accept-Encoding: gzip\r\n\r\n");
+    expect(other!.hdr).toBeUndefined();
+  });
+});
+
+/** Reads a snappy framing stream of uncompressed chunks, checking each chunk's masked CRC-32C. */
+function unframe(b: Uint8Array): Uint8Array {
+  expect([...b.subarray(0, 10)]).toEqual([0xff, 0x06, 0x00, 0x00, 0x73, 0x4e, 0x61, 0x50, 0x70, 0x59]);
+  const parts: number[] = [];
+  let at = 10;
+  while (at < b.length) {
+    expect(b[at]).toBe(0x01);
+    const len = b[at + 1]! | (b[at + 2]! << 8) | (b[at + 3]! << 16);
+    const data = b.subarray(at + 8, at + 4 + len);
+    const c = crc32c(data);
+    const masked = ((((c >>> 15) | (c << 17)) >>> 0) + 0xa282ead8) >>> 0;
+    expect(new DataView(b.buffer, b.byteOffset + at + 4, 4).getUint32(0, true)).toBe(masked);
+    parts.push(...data);
+    at += 4 + len;
+  }
+  return new Uint8Array(parts);
+}
