@@ -4,17 +4,18 @@
 // Errors before the server runs print one line "bnats: <reason>" on stderr and exit 1
 // (PrintAndDie); a flag syntax error prints Go's flag text and a usage hint.
 
-import { CliError, clusterFlagError, parseArgs, type CliResult } from "./cli.ts";
+import { CliError, clusterFlagError, parseArgs, type CliResult } from "./cli/cli.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import { describeFsError } from "./config/parser.ts";
 import { createLogger, LoggerError, writeFd, type NatsLogger } from "./log.ts";
 import { mergeOptions, OptionsError, validateAccountOptions, VERSION, type Options } from "./options.ts";
-import { portsFilePath, portsInfo, removePortsFile, writePidFile, writePortsFile } from "./server/files.ts";
+import { portsFilePath, portsInfo, removePortsFile, writePidFile, writePortsFile } from "./process/files.ts";
 import { Server } from "./server/server.ts";
-import { programName, sendSignal, SignalError } from "./signal.ts";
-import { handleSignals, type SignalHandler } from "./signals.ts";
-import { loadTLSContext } from "./tls/context.ts";
-import { PROGRAM, tlsHelpText, usageText } from "./usage.ts";
+import { attachMonitor, type MonitorService } from "./process/monitoring.ts";
+import { programName, sendSignal, SignalError } from "./process/signal.ts";
+import { handleSignals, type SignalHandler } from "./process/signals.ts";
+import { loadTLSContext } from "./transport/tls/context.ts";
+import { PROGRAM, tlsHelpText, usageText } from "./cli/usage.ts";
 
 /** Exits after writing synchronously (process.stdout/stderr may be asynchronous pipes). */
 function die(msg: string, code = 1): never {
@@ -144,7 +145,10 @@ function makeLogger(opts: Options): NatsLogger {
 class PortsFile {
   private path = "";
 
-  constructor(private readonly server: Server) {}
+  constructor(
+    private readonly server: Server,
+    private readonly monitor: MonitorService,
+  ) {}
 
   /** logPorts: the bound client and monitoring URLs, into `<dir>/<binary>_<pid>.ports`. */
   write(opts: Options): void {
@@ -157,8 +161,8 @@ class PortsFile {
         port: server.port,
         tls: opts.tls !== undefined && !opts.allowNonTLS,
         httpHost: opts.httpHost,
-        httpPort: server.httpPort || server.httpsPort,
-        https: server.httpsPort !== 0,
+        httpPort: this.monitor.httpPort || this.monitor.httpsPort,
+        https: this.monitor.httpsPort !== 0,
       });
       this.path = writePortsFile(opts.portsFileDir, ports, path);
     } catch (e) {
@@ -227,7 +231,9 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 
   const server = new Server(opts, log);
-  const portsFile = new PortsFile(server);
+  // The server does not know the monitor: it runs it as a service (started before the client listener).
+  const monitor = attachMonitor(server);
+  const portsFile = new PortsFile(server, monitor);
   let stopping: Promise<void> | undefined;
   const stop = (code: number): Promise<void> =>
     (stopping ??= (async () => {

@@ -2,10 +2,10 @@
 // `handshake_first` and `min_version` as nats-server 2.10 reads them.
 
 import { DEFAULT_TLS_TIMEOUT, OptionsError, type TLSOptions } from "../options.ts";
-import { loadTLSContext } from "../tls/context.ts";
+import { loadTLSContext } from "../transport/tls/context.ts";
 import type { Token } from "./parser.ts";
 import { parseGoDuration } from "./duration.ts";
-import { CIPHER_SUITES, CURVE_PREFERENCES } from "../tls/ciphers.ts";
+import { CIPHER_SUITES, CURVE_PREFERENCES } from "../transport/tls/ciphers.ts";
 import { describe, type LoadContext } from "./values.ts";
 
 /** nats-server 2.10 DEFAULT_TLS_HANDSHAKE_FIRST_FALLBACK_DELAY ("auto"). */

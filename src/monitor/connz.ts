@@ -262,7 +262,7 @@ export function subDetail(s: MonitoredSubscription, withAccount: boolean): SubDe
     sid: wireText(s.sid),
     msgs: s.delivered,
     max: s.max > 0 ? s.max : undefined,
-    cid: s.client.cid,
+    cid: s.conn.cid,
   };
 }
 

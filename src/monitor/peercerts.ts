@@ -1,7 +1,7 @@
 // /connz tls_peer_certs (nats-server 2.9.10 monitor.go makePeerCerts): for each certificate the client
 // presented, Go's Subject.String() and the hex SHA-256 of its SubjectPublicKeyInfo and of its DER.
 import { goSubjectString, subjectFromDER, type CertAttribute } from "../auth/tlsmap.ts";
-import { certSha256, spkiSha256 } from "../tls/pinned.ts";
+import { certSha256, spkiSha256 } from "../transport/tls/pinned.ts";
 
 /** The reference's TLSPeerCert (all three omitempty). */
 export interface TLSPeerCert {

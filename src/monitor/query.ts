@@ -1,7 +1,7 @@
 // Query-string decoding with nats-server's exact 400 texts (monitor.go decodeBool, decodeInt,
 // decodeUint64, decodeState, decodeSubs). Values are read as Go's url.Values.Get: the first value, "" if
 // absent, and an empty value means "not given".
-import { parseGoBool } from "../goflags.ts";
+import { parseGoBool } from "../cli/goflags.ts";
 import { goQuote } from "../protocol/errors.ts";
 
 /** A request the reference answers with 400 and this plain-text body. */

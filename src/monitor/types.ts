@@ -13,7 +13,7 @@ export interface MonitoredSubscription {
   readonly delivered: number;
   /** Auto-unsubscribe limit; 0 = none. */
   readonly max: number;
-  readonly client: { readonly cid: number };
+  readonly conn: { readonly cid: number };
 }
 
 export interface MonitoredClient {

@@ -25,10 +25,3 @@ export interface ServerInfo {
   connect_urls?: string[];
   ldm?: boolean;
 }
-
-const encoder = new TextEncoder();
-
-/** `INFO {...} \r\n` for one client: nats-server writes a space before the CRLF (`"INFO %s %s"`). */
-export function encodeInfo(info: ServerInfo): Uint8Array {
-  return encoder.encode(`INFO ${JSON.stringify(info)} \r\n`);
-}

@@ -1,28 +1,27 @@
-// One client connection: protocol handling and subscriptions, in the manner of nats-server's client.go.
-// A PUB is checked here, then routed by route.ts on the publisher's read path, which fills the
-// subscribers' outbound buffers (outbound.ts) that the server flushes once at the end of the read.
-import { Parser, type ParserHandler } from "../protocol/parser.ts";
+// One client connection: the client protocol (CONNECT, PUB/HPUB, SUB, UNSUB, PING/PONG) as a kind of
+// Connection, in the manner of nats-server's client.go. A PUB is checked here, then fanned out by
+// src/conn/fanout.ts on the publisher's read path, which fills the subscribers' outbound buffers that the
+// read loop flushes once at the end of the read.
+import { Connection, type ConnAccount } from "../conn/connection.ts";
+import { writeMsg, type MsgFrame } from "../conn/deliver.ts";
+import { MatchCache, processMsgResults } from "../conn/fanout.ts";
+import type { ConnHost } from "../conn/host.ts";
+import { Kind } from "../conn/kind.ts";
+import { Subscription } from "../conn/subscription.ts";
+import { defaultConnectOptions, parseConnect, type ConnectOptions } from "../protocol/connect.ts";
+import { encodeInfo, encodeNoResponders, OK, PONG } from "../protocol/encode.ts";
 import {
   ClosedReason,
   Err,
   permissionsViolationPublish,
   permissionsViolationSubscription,
 } from "../protocol/errors.ts";
-import { encodeInfo } from "../protocol/info.ts";
+import type { ServerInfo } from "../protocol/info.ts";
 import { isValidLiteralSubject } from "../subjects/subject.ts";
 import { SublistError } from "../subjects/sublist.ts";
-import { Outbound } from "./outbound.ts";
-import { Subscription } from "./subscription.ts";
-import type { Transport } from "./transport.ts";
-import type { Server } from "./server.ts";
-import { defaultConnectOptions, parseConnect, type ConnectOptions } from "./connect.ts";
-import { MatchCache, routeMsg } from "./route.ts";
+import type { Transport } from "../transport/transport.ts";
 import { SYS_GROUP } from "../auth/permissions.ts";
 import type { ConnectCredentials } from "../auth/authenticator.ts";
-
-const PONG = new TextEncoder().encode("PONG\r\n");
-const PING = new TextEncoder().encode("PING\r\n");
-const OK = new TextEncoder().encode("+OK\r\n");
 
 /** First PING after CONNECT comes early to measure RTT (server.go firstClientPingInterval). */
 const FIRST_CLIENT_PING_INTERVAL = 2000;
@@ -37,21 +36,21 @@ export interface ClientPermissions {
   trackReply?(reply: string): void;
 }
 
-export class Client implements ParserHandler {
-  readonly parser: Parser;
-  readonly outbound: Outbound = new Outbound(this);
-  readonly subs = new Map<string, Subscription>();
-  readonly start = new Date();
-  lastActivity = this.start;
-  stop?: Date;
-  closeReason?: string;
-  closed = false;
+/** What a client needs from the server beyond any connection's needs: its INFO and the login decision. */
+export interface ClientHost extends ConnHost<Connection> {
+  clientInfo(client: ClientConnection): ServerInfo;
+  /** Whether the CONNECT's credentials are accepted; sets user, account and permissions when they are. */
+  checkAuthentication(client: ClientConnection, connect: ConnectOptions): boolean | Promise<boolean>;
+  /** parser.go: with no_auth_user set, a first op other than CONNECT logs in as that user. */
+  authenticateNoAuthUser(client: ClientConnection): boolean;
+}
+
+export class ClientConnection extends Connection {
+  readonly kind = Kind.CLIENT;
 
   // CONNECT options (nats-server defaultOpts: verbose, pedantic and echo are on until CONNECT says otherwise).
-  connectReceived = false;
   verbose = true;
   pedantic = true;
-  echo = true;
   headers = false;
   noResponders = false;
   name = "";
@@ -59,23 +58,10 @@ export class Client implements ParserHandler {
   version = "";
   protocol = 0;
 
-  // Counters (connz in_msgs/out_msgs/in_bytes/out_bytes).
-  inMsgs = 0;
-  outMsgs = 0;
-  inBytes = 0;
-  outBytes = 0;
-
-  /** Round-trip time in ms; 0 until measured. */
-  rtt = 0;
-  private rttStart = 0;
-  pingsOut = 0;
-  private lastPingReceived = 0;
-  private pingTimer: ReturnType<typeof setTimeout> | undefined;
   private authTimer: ReturnType<typeof setTimeout> | undefined;
 
-  /** Authenticated user name (connz authorized_user) and account. */
+  /** Authenticated user name (connz authorized_user). */
   user = "";
-  account = "$G";
   perms: ClientPermissions | undefined;
   /** The CONNECT's credentials, judged again when a config reload changes authorization (reload.go). */
   credentials: ConnectCredentials | undefined;
@@ -85,27 +71,17 @@ export class Client implements ParserHandler {
   authError = "authentication error";
 
   private readonly matchCache = new MatchCache();
-
-  /** Queued for flushing at the end of the current read (the reference's pcd). */
-  flushQueued = false;
-
-  readonly ip: string;
-  readonly port: number;
-  /** The ip:port - cid:N prefix of this client's log lines. */
-  readonly logPrefix: string;
+  /** The read loop's scratch frame (one message is routed at a time). */
+  private readonly frame: MsgFrame;
 
   constructor(
-    readonly server: Server,
-    readonly cid: number,
-    public transport: Transport,
+    readonly server: ClientHost,
+    cid: number,
+    transport: Transport,
+    account: ConnAccount,
   ) {
-    this.parser = new Parser(this);
-    const opts = server.opts;
-    this.parser.maxControlLine = opts.maxControlLine;
-    this.parser.maxPayload = opts.maxPayload;
-    this.ip = transport.remoteAddress;
-    this.port = transport.remotePort;
-    this.logPrefix = `${this.ip}:${this.port} - cid:${cid}`;
+    super(server, cid, transport, account);
+    this.frame = server.loop.frame;
   }
 
   // ---- monitoring (/connz)
@@ -130,47 +106,13 @@ export class Client implements ParserHandler {
     this.sendPing();
   }
 
-  // ---- reads
-
-  /**
-   * Reads are paused for several independent reasons (a consumer stalling this producer, a login
-   * being decided, the read budget of an event-loop turn); the transport resumes when none is left.
-   */
-  private readPauses = 0;
-
-  pauseReads(): void {
-    if (this.readPauses++ === 0) this.transport.pause();
-  }
-
-  resumeReads(): void {
-    if (this.readPauses > 0 && --this.readPauses === 0 && !this.closed) this.transport.resume();
-  }
-
-  /** Bytes from the transport (plaintext after any TLS layer). */
-  feed(chunk: Buffer): void {
-    if (this.closed) return;
-    this.lastActivity = new Date();
-    if (this.parser.suspended) {
-      this.holdInput(chunk, 0);
-      return;
-    }
-    const n = this.parser.parse(chunk);
-    if (n < chunk.length) this.holdInput(chunk, n);
-  }
-
-  /** Keep chunk[from:] (the chunk is only valid during the read callback). */
-  private holdInput(chunk: Buffer, from: number): void {
-    const rest = chunk.subarray(from);
-    this.heldInput = this.heldInput === undefined ? Buffer.from(rest) : Buffer.concat([this.heldInput, rest]);
-  }
-
   // ---- ParserHandler
 
   processConnect(arg: Buffer): void {
     const server = this.server;
     this.clearAuthTimer();
     this.lastActivity = new Date();
-    if (server.log.traceEnabled) this.trace(`<<- [CONNECT ${redactConnect(arg.toString("utf8"))}]`);
+    if (this.log.traceEnabled) this.trace(`<<- [CONNECT ${redactConnect(arg.toString("utf8"))}]`);
     let opts: ConnectOptions;
     try {
       opts = parseConnect(arg, this.connectOpts);
@@ -203,8 +145,7 @@ export class Client implements ParserHandler {
     }
     // A bcrypt comparison runs off the event loop: hold this client's input until it is decided,
     // so one login cannot stall every other connection (the reference runs it on the client's goroutine).
-    this.parser.suspend();
-    this.pauseReads();
+    this.suspendInput();
     authorized
       .then(
         (ok) => this.finishConnect(opts, ok),
@@ -239,18 +180,6 @@ export class Client implements ParserHandler {
   /** The options of the CONNECTs so far: a later CONNECT only overrides the fields it sends. */
   private connectOpts: ConnectOptions = defaultConnectOptions();
 
-  /** Input that arrived while the parser was suspended, replayed once it resumes. */
-  private heldInput: Buffer | undefined;
-
-  private resumeInput(): void {
-    this.parser.resume();
-    const held = this.heldInput;
-    this.heldInput = undefined;
-    if (this.closed) return;
-    this.resumeReads();
-    if (held !== undefined) this.server.feed(this, held);
-  }
-
   processInfo(arg: Buffer): void {
     // Ignored from clients, but it must unmarshal (client.go processInfo returns the JSON error).
     try {
@@ -269,26 +198,29 @@ export class Client implements ParserHandler {
     this.inBytes += size;
     server.stats.inMsgs++;
     server.stats.inBytes += size;
-    if (server.log.traceEnabled) this.traceMsgIn(subject, reply, hdr, buf, start, end);
+    if (this.log.traceEnabled) this.traceMsgIn(subject, reply, hdr, buf, start, end);
     if (this.perms !== undefined && !this.perms.canPublish(subject)) {
       this.sendErr(permissionsViolationPublish(subject));
-      this.log().error(`${this.logPrefix} - Publish Violation - ${this.userLabel()}, Subject "${subject}"`);
+      this.log.error(`${this.logPrefix} - Publish Violation - ${this.userLabel()}, Subject "${subject}"`);
       return;
     }
     if (this.verbose) this.enqueue(OK);
 
-    const frame = server.frame;
+    const acc = this.account;
+    acc.stats.inMsgs++;
+    acc.stats.inBytes += size;
+    const frame = this.frame;
     frame.reset(subject, reply, hdr, buf, start, end, this.parser.sizeText, this.parser.hdrText);
-    const delivered = routeMsg(this, this.matchCache.lookup(server.sublist, subject), frame);
+    const delivered = processMsgResults(this, this.matchCache.lookup(acc.sublist, subject), frame);
     if (!delivered && reply.length > 0 && this.noResponders) this.sendNoResponders(reply);
   }
 
   processSub(subject: string, queue: string | undefined, sid: string): void {
-    if (this.server.log.traceEnabled) this.trace(`<<- [SUB ${subject}${queue === undefined ? "" : " " + queue} ${sid}]`);
+    if (this.log.traceEnabled) this.trace(`<<- [SUB ${subject}${queue === undefined ? "" : " " + queue} ${sid}]`);
     // The reserved "_sys_" queue is refused to every client, with or without permissions (processSub).
     if (this.perms !== undefined ? !this.perms.canSubscribe(subject, queue) : queue === SYS_GROUP) {
       this.sendErr(permissionsViolationSubscription(subject, queue));
-      this.log().error(
+      this.log.error(
         `${this.logPrefix} - Subscription Violation - ${this.userLabel()}, Subject "${subject}"` +
           (queue === undefined ? "" : `, Queue: "${queue}"`) + `, SID ${sid}`,
       );
@@ -303,7 +235,7 @@ export class Client implements ParserHandler {
     if (!this.subs.has(sid)) {
       const sub = new Subscription(this, subject, queue, sid);
       try {
-        this.server.sublist.insert(sub);
+        this.account.sublist.insert(sub);
       } catch (e) {
         if (!(e instanceof SublistError)) throw e;
         this.sendErr(Err.invalidSubject);
@@ -315,7 +247,7 @@ export class Client implements ParserHandler {
   }
 
   processUnsub(sid: string, max: number): void {
-    if (this.server.log.traceEnabled) this.trace(`<<- [UNSUB ${sid}${max >= 0 ? " " + max : ""}]`);
+    if (this.log.traceEnabled) this.trace(`<<- [UNSUB ${sid}${max >= 0 ? " " + max : ""}]`);
     const sub = this.subs.get(sid);
     let remove = false;
     if (sub !== undefined) {
@@ -327,13 +259,13 @@ export class Client implements ParserHandler {
   }
 
   processPing(): void {
-    if (this.server.log.traceEnabled) this.trace("<<- [PING]");
+    if (this.log.traceEnabled) this.trace("<<- [PING]");
     this.enqueue(PONG);
     this.lastPingReceived = Date.now();
   }
 
   processPong(): void {
-    if (this.server.log.traceEnabled) this.trace("<<- [PONG]");
+    if (this.log.traceEnabled) this.trace("<<- [PONG]");
     this.pingsOut = 0;
     if (this.rttStart > 0) this.rtt = Math.max(performance.now() - this.rttStart, 0.001);
   }
@@ -380,94 +312,53 @@ export class Client implements ParserHandler {
 
   // ---- delivery
 
+  /** client.go deliverMsg for a client target: echo, deny filter, auto-unsubscribe, MSG/HMSG, counters, stalls. */
+  deliverMsg(sub: Subscription, frame: MsgFrame, publisher: Connection): boolean {
+    if (sub.closed || this.closed) return false;
+    if (this === publisher && !this.echo) return false;
+    const perms = this.perms;
+    if (perms?.denyDelivery?.(frame.subject) === true) return false;
+    sub.delivered++;
+    if (sub.max > 0) {
+      if (sub.delivered > sub.max) {
+        this.unsubscribe(sub);
+        return false;
+      }
+      if (sub.delivered === sub.max) this.unsubscribe(sub);
+    }
+    const size = writeMsg(this.outbound, sub.sidBytes, frame, this.headers);
+    if (size < 0) return false; // closed as a slow consumer
+    const host = this.server;
+    host.loop.queueFlush(this);
+    this.outMsgs++;
+    this.outBytes += size;
+    const stats = host.stats;
+    stats.outMsgs++;
+    stats.outBytes += size;
+    const accStats = this.account.stats;
+    accStats.outMsgs++;
+    accStats.outBytes += size;
+    if (frame.reply.length > 0 && perms?.trackReply !== undefined) perms.trackReply(frame.reply);
+    if (this.outbound.pending > host.stallThreshold && this !== publisher) this.outbound.stallProducer(publisher);
+    return true;
+  }
+
   /** client.go: a requester with no_responders gets an empty 503 HMSG on its reply subscription. */
   private sendNoResponders(reply: string): void {
-    const r = this.server.sublist.match(reply);
+    const r = this.account.sublist.match(reply);
     for (const sub of r.psubs) {
-      if (sub.client === this) {
-        this.enqueue(new TextEncoder().encode(`HMSG ${reply} ${sub.sid} 16 16\r\nNATS/1.0 503\r\n\r\n\r\n`));
+      if (sub.conn === this) {
+        this.enqueue(encodeNoResponders(reply, sub.sid));
         return;
       }
     }
-  }
-
-  unsubscribe(sub: Subscription): void {
-    if (sub.closed) return;
-    sub.closed = true;
-    this.subs.delete(sub.sid);
-    this.server.sublist.remove(sub);
-  }
-
-  // ---- writes
-
-  /** Queue protocol bytes; flushed at the end of the current read or in a microtask. */
-  enqueue(bytes: Uint8Array): void {
-    if (this.closed) return;
-    if (!this.outbound.checkPending(bytes.length)) return;
-    this.outbound.append(bytes);
-    this.server.queueFlush(this);
-  }
-
-  sendErr(text: string): void {
-    if (this.server.log.traceEnabled) this.trace(`->> [-ERR ${text}]`);
-    this.enqueue(new TextEncoder().encode(`-ERR '${text}'\r\n`));
   }
 
   sendInfo(): void {
     this.enqueue(encodeInfo(this.server.clientInfo(this)));
   }
 
-  /** Write what is owed; called once per touched client at the end of a read. */
-  flush(): void {
-    this.flushQueued = false;
-    this.outbound.flush();
-  }
-
-  /** The transport can take more bytes. */
-  onTransportDrain(): void {
-    this.outbound.onDrain();
-  }
-
   // ---- timers
-
-  /** Ping timer (client.go processPingTimer): PING when idle, close as stale after ping_max unanswered. */
-  setPingTimer(delay: number, first = false): void {
-    if (this.pingTimer !== undefined) clearTimeout(this.pingTimer);
-    if (this.closed) return;
-    // The first one is randomized by up to 20%, as setFirstPingTimer.
-    const d = first ? delay + Math.random() * (delay / 5) : delay;
-    this.pingTimer = setTimeout(() => this.processPingTimer(), d);
-    this.pingTimer.unref?.();
-  }
-
-  private processPingTimer(): void {
-    this.pingTimer = undefined;
-    if (this.closed) return;
-    const interval = this.server.opts.pingInterval;
-    const now = Date.now();
-    const needRTT = this.rtt === 0;
-    let sendPing = true;
-    if (!needRTT && (now - this.lastActivity.getTime() < interval || now - this.lastPingReceived < interval)) {
-      sendPing = false;
-    }
-    if (sendPing) {
-      if (this.pingsOut + 1 > this.server.opts.pingMax) {
-        this.debug("Stale Client Connection - Closing");
-        this.sendErr(Err.staleConnection);
-        this.closeConnection(ClosedReason.staleConnection);
-        return;
-      }
-      this.sendPing();
-    }
-    this.setPingTimer(interval);
-  }
-
-  sendPing(): void {
-    this.pingsOut++;
-    this.rttStart = performance.now();
-    if (this.server.log.traceEnabled) this.trace("->> [PING]");
-    this.enqueue(PING);
-  }
 
   setAuthTimer(ms: number): void {
     this.authTimer = setTimeout(() => {
@@ -493,61 +384,15 @@ export class Client implements ParserHandler {
 
   // ---- close
 
-  /**
-   * Close once: stop parsing, drop subscriptions at once (deliveries into dead connections are waste),
-   * flush what the client is owed (an -ERR, typically) unless it is a slow consumer, then end.
-   */
-  closeConnection(reason: string): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.stop = new Date();
-    this.closeReason = reason;
-    this.parser.halt();
-    if (this.pingTimer !== undefined) clearTimeout(this.pingTimer);
-    this.pingTimer = undefined;
+  protected override onClose(): void {
     this.clearAuthTimer();
-    for (const sub of this.subs.values()) sub.closed = true;
-    this.server.sublist.removeBatch(this.subs.values());
-    this.server.removeClient(this);
-    // Slow consumers are not flushed (markConnAsClosed); a peer that is gone cannot be.
-    this.outbound.close(
-      reason === ClosedReason.slowConsumerPendingBytes ||
-        reason === ClosedReason.slowConsumerWriteDeadline ||
-        reason === ClosedReason.clientClosed ||
-        reason === ClosedReason.readError ||
-        reason === ClosedReason.writeError,
-    );
   }
 
-  /**
-   * The socket closed (peer FIN or reset). Closes the connection if it was still open; if it was
-   * already closing (server shutdown, an -ERR being flushed), what it still owed can no longer be
-   * delivered and is dropped, so no stop waits on it.
-   */
-  onTransportClose(): void {
-    this.closeConnection(ClosedReason.clientClosed);
-    this.outbound.discard();
-  }
 
   // ---- logging
 
-  private log() {
-    return this.server.log;
-  }
   private userLabel(): string {
     return this.user === "" ? "" : `User "${this.user}"`;
-  }
-  notice(msg: string): void {
-    this.server.log.notice(`${this.logPrefix} - ${msg}`);
-  }
-  error(msg: string): void {
-    this.server.log.error(`${this.logPrefix} - ${msg}`);
-  }
-  debug(msg: string): void {
-    if (this.server.log.debugEnabled) this.server.log.debug(`${this.logPrefix} - ${msg}`);
-  }
-  trace(msg: string): void {
-    this.server.log.trace(`${this.logPrefix} - ${msg}`);
   }
   private traceMsgIn(subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void {
     const verb = hdr >= 0 ? "HPUB" : "PUB";

@@ -4,8 +4,8 @@
 // clients one by one spread over the rest of lame_duck_duration (at most 1s apart, at least half the
 // interval, as the reference), and finally shut down. The process then exits 0.
 import { ClosedReason } from "../protocol/errors.ts";
-import { encodeInfo } from "../protocol/info.ts";
-import type { Client } from "./client.ts";
+import { encodeInfo } from "../protocol/encode.ts";
+import type { ClientConnection } from "./client.ts";
 import type { Server } from "./server.ts";
 
 /** Resolves when the mode is over (the server shut down), or at once when there is nothing to do. */
@@ -60,7 +60,7 @@ export async function lameDuckMode(server: Server): Promise<void> {
  * sendLDMToClients: an async INFO with "ldm": true, only to clients that can take async INFOs
  * (protocol >= 1, done with their CONNECT), as sendAsyncInfoToClients.
  */
-function sendLDMToClients(server: Server, clients: Client[]): void {
+function sendLDMToClients(server: Server, clients: ClientConnection[]): void {
   for (const c of clients) {
     if (c.closed || !c.connectReceived || c.protocol < 1) continue;
     const info = server.baseInfo();

@@ -5,8 +5,8 @@ import { Authenticator, permissionCheckerFor, type AuthResult, type ConnectCrede
 import { toPeerCertInfo } from "../auth/tlsmap.ts";
 import type { NkeyUser, User } from "../options.ts";
 import { ClosedReason, Err, goQuote } from "../protocol/errors.ts";
-import { matchesPinnedCert } from "../tls/pinned.ts";
-import type { Client } from "./client.ts";
+import { matchesPinnedCert } from "../transport/tls/pinned.ts";
+import type { ClientConnection } from "./client.ts";
 import type { Server } from "./server.ts";
 
 /** maxConnOption: close connections until within the new limit, then log. */
@@ -48,7 +48,7 @@ export function applyPinnedCerts(server: Server, pinned: string[] | undefined): 
   server.log.notice(`Reloaded: ${pinned?.length ?? 0} pinned_certs`);
   if (pinned === undefined || pinned.length === 0) return;
   const set = new Set(pinned.map((p) => p.toLowerCase()));
-  const victims: Client[] = [];
+  const victims: ClientConnection[] = [];
   for (const c of server.clients.values()) {
     const der = c.transport.tls?.peerCertificate;
     if (!matchesPinnedCert(set, der instanceof Uint8Array ? der : undefined)) victims.push(c);
@@ -112,7 +112,7 @@ export async function reloadAuthorization(server: Server): Promise<void> {
   server.flushClients();
 }
 
-function recheckSubscriptions(server: Server, c: Client): void {
+function recheckSubscriptions(server: Server, c: ClientConnection): void {
   const perms = c.perms;
   if (perms === undefined) return;
   for (const sub of [...c.subs.values()]) {
@@ -126,7 +126,7 @@ function recheckSubscriptions(server: Server, c: Client): void {
 }
 
 /** getAuthUser: how the reference names a client's identity in logs. */
-function authUserLabel(c: Client): string {
+function authUserLabel(c: ClientConnection): string {
   const creds = c.credentials ?? {};
   if (creds.nkey) return `Nkey ${goQuote(creds.nkey)}`;
   if (creds.user) return `User ${goQuote(creds.user)}`;

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { loadConfig } from "../config/load.ts";
 import { formatGoDuration } from "../config/duration.ts";
 import { mergeOptions, type NkeyUser, type Options, type TLSOptions } from "../options.ts";
-import { loadTLSContext } from "../tls/context.ts";
+import { loadTLSContext } from "../transport/tls/context.ts";
 import {
   applyMaxConnections,
   applyMaxControlLine,

@@ -1,17 +1,19 @@
-// The server: listener, accept, the client registry, shared counters, and lifecycle (server.go).
+// The server: lifecycle and registries (server.go): the client listener and accept, connections by
+// kind, the accounts, shared counters, TLS configuration. The message path lives in src/conn; the
+// composition root (src/main.ts) attaches services such as the monitor (the server does not know it).
 import type { Socket, TCPSocketListener } from "bun";
 import { createServer as createServerKeys } from "@nats-io/nkeys";
 import { GO_VERSION, PROTO, VERSION, type Options } from "../options.ts";
 import type { Logger } from "../log.ts";
 import type { ServerInfo } from "../protocol/info.ts";
 import { ClosedReason, Err } from "../protocol/errors.ts";
-import { Sublist } from "../subjects/sublist.ts";
-import { Client } from "./client.ts";
-import type { ConnectOptions } from "./connect.ts";
-import { MsgFrame } from "./deliver.ts";
-import { ServerStats } from "./stats.ts";
-import type { Subscription } from "./subscription.ts";
-import { BunSocketTransport, type SocketData } from "./transport.ts";
+import type { ConnectOptions } from "../protocol/connect.ts";
+import { Accounts } from "../accounts/registry.ts";
+import type { Connection, ConnAccount, Subscription } from "../conn/connection.ts";
+import { ReadLoop } from "../conn/readloop.ts";
+import { ServerStats } from "../conn/stats.ts";
+import { BunSocketTransport } from "../transport/tcp.ts";
+import { ClientConnection, type ClientHost } from "./client.ts";
 import {
   Authenticator,
   describeAuthFailure,
@@ -20,32 +22,47 @@ import {
   type AuthResult,
 } from "../auth/authenticator.ts";
 import { toPeerCertInfo } from "../auth/tlsmap.ts";
-import { Monitor, MonitorError, monitorTLS } from "../monitor/monitor.ts";
-import { loadTLSContext } from "../tls/context.ts";
-import { TLSConnection, type NegotiationConfig } from "../tls/negotiate.ts";
-import { RateCounter } from "../tls/ratelimit.ts";
-import { ClientTLSHost } from "../tls/host.ts";
-
-/** Parsing time one event-loop turn may spend before busy clients yield to timers and other sockets. */
-const READ_BUDGET_MS = 4;
+import { loadTLSContext } from "../transport/tls/context.ts";
+import { TLSConnection, type NegotiationConfig } from "../transport/tls/negotiate.ts";
+import { RateCounter } from "../transport/tls/ratelimit.ts";
+import { ClientTLSHost } from "./tls-host.ts";
 
 /** How often idle connections' outbound buffers are released (Outbound.sweepIdle). */
 const IDLE_SWEEP_INTERVAL = 5000;
 
-export class Server {
-  readonly sublist = new Sublist<Subscription>();
-  /** Open clients by cid. */
-  readonly clients = new Map<number, Client>();
+/** Per-socket data of the client listener: the connection that owns the socket (set right after accept). */
+export interface SocketData {
+  client: ClientConnection | null;
+  /** Set when the listener has TLS: raw socket events go to the negotiation (src/transport/tls/negotiate.ts). */
+  tls?: TLSConnection;
+}
+
+/**
+ * A service the composition root runs beside the server (the monitoring listener): started once the
+ * TLS files are loaded and before the client listener binds (the reference starts monitoring first, to
+ * watch the startup), told when a reload loaded new certificates, stopped at the end of shutdown.
+ */
+export interface ServerService {
+  start?(): void;
+  reloadTLS?(): void;
+  stop?(): Promise<void> | void;
+}
+
+export class Server implements ClientHost {
+  /** Accounts by name, `$G` from the start; every connection's subject space is its account's. */
+  readonly accounts = new Accounts<Subscription, Connection>();
+  /** Open client connections by cid. */
+  readonly clients = new Map<number, ClientConnection>();
   /** Closed clients, oldest first, bounded by max_closed_clients (connz state=closed). */
-  readonly closed: Client[] = [];
+  readonly closed: ClientConnection[] = [];
   readonly stats = new ServerStats();
+  /** The read budget and flush queue shared by every connection. */
+  readonly loop = new ReadLoop();
   readonly id: string;
   readonly name: string;
   /** When the server started, and when its configuration was (re)loaded. */
   readonly startTime = new Date();
   configTime = new Date();
-  /** The reused per-message encoding scratch (one message is routed at a time). */
-  readonly frame = new MsgFrame();
   /** A consumer with more pending bytes than this pauses the producers feeding it (client.go stalls at mp/2). */
   stallThreshold: number;
   /** Set while shutting down or in lame duck mode: no new clients. */
@@ -59,14 +76,7 @@ export class Server {
 
   private listener: TCPSocketListener<SocketData> | undefined;
   private gcid = 0;
-  private readonly pcd: Client[] = [];
-  private inRead = false;
-  private flushScheduled = false;
-  private readonly flushClientsBound = (): void => this.flushClients();
-  /** The read budget of the current event-loop turn (see feed). */
-  private turnStart = 0;
-  private turnScheduled = false;
-  private readonly yielded: Client[] = [];
+  private readonly services: ServerService[] = [];
   /** Releases idle connections' outbound buffers (Outbound.sweepIdle). */
   private idleSweep: ReturnType<typeof setInterval> | undefined;
 
@@ -80,15 +90,14 @@ export class Server {
     this.auth = new Authenticator(opts);
   }
 
-  /** The monitoring listener (http_port / https_port), when configured. */
-  monitor: Monitor | undefined;
-
-  /** The bound monitoring ports (0 when off); differ from the options when those were -1. */
-  get httpPort(): number {
-    return this.monitor && !this.monitor.secure ? this.monitor.port : 0;
+  /** Run `service` beside the server: started by start(), told of TLS reloads, stopped by shutdown(). */
+  attach(service: ServerService): void {
+    this.services.push(service);
   }
-  get httpsPort(): number {
-    return this.monitor?.secure ? this.monitor.port : 0;
+
+  /** The global account's subject index (monitoring of `$G`). */
+  get sublist(): ConnAccount["sublist"] {
+    return this.accounts.global.sublist;
   }
 
   /** The bound client port (differs from opts.port when that was -1 or 0). */
@@ -133,7 +142,7 @@ export class Server {
   }
 
   /** INFO for one client: the shared fields plus its id, ip and nonce. */
-  clientInfo(client: Client): ServerInfo {
+  clientInfo(client: ClientConnection): ServerInfo {
     const info = this.baseInfo();
     info.client_id = client.cid;
     info.client_ip = client.ip;
@@ -157,7 +166,7 @@ export class Server {
     // Certificate files are read (and their errors reported) before anything listens.
     this.configureTLS(opts);
     // As the reference: monitoring starts before the client listener, to watch the startup.
-    this.startMonitoring();
+    for (const svc of this.services) svc.start?.();
     this.listener = Bun.listen<SocketData>({
       hostname: opts.host,
       port: opts.port < 0 ? 0 : opts.port,
@@ -166,8 +175,10 @@ export class Server {
         open: (socket) => this.accept(socket),
         data: (socket, chunk) => {
           const tls = socket.data.tls;
-          if (tls === undefined) this.read(socket, chunk);
-          else tls.rawData(chunk);
+          if (tls === undefined) {
+            const client = socket.data.client;
+            if (client !== null) this.loop.read(client, chunk);
+          } else tls.rawData(chunk);
         },
         drain: (socket) => {
           const tls = socket.data.tls;
@@ -215,13 +226,13 @@ export class Server {
       // src/tls decides the mode per connection; it sends INFO and starts the client when negotiated.
       const host = new ClientTLSHost(this);
       const conn = new TLSConnection(socket as Socket<unknown>, tls, host);
-      const client = new Client(this, ++this.gcid, conn);
+      const client = new ClientConnection(this, ++this.gcid, conn, this.accounts.global);
       host.client = client;
       socket.data = { client, tls: conn };
       this.register(client, conn);
       return;
     }
-    const client = new Client(this, ++this.gcid, new BunSocketTransport(socket));
+    const client = new ClientConnection(this, ++this.gcid, new BunSocketTransport(socket), this.accounts.global);
     socket.data = { client };
     this.register(client);
   }
@@ -246,14 +257,14 @@ export class Server {
   reloadTLS(opts: Options): void {
     this.configureTLS(opts);
     // https monitoring uses the server's TLS configuration too (getMonitoringTLSConfig).
-    if (this.tls) this.monitor?.reloadTLS(monitorTLS(this.tls.ctx.bun));
+    for (const svc of this.services) svc.reloadTLS?.();
   }
 
   /**
    * A new connection with its transport ready for INFO: register it, send INFO, then enforce
    * max_connections the way createClient does (INFO first, then the -ERR and close).
    */
-  register(client: Client, tls?: TLSConnection): void {
+  register(client: ClientConnection, tls?: TLSConnection): void {
     if (this.shuttingDown) {
       client.transport.end();
       return;
@@ -273,7 +284,7 @@ export class Server {
   }
 
   /** max_connections, checked right after INFO (createClient); false when the client was refused. */
-  admitClient(client: Client): boolean {
+  admitClient(client: ClientConnection): boolean {
     if (this.clients.size > this.opts.maxConnections) {
       client.sendErr(Err.maxConnections);
       client.error(Err.maxConnections);
@@ -285,7 +296,7 @@ export class Server {
   }
 
   /** The client may speak: auth and ping timers (after the TLS handshake, as createClient). */
-  startClient(client: Client): void {
+  startClient(client: ClientConnection): void {
     if (client.closed) return;
     if (this.authRequired()) {
       client.parser.awaitingAuth = true;
@@ -295,70 +306,16 @@ export class Server {
     this.flushClients();
   }
 
-  /** A chunk from a client: parse it, then flush every client it touched, once. */
-  read(socket: Socket<SocketData>, chunk: Buffer): void {
-    const client = socket.data.client;
-    if (client === null) return;
-    this.feed(client, chunk);
-  }
-
-  feed(client: Client, chunk: Buffer): void {
-    if (!this.turnScheduled) {
-      // The first read of an event-loop turn starts its budget.
-      this.turnScheduled = true;
-      this.turnStart = performance.now();
-      setImmediate(this.newTurn);
-    }
-    this.inRead = true;
-    try {
-      client.feed(chunk);
-    } catch (e) {
-      // Any failure costs only the connection that caused it.
-      client.error(`Internal error processing input: ${(e as Error).stack ?? e}`);
-      client.closeConnection(ClosedReason.protocolViolation);
-    } finally {
-      this.inRead = false;
-      this.flushClients();
-    }
-    // Bun keeps reading a busy socket for many chunks before it services timers and other sockets:
-    // a flooding publisher would hold monitoring requests and PING timers for tens of ms. Past the
-    // turn's budget, this client's reads wait for the next turn (the reference gets the same fairness
-    // from the Go scheduler).
-    if (performance.now() - this.turnStart > READ_BUDGET_MS && !client.closed) {
-      client.pauseReads();
-      this.yielded.push(client);
-    }
-  }
-
-  /** A new event-loop turn: the read budget starts over and clients paused by it read again. */
-  private readonly newTurn = (): void => {
-    this.turnScheduled = false;
-    const yielded = this.yielded;
-    for (let i = 0; i < yielded.length; i++) yielded[i]!.resumeReads();
-    yielded.length = 0;
-  };
-
-  /** Remember a client that has bytes to write; flushed at the end of the read, or in a microtask. */
-  queueFlush(client: Client): void {
-    if (client.flushQueued) return;
-    client.flushQueued = true;
-    this.pcd.push(client);
-    if (!this.inRead && !this.flushScheduled) {
-      this.flushScheduled = true;
-      queueMicrotask(this.flushClientsBound);
-    }
-  }
-
+  /** Write what every touched connection is owed (the read loop's flush queue). */
   flushClients(): void {
-    this.flushScheduled = false;
-    const pcd = this.pcd;
-    for (let i = 0; i < pcd.length; i++) pcd[i]!.flush();
-    pcd.length = 0;
+    this.loop.flushAll();
   }
 
-  /** Called once by Client.closeConnection. */
-  removeClient(client: Client): void {
-    if (!this.clients.delete(client.cid)) return;
+  /** Called once by Connection.closeConnection. */
+  removeConnection(conn: Connection): void {
+    const client = this.clients.get(conn.cid);
+    if (client === undefined || client !== conn) return;
+    this.clients.delete(client.cid);
     const max = this.opts.maxClosedClients;
     if (max > 0) {
       this.closed.push(client);
@@ -374,7 +331,7 @@ export class Server {
   }
 
   /** Whether the CONNECT's credentials are accepted; sets client.user / client.perms when they are. */
-  checkAuthentication(client: Client, connect: ConnectOptions): boolean | Promise<boolean> {
+  checkAuthentication(client: ClientConnection, connect: ConnectOptions): boolean | Promise<boolean> {
     const auth = this.auth;
     const creds = { user: connect.user, pass: connect.pass, auth_token: connect.authToken, nkey: connect.nkey, sig: connect.sig };
     client.credentials = creds;
@@ -386,47 +343,32 @@ export class Server {
     return this.applyAuth(client, creds, auth.authenticate(ctx));
   }
 
-  private applyAuth(client: Client, creds: Parameters<typeof describeAuthFailure>[1], r: AuthResult | null): boolean {
+  private applyAuth(client: ClientConnection, creds: Parameters<typeof describeAuthFailure>[1], r: AuthResult | null): boolean {
     if (r === null) {
       // Logged by authViolation: names the user or nkey, never a secret.
       client.authError = describeAuthFailure(this.auth, creds);
       return false;
     }
     client.user = r.user;
-    client.account = r.account;
+    client.bindAccount(this.accounts.lookup(r.account) ?? this.accounts.global);
     client.perms = permissionCheckerFor(r);
     return true;
   }
 
   /** parser.go: with no_auth_user set, a first op other than CONNECT logs in as that user. */
-  authenticateNoAuthUser(client: Client): boolean {
+  authenticateNoAuthUser(client: ClientConnection): boolean {
     const r = this.auth.noAuthUserResult();
     if (r === null) {
       client.authError = describeAuthFailure(this.auth, {});
       return false;
     }
     client.user = r.user;
-    client.account = r.account;
+    client.bindAccount(this.accounts.lookup(r.account) ?? this.accounts.global);
     client.perms = permissionCheckerFor(r);
     return true;
   }
 
   // ---- lifecycle
-
-  /** StartMonitoring: errors are fatal at startup, as the reference's "Can't start monitoring". */
-  private startMonitoring(): void {
-    if (!Monitor.enabled(this.opts)) return;
-    this.monitor = new Monitor(this, () => this.log);
-    try {
-      // https serves with the certificate already loaded for clients (configureTLS ran first).
-      this.monitor.start(this.tls ? monitorTLS(this.tls.ctx.bun) : undefined);
-    } catch (e) {
-      if (!(e instanceof MonitorError)) throw e;
-      this.monitor = undefined;
-      this.log.fatal(`Can't start monitoring: ${e.message}`);
-      throw e;
-    }
-  }
 
   /** Close the client listener, keeping the connections (lame duck mode, shutdown). */
   stopAccepting(): void {
@@ -445,7 +387,7 @@ export class Server {
     clearInterval(this.idleSweep);
     for (const client of [...this.clients.values()]) client.closeConnection(ClosedReason.serverShutdown);
     this.flushClients();
-    await this.monitor?.stop();
+    for (const svc of this.services) await svc.stop?.();
     this.log.notice("Server Exiting..");
   }
 }

@@ -11,7 +11,7 @@ import {
   resolveHostPorts,
   writePidFile,
   writePortsFile,
-} from "../../src/server/files.ts";
+} from "../../src/process/files.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "bnats-files-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

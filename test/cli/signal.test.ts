@@ -3,7 +3,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { resolvePids, sendSignal, SignalError, type SignalDeps } from "../../src/signal.ts";
+import { resolvePids, sendSignal, SignalError, type SignalDeps } from "../../src/process/signal.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "bnats-signal-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

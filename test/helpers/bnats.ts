@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { Logger } from "../../src/log.ts";
 import { mergeOptions, type Options } from "../../src/options.ts";
 import { Server } from "../../src/server/server.ts";
+import { attachMonitor, type MonitorService } from "../../src/process/monitoring.ts";
 import { parseTokens } from "../../src/config/parser.ts";
 import { configToOptions } from "../../src/config/load.ts";
 import { startProcess, type ProcessServer, type RunningServer, type ServerSpec } from "./proc.ts";
@@ -45,6 +46,8 @@ export class MemoryLogger implements Logger {
 export interface InProcessServer extends RunningServer {
   readonly kind: "bnats";
   readonly server: Server;
+  /** The monitoring listener beside it (attached as src/main.ts does). */
+  readonly monitor: MonitorService;
   readonly logger: MemoryLogger;
 }
 
@@ -63,9 +66,10 @@ export async function startBnats(spec: InProcessSpec = {}): Promise<InProcessSer
   const opts = mergeOptions(fromFile, { port: -1, ...spec.options });
   const logger = new MemoryLogger(spec.debug ?? opts.debug, spec.trace ?? opts.trace);
   const server = new Server(opts, logger);
+  const monitor = attachMonitor(server);
   await server.start();
-  const httpPort = server.httpPort;
-  const httpsPort = server.httpsPort;
+  const httpPort = monitor.httpPort;
+  const httpsPort = monitor.httpsPort;
   let stopped: Promise<void> | undefined;
   return {
     kind: "bnats",
@@ -73,6 +77,7 @@ export async function startBnats(spec: InProcessSpec = {}): Promise<InProcessSer
     httpPort: httpPort > 0 ? httpPort : undefined,
     httpsPort: httpsPort > 0 ? httpsPort : undefined,
     server,
+    monitor,
     logger,
     logs: () => logger.lines.join("\n"),
     stop(): Promise<void> {

@@ -38,7 +38,7 @@ export function fakeClient(cid: number, over: Partial<MonitoredClient> = {}): Fa
 }
 
 export function addSub(c: FakeClient, subject: string, sid: string, queue?: string, max = 0, delivered = 0): MonitoredSubscription {
-  const s: MonitoredSubscription = { subject, queue, sid, max, delivered, client: c };
+  const s: MonitoredSubscription = { subject, queue, sid, max, delivered, conn: c };
   c.subs.set(sid, s);
   return s;
 }

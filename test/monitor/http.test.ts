@@ -135,7 +135,7 @@ describe("https, base path and startup errors", () => {
       },
     });
     try {
-      const port = (s.server as unknown as { httpsPort: number }).httpsPort;
+      const port = s.monitor.httpsPort;
       expect(s.logs()).toContain(`[INF] Starting https monitor on 0.0.0.0:${port}`);
       const r = await request({ httpsPort: port }, { path: "/varz", https: true });
       expect(r.status).toBe(200);

@@ -276,7 +276,7 @@ describe("https monitoring after a certificate reload", () => {
     // What the reload does once the new files are loaded (src/server/reload.ts -> Server.reloadTLS).
     s.server.opts = { ...s.server.opts, tls: tlsOptions({ certFile: CERT_FILE, keyFile: KEY_FILE }) };
     s.server.reloadTLS(s.server.opts);
-    expect(s.server.httpsPort).toBe(s.httpsPort!);
+    expect(s.monitor.httpsPort).toBe(s.httpsPort!);
     expect(await fingerprint()).toBe(new X509Certificate(pem(CERT_FILE)).fingerprint256);
     const v = await getJSON<Record<string, unknown>>(s.httpsPort!, "/varz");
     expect(v.tls_cert_not_after).toBe(goNotAfter(CERT_FILE));

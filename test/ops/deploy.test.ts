@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { loadConfig } from "../../src/config/load.ts";
 import { mergeOptions, type Options } from "../../src/options.ts";
-import { SIGNAL_COMMANDS } from "../../src/signal.ts";
+import { SIGNAL_COMMANDS } from "../../src/process/signal.ts";
 import { BNATS_BINARY, REPO_ROOT } from "../helpers/bnats.ts";
 import { RawClient } from "../helpers/raw.ts";
 

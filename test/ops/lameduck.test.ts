@@ -4,7 +4,8 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { connect as connectNet, type Socket } from "node:net";
 import { mergeOptions, type Options } from "../../src/options.ts";
 import { Server } from "../../src/server/server.ts";
-import { SignalHandler } from "../../src/signals.ts";
+import { SignalHandler } from "../../src/process/signals.ts";
+import { attachMonitor, type MonitorService } from "../../src/process/monitoring.ts";
 import { MemoryLogger } from "../helpers/bnats.ts";
 import { parseInfoLine, RawClient } from "../helpers/raw.ts";
 
@@ -13,14 +14,15 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function start(opts: Partial<Options>): Promise<{ server: Server; log: MemoryLogger; handler: SignalHandler; exits: number[] }> {
+async function start(opts: Partial<Options>): Promise<{ server: Server; monitor: MonitorService; log: MemoryLogger; handler: SignalHandler; exits: number[] }> {
   const log = new MemoryLogger();
   const server = new Server(mergeOptions({}, { port: -1, httpPort: -1, ...opts }), log);
+  const monitor = attachMonitor(server);
   await server.start();
   cleanups.push(() => server.shutdown());
   const exits: number[] = [];
   const handler = new SignalHandler(server, { flags: {}, exit: (c) => exits.push(c) });
-  return { server, log, handler, exits };
+  return { server, monitor, log, handler, exits };
 }
 
 async function client(port: number, connect = true): Promise<RawClient> {
@@ -59,11 +61,11 @@ async function healthz(port: number): Promise<number> {
 
 describe("lame duck mode", () => {
   test("stops accepting, sends ldm INFO, closes every client within the duration, exits 0", async () => {
-    const { server, log, handler, exits } = await start({ lameDuckDuration: 1500, lameDuckGracePeriod: 300 });
+    const { server, monitor, log, handler, exits } = await start({ lameDuckDuration: 1500, lameDuckGracePeriod: 300 });
     const port = server.port;
     const clients = [await client(port), await client(port), await client(port)];
     const silent = await client(port, false); // no CONNECT yet: no async INFO for it (sendAsyncInfoToClients)
-    expect(await healthz(server.httpPort)).toBe(200);
+    expect(await healthz(monitor.httpPort)).toBe(200);
 
     const t0 = performance.now();
     const done = handler.handle("SIGUSR2");
@@ -73,7 +75,7 @@ describe("lame duck mode", () => {
       expect(typeof info.client_id).toBe("number");
     }
     expect(server.lameDuckMode).toBe(true);
-    expect(await healthz(server.httpPort)).toBe(503);
+    expect(await healthz(monitor.httpPort)).toBe(503);
     // The listener is closed: a new connection is refused.
     expect(RawClient.connect(port)).rejects.toThrow();
     // SIGTERM is ignored while lame duck mode runs (the Helm chart's preStop + SIGTERM).

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { loadConfig } from "../../src/config/load.ts";
 import { mergeOptions, type Options } from "../../src/options.ts";
 import { Server } from "../../src/server/server.ts";
-import { SignalHandler } from "../../src/signals.ts";
+import { SignalHandler } from "../../src/process/signals.ts";
 import { MemoryLogger } from "../helpers/bnats.ts";
 import { RawClient } from "../helpers/raw.ts";
 

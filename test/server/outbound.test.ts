@@ -1,8 +1,8 @@
 // The outbound queue: partial writes are kept and offered again on drain; buffers survive bursts and
 // are released once the connection goes idle.
 import { expect, test } from "bun:test";
-import { Outbound } from "../../src/server/outbound.ts";
-import type { Client } from "../../src/server/client.ts";
+import { Outbound } from "../../src/conn/outbound.ts";
+import type { OutboundConn } from "../../src/conn/outbound.ts";
 
 function fakeClient(accept: { n: number }, written: number[]) {
   const transport = {
@@ -21,9 +21,10 @@ function fakeClient(accept: { n: number }, written: number[]) {
     transport,
     closed: false,
     connectReceived: true,
-    server: { opts: { maxPending: 1 << 20, writeDeadline: 10_000 }, stallThreshold: 1 << 19, stats: {} },
+    kind: 0,
+    host: { opts: { maxPending: 1 << 20, writeDeadline: 10_000 }, stallThreshold: 1 << 19, stats: {} },
   };
-  return client as unknown as Client;
+  return client as unknown as OutboundConn;
 }
 
 test("a partial write keeps the rest, in order, until drain", () => {

@@ -5,9 +5,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OptionsError } from "../../src/options.ts";
-import { loadTLSContext } from "../../src/tls/context.ts";
-import { opensslCiphers, tlsCipherName, tlsVersionName } from "../../src/tls/ciphers.ts";
-import { RateCounter } from "../../src/tls/ratelimit.ts";
+import { loadTLSContext } from "../../src/transport/tls/context.ts";
+import { opensslCiphers, tlsCipherName, tlsVersionName } from "../../src/transport/tls/ciphers.ts";
+import { RateCounter } from "../../src/transport/tls/ratelimit.ts";
 import { testCerts } from "../helpers/certs.ts";
 import { tlsOptions } from "./harness.ts";
 

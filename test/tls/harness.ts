@@ -1,10 +1,10 @@
 // A listener that drives src/tls/negotiate.ts with a stand-in for the Client (PING -> PONG, everything else
 // echoed as "ECHO <bytes>"), so the four modes can be tested on real sockets without the rest of the server.
 import type { Socket } from "bun";
-import { loadTLSContext, type TLSContext } from "../../src/tls/context.ts";
-import { TLSConnection, type NegotiationConfig } from "../../src/tls/negotiate.ts";
-import { RateCounter } from "../../src/tls/ratelimit.ts";
-import type { InfoTLSFlags, TLSHost } from "../../src/tls/transport.ts";
+import { loadTLSContext, type TLSContext } from "../../src/transport/tls/context.ts";
+import { TLSConnection, type NegotiationConfig } from "../../src/transport/tls/negotiate.ts";
+import { RateCounter } from "../../src/transport/tls/ratelimit.ts";
+import type { InfoTLSFlags, TLSHost } from "../../src/transport/tls/state.ts";
 import type { TLSOptions } from "../../src/options.ts";
 import { testCerts } from "../helpers/certs.ts";
 import type { RawClient } from "../helpers/raw.ts";

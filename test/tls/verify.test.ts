@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { RawClient } from "../helpers/raw.ts";
 import { testCerts, type CertPair } from "../helpers/certs.ts";
-import { spkiSha256 } from "../../src/tls/pinned.ts";
+import { spkiSha256 } from "../../src/transport/tls/pinned.ts";
 import { X509Certificate } from "node:crypto";
 import { cleanUp, startHarness, track, type Harness } from "./harness.ts";
 

@@ -5,7 +5,7 @@
 // control line (a bigger PUB is the protocol's -ERR, not a 1009 from Bun), no backpressure limit (Bun
 // would drop sends past it; transport.ts keeps Bun's buffer to one flush instead).
 import type { Server as BunServer } from "bun";
-import type { TLSContext } from "../../tls/context.ts";
+import type { TLSContext } from "../tls/context.ts";
 import { OriginChecker } from "./origin.ts";
 import { WebsocketTransport, type BnatsWebSocket, type WebsocketConnHandler, type WebsocketData } from "./transport.ts";
 import { checkUpgrade, isRefusal, refusalResponse } from "./upgrade.ts";

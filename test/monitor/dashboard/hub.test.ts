@@ -106,7 +106,7 @@ describe("dashboard routes on the monitoring port", () => {
       expect(snap.varz.http_base_path).toBe("/nats");
       // Reading the page and the stream counted no endpoint request.
       expect(snap.varz.http_req_stats).toEqual({});
-      const monitor = s.server.monitor;
+      const monitor = s.monitor.monitor;
       if (monitor === undefined) throw new Error("no monitor");
       const hub = dashboardHub(monitor.ctx);
       expect(hub.viewerCount).toBe(1);

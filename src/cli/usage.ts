@@ -1,6 +1,6 @@
 // The texts of -h/--help and --help_tls: nats-server's usageStr (main.go) and tlsUsage (opts.go),
 // v2.9.10, with the program name changed and the options bnats accepts without acting on them marked.
-import { CIPHER_SUITES, CURVE_PREFERENCES } from "./tls/ciphers.ts";
+import { CIPHER_SUITES, CURVE_PREFERENCES } from "../transport/tls/ciphers.ts";
 
 export const PROGRAM = "bnats";
 

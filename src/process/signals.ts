@@ -8,10 +8,10 @@
 //   SIGUSR1  re-open the log file (logrotate's `mv` then signal);
 //   SIGUSR2  lame duck mode (src/server/lameduck.ts), then exit 0.
 // The sending side (-sl/--signal) is src/signal.ts.
-import { lameDuckMode } from "./server/lameduck.ts";
-import { Reloader, type ReloadHooks } from "./server/reload.ts";
-import type { Client } from "./server/client.ts";
-import type { Server } from "./server/server.ts";
+import { lameDuckMode } from "../server/lameduck.ts";
+import { Reloader, type ReloadHooks } from "../server/reload.ts";
+import type { ClientConnection } from "../server/client.ts";
+import type { Server } from "../server/server.ts";
 
 export interface SignalHooks extends ReloadHooks {
   /** Called once, after the server shut down and before the process exits (pid/ports file cleanup). */
@@ -136,7 +136,7 @@ export function handleSignals(server: Server, hooks: SignalHooks): SignalHandler
 }
 
 /** Resolves when no client has bytes pending, or after `bound` ms. */
-async function waitFlushed(clients: Client[], bound: number): Promise<void> {
+async function waitFlushed(clients: ClientConnection[], bound: number): Promise<void> {
   const deadline = Date.now() + bound;
   while (clients.some((c) => c.outbound.pending > 0) && Date.now() < deadline) await Bun.sleep(10);
 }

@@ -11,7 +11,7 @@ import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
-import { programName } from "../signal.ts";
+import { programName } from "./signal.ts";
 
 /** server.go Ports; field order is the JSON's. */
 export interface Ports {

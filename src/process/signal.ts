@@ -4,7 +4,7 @@
 
 import { readFileSync, readdirSync } from "node:fs";
 import { basename } from "node:path";
-import { PROGRAM } from "./usage.ts";
+import { PROGRAM } from "../cli/usage.ts";
 
 /** The -sl commands and the signals they send (signal.go ProcessSignal). */
 export const SIGNAL_COMMANDS: Readonly<Record<string, NodeJS.Signals>> = {

@@ -8,7 +8,7 @@ import { X509Certificate, createPrivateKey, constants as cryptoConstants } from 
 import { readFileSync } from "node:fs";
 import * as tls from "node:tls";
 import type { TLSOptions as BunTLSOptions } from "bun";
-import { OptionsError, type TLSOptions } from "../options.ts";
+import { OptionsError, type TLSOptions } from "../../options.ts";
 import { DEFAULT_CIPHER_SUITES, DEFAULT_CURVE_PREFERENCES, checkCipherName, checkCurveName, opensslCiphers, opensslCurves } from "./ciphers.ts";
 import { parsePinnedCerts } from "./pinned.ts";
 

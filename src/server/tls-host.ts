@@ -1,15 +1,25 @@
-// The bridge between a TLSConnection and the core: the server's Client plays the TLSHost.
+// The bridge between a TLSConnection and the core: the server's ClientConnection plays the TLSHost.
 // Kept here so client.ts and server.ts only gain a few lines (accept -> TLSConnection, events routed).
-import { encodeInfo } from "../protocol/info.ts";
-import type { Client } from "../server/client.ts";
-import type { Server } from "../server/server.ts";
-import type { ConnLog, InfoTLSFlags, TLSHost } from "./transport.ts";
+import { encodeInfo } from "../protocol/encode.ts";
+import type { ClientConnection } from "./client.ts";
+import type { ServerInfo } from "../protocol/info.ts";
+import type { ReadLoop } from "../conn/readloop.ts";
+
+/** What the bridge needs of the server (server.ts implements it). */
+export interface TLSClientServer {
+  readonly log: { readonly traceEnabled: boolean };
+  readonly loop: ReadLoop;
+  clientInfo(client: ClientConnection): ServerInfo;
+  admitClient(client: ClientConnection): boolean;
+  startClient(client: ClientConnection): void;
+}
+import type { ConnLog, InfoTLSFlags, TLSHost } from "../transport/tls/state.ts";
 
 export class ClientTLSHost implements TLSHost {
-  client!: Client;
+  client!: ClientConnection;
   readonly log: ConnLog;
 
-  constructor(private readonly server: Server) {
+  constructor(private readonly server: TLSClientServer) {
     this.log = {
       debug: (m) => this.client.debug(m),
       error: (m) => this.client.error(m),
@@ -35,7 +45,7 @@ export class ClientTLSHost implements TLSHost {
   }
 
   data(chunk: Buffer): void {
-    this.server.feed(this.client, chunk);
+    this.server.loop.read(this.client, chunk);
   }
 
   drain(): void {

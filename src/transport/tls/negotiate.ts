@@ -12,13 +12,14 @@
 // Every TLS handshake is first counted by the connection_rate_limit counter, and has `tls.timeout` to finish.
 import type { Socket, SocketHandler } from "bun";
 import type * as nodeTls from "node:tls";
-import { ClosedReason, Err } from "../protocol/errors.ts";
+import { encodeErr } from "../../protocol/encode.ts";
+import { ClosedReason, Err } from "../../protocol/errors.ts";
 import { tlsCipherName, tlsVersionName } from "./ciphers.ts";
 import type { TLSContext } from "./context.ts";
 import { matchesPinnedCert } from "./pinned.ts";
 import type { RateCounter } from "./ratelimit.ts";
 import { ReplayTLS } from "./replay.ts";
-import type { InfoTLSFlags, TLSHost, TLSState, Transport } from "./transport.ts";
+import type { InfoTLSFlags, TLSHost, TLSState, Transport } from "./state.ts";
 
 /** What every TLS connection of a listener shares; rebuilt on reload (new connections use the new one). */
 export interface NegotiationConfig {
@@ -45,7 +46,6 @@ const enum State {
 }
 
 const TLS_HANDSHAKE_RECORD = 0x16;
-const encoder = new TextEncoder();
 
 /** The handlers of every natively upgraded socket; the connection rides in `socket.data`. */
 const NATIVE_HANDLERS: SocketHandler<TLSConnection> = {
@@ -284,7 +284,7 @@ export class TLSConnection implements Transport {
     if (!rc || rc.allow()) return true;
     this.state = State.Closed;
     this.host.log.trace(`->> [-ERR ${Err.connectionThrottling}]`);
-    this.raw.write(encoder.encode(`-ERR '${Err.connectionThrottling}'\r\n`));
+    this.raw.write(encodeErr(Err.connectionThrottling));
     this.host.failed(ClosedReason.maxConnectionsExceeded);
     this.raw.end();
     return false;

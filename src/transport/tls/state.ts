@@ -1,8 +1,8 @@
-// What a TLS-capable connection offers its Client, and what it needs from it.
-// The byte-moving part is the core's Transport contract (src/server/transport.ts); `tls` holds the
+// What a TLS-capable connection offers its connection, and what it needs from it.
+// The byte-moving part is the core's Transport contract (src/transport/transport.ts); `tls` holds the
 // negotiated state that INFO, /connz and verify_and_map read.
 
-import type { Transport, TransportTLSInfo } from "../server/transport.ts";
+import type { Transport, TransportTLSInfo } from "../transport.ts";
 
 export type { Transport };
 

@@ -2,8 +2,8 @@
 // subscriber of a message ("MSG <subject> ", " [reply ]<size>\r\n") are encoded once per message into
 // a reused MsgFrame; per subscriber only the sid bytes differ. Small pieces are copied with a byte loop
 // (faster than TypedArray.set below ~64 bytes, see BUN-NOTES), the payload with one set().
-import type { Client } from "./client.ts";
-import type { Subscription } from "./subscription.ts";
+
+import type { Outbound } from "./outbound.ts";
 
 const SMALL = 64;
 
@@ -183,24 +183,23 @@ function copy(dst: Uint8Array, at: number, src: Uint8Array, start: number, end: 
 }
 
 /**
- * Append the message for `sub` to its client's outbound buffer. Returns the payload size counted in
- * out_bytes, or -1 when the subscriber was closed as a slow consumer instead.
+ * Append MSG/HMSG for the subscription with these sid bytes to a client's outbound buffer; `headers` is
+ * whether the client negotiated headers. Returns the payload size counted in out_bytes, or -1 when the
+ * client was closed as a slow consumer instead. The caller queues the flush.
  */
-export function writeMsg(client: Client, sub: Subscription, frame: MsgFrame): number {
+export function writeMsg(out: Outbound, sid: Uint8Array, frame: MsgFrame, headers: boolean): number {
   // A header message goes as HMSG to a client that negotiated headers, else as MSG without them;
   // an empty header block (HPUB with size 0) goes as MSG, as the reference (pa.hdr > 0 checks).
-  const hmsg = frame.hdr > 0 && client.headers;
+  const hmsg = frame.hdr > 0 && headers;
   if (hmsg) frame.withHeaders();
   else frame.plain();
   const head = frame.head(hmsg);
   const tail = frame.tail(hmsg);
-  const sid = sub.sidBytes;
   const msg = frame.msg;
   const payloadStart = frame.start + (!hmsg && frame.hdr > 0 ? frame.hdr : 0);
   const msgEnd = frame.end;
   const total = head.len + sid.length + tail.len + (msgEnd - payloadStart);
-  if (!client.outbound.checkPending(total)) return -1;
-  const out = client.outbound;
+  if (!out.checkPending(total)) return -1;
   let at = out.reserve(total);
   const buf = out.buf;
   at = copy(buf, at, head.bytes, 0, head.len);
@@ -208,6 +207,5 @@ export function writeMsg(client: Client, sub: Subscription, frame: MsgFrame): nu
   at = copy(buf, at, tail.bytes, 0, tail.len);
   at = copy(buf, at, msg, payloadStart, msgEnd);
   out.len = at;
-  client.server.queueFlush(client);
   return msgEnd - 2 - payloadStart;
 }

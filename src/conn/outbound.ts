@@ -4,7 +4,24 @@
 // once when the turn's deliveries are done, and the unwritten rest is offered again on `drain`.
 // `pending` is nats-server's out.pb: the bytes owed and not yet taken by the kernel.
 import { ClosedReason } from "../protocol/errors.ts";
-import type { Client } from "./client.ts";
+import type { Transport } from "../transport/transport.ts";
+import type { Options } from "../options.ts";
+import { Kind } from "./kind.ts";
+import type { ServerStats } from "./stats.ts";
+
+/** What the outbound side needs of its connection (src/conn/connection.ts provides it). */
+export interface OutboundConn {
+  readonly kind: Kind;
+  readonly transport: Transport;
+  readonly host: { readonly opts: Options; readonly stats: ServerStats; readonly stallThreshold: number };
+  readonly closed: boolean;
+  /** Whether the peer has sent CONNECT: only then is a slow consumer counted and logged. */
+  readonly connectReceived: boolean;
+  notice(msg: string): void;
+  closeConnection(reason: string): void;
+  pauseReads(): void;
+  resumeReads(): void;
+}
 
 const START_SIZE = 1024;
 /** Longest a producer stays paused for one slow consumer (client.go stallClientMaxDuration). */
@@ -22,11 +39,11 @@ export class Outbound {
 
   private writeDeadlineTimer: ReturnType<typeof setTimeout> | undefined;
   /** Producers paused because this consumer fell behind (client.go stalls producers). */
-  private stalledProducers: Set<Client> | undefined;
+  private stalledProducers: Set<OutboundConn> | undefined;
   private stallTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly write = (bytes: Uint8Array): number => this.client.transport.write(bytes);
 
-  constructor(private readonly client: Client) {}
+  constructor(private readonly client: OutboundConn) {}
 
   get pending(): number {
     return this.len - this.head;
@@ -66,7 +83,7 @@ export class Outbound {
    */
   checkPending(n: number): boolean {
     const client = this.client;
-    const max = client.server.opts.maxPending;
+    const max = client.host.opts.maxPending;
     if (this.len - this.head + n <= max) return true;
     this.slowConsumer(`MaxPending of ${max} Exceeded`, ClosedReason.slowConsumerPendingBytes);
     return false;
@@ -90,11 +107,11 @@ export class Outbound {
       this.clearWriteDeadline();
       if (client.closed) client.transport.end();
     }
-    if (this.stalledProducers !== undefined && this.pending <= client.server.stallThreshold) this.releaseProducers();
+    if (this.stalledProducers !== undefined && this.pending <= client.host.stallThreshold) this.releaseProducers();
   }
 
   /** Pause a fast producer until this consumer drains (the reference's stalledWait, as a socket pause). */
-  stallProducer(producer: Client): void {
+  stallProducer(producer: OutboundConn): void {
     if (this.stalledProducers === undefined) {
       this.stalledProducers = new Set();
       // Bounded, as the reference's stalledWait: a consumer that never drains ends up a slow consumer
@@ -126,7 +143,7 @@ export class Outbound {
     }
     // The blocked remainder is finished by onDrain, which ends the transport then; but do not wait
     // forever for a peer that stopped reading: end after write_deadline regardless.
-    const t = setTimeout(() => transport.end(), this.client.server.opts.writeDeadline);
+    const t = setTimeout(() => transport.end(), this.client.host.opts.writeDeadline);
     t.unref?.();
   }
 
@@ -164,7 +181,7 @@ export class Outbound {
 
   private armWriteDeadline(): void {
     if (this.writeDeadlineTimer !== undefined || this.client.closed) return;
-    const deadline = this.client.server.opts.writeDeadline;
+    const deadline = this.client.host.opts.writeDeadline;
     this.writeDeadlineTimer = setTimeout(() => {
       this.writeDeadlineTimer = undefined;
       if (!this.blocked || this.client.closed) return;
@@ -186,9 +203,13 @@ export class Outbound {
     const client = this.client;
     // A client that never sent CONNECT is closed but not counted (nor logged) as a slow consumer.
     if (client.connectReceived) {
-      const stats = client.server.stats;
+      const stats = client.host.stats;
       stats.slowConsumers++;
-      stats.slowConsumerStats.clients++;
+      const sc = stats.slowConsumerStats;
+      if (client.kind === Kind.ROUTER) sc.routes++;
+      else if (client.kind === Kind.GATEWAY) sc.gateways++;
+      else if (client.kind === Kind.LEAF) sc.leafs++;
+      else sc.clients++;
       client.notice(`Slow Consumer Detected: ${why}`);
     }
     client.closeConnection(reason);

@@ -4,8 +4,8 @@
 // (nats-server re-parses the flags after reading the config file, so only those override it).
 
 import { defineCommand, parseArgs as cittyParseArgs, type ArgsDef } from "citty";
-import { DEFAULT_TLS_TIMEOUT, VERSION, type Options, type TLSOptions } from "./options.ts";
-import { GoURLError, parseGoURL, splitGoHostPort } from "./go/url.ts";
+import { DEFAULT_TLS_TIMEOUT, VERSION, type Options, type TLSOptions } from "../options.ts";
+import { GoURLError, parseGoURL, splitGoHostPort } from "../go/url.ts";
 import { FlagError, parseGoFlags, type FlagKind, type FlagSpec, type SetFlag } from "./goflags.ts";
 import { PROGRAM } from "./usage.ts";
 

@@ -2,7 +2,7 @@
 // about to start a TLS handshake (server.go createClient). Over the limit, the reference sends
 // -ERR 'Connection throttling is active. Please try again later.' (in plaintext, after the INFO) and closes
 // with "Maximum Connections Exceeded"; once a second it logs how many it rejected.
-import type { Logger } from "../log.ts";
+import type { Logger } from "../../log.ts";
 
 export class RateCounter {
   private count = 0;

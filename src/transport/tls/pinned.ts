@@ -2,7 +2,7 @@
 // SHA-256 of the peer certificate's DER-encoded SubjectPublicKeyInfo (not of the whole certificate: pinning
 // the key survives re-issuing the certificate). A peer without a certificate or with another key fails.
 import { X509Certificate, createHash } from "node:crypto";
-import { OptionsError } from "../options.ts";
+import { OptionsError } from "../../options.ts";
 
 const HEX64 = /^[A-Fa-f0-9]{64}$/;
 

@@ -1,0 +1,37 @@
+// The server's accounts by name (server.go s.accounts), holding the global account `$G` from the start.
+// The accounts {} block adds named ones, and the system account `$SYS`.
+import type { SubscriptionLike } from "../subjects/sublist.ts";
+import { Account, GLOBAL_ACCOUNT } from "./account.ts";
+
+export class Accounts<S extends SubscriptionLike = SubscriptionLike, C = unknown> {
+  private readonly byName = new Map<string, Account<S, C>>();
+  /** `$G`: connections that log in without an account (globalAccount()). */
+  readonly global: Account<S, C>;
+
+  constructor() {
+    this.global = this.register(GLOBAL_ACCOUNT);
+  }
+
+  lookup(name: string): Account<S, C> | undefined {
+    return this.byName.get(name);
+  }
+
+  /** The account with this name, created when new (registerAccount). */
+  register(name: string): Account<S, C> {
+    let acc = this.byName.get(name);
+    if (acc === undefined) {
+      acc = new Account<S, C>(name);
+      this.byName.set(name, acc);
+    }
+    return acc;
+  }
+
+  /** Accounts in registration order. */
+  all(): IterableIterator<Account<S, C>> {
+    return this.byName.values();
+  }
+
+  get size(): number {
+    return this.byName.size;
+  }
+}
