@@ -4,7 +4,7 @@ BUN := $(if $(wildcard node_modules/.bin/bun),node_modules/.bin/bun,$(shell comm
 PORT ?= 4222
 HTTP_PORT ?= 8222
 
-.PHONY: all deps build run test typecheck bench clean
+.PHONY: all deps build run test typecheck bench bench-dashboard clean
 
 all: build
 
@@ -30,6 +30,10 @@ typecheck: deps
 
 bench: build
 	$(BUN) run bench/run.ts
+
+# What an open dashboard costs the message path (bnats only): throughput with and without /dashboard viewers.
+bench-dashboard: build
+	$(BUN) run bench/dashboard.ts
 
 clean:
 	rm -rf dist node_modules
