@@ -5,6 +5,7 @@ import type { Server as BunServer, TLSOptions as BunTLSOptions } from "bun";
 import type { Logger } from "../log.ts";
 import { createMonitorApp } from "./app.ts";
 import { newContext, type MonitorContext } from "./context.ts";
+import { dashboardHub } from "./dashboard/hub.ts";
 import type { MonitoredServer } from "./types.ts";
 import { ProcessUsage } from "./usage.ts";
 
@@ -116,6 +117,8 @@ export class Monitor {
 
   async stop(): Promise<void> {
     this.usage.stop();
+    // Open dashboards' event streams never end by themselves: end them (and the snapshot timer) first.
+    dashboardHub(this.ctx).close();
     const http = this.http;
     this.http = undefined;
     if (http) await http.stop(true);

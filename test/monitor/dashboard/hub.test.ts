@@ -81,6 +81,19 @@ describe("DashboardHub", () => {
   });
 });
 
+describe("health in the snapshot", () => {
+  test("lame duck mode shows as such, and /healthz's failure with it", async () => {
+    const server = { ...fakeServer([]), lameDuckMode: true, shuttingDown: true };
+    const hub = new DashboardHub(newContext(server), 1000);
+    const r = new EventReader(hub.connect());
+    const s = JSON.parse((await r.nextOf("message")).data) as Snapshot;
+    expect(s.lame_duck).toBe(true);
+    expect(s.healthz.status).toBe("error");
+    hub.close();
+    expect(hub.running).toBe(false);
+  });
+});
+
 describe("dashboard routes on the monitoring port", () => {
   test("the page and its events, also under http_base_path; viewers leaving stop the work", async () => {
     const s = await startBnats({ options: { httpPort: -1, httpBasePath: "/nats" } });
