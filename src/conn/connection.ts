@@ -100,8 +100,13 @@ export abstract class Connection implements ParserHandler {
     this.parser.maxPayload = opts.maxPayload;
     this.ip = transport.remoteAddress;
     this.port = transport.remotePort;
-    this.logPrefix = `${this.ip}:${this.port} - cid:${cid}`;
+    this.logPrefix = `${this.ip}:${this.port} - ${this.logTag()}:${cid}`;
     account.addConnection(this);
+  }
+
+  /** The id's tag in log lines: "cid" for clients, "rid" for routes, "lid" for leafs (client.go). */
+  protected logTag(): string {
+    return "cid";
   }
 
   // ---- the kind's protocol (ParserHandler) and delivery

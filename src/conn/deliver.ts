@@ -75,6 +75,11 @@ export class MsgFrame {
   /** The size arguments as the publisher wrote them, when not canonical (see Parser.sizeText). */
   sizeText = "";
   hdrText = "";
+  /**
+   * While a route target is delivered to: the queue groups the fan-out chose that route for (the
+   * RMSG names them so the peer serves only those), or null (client.go routeTarget.qs).
+   */
+  queues: readonly string[] | null = null;
   private encSizeText = "";
   private encHdrText = "";
 

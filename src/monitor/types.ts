@@ -83,7 +83,41 @@ export interface MonitoredSublist<S extends MonitoredSubscription = MonitoredSub
   all(): S[];
 }
 
+/** One route (src/cluster RouteConnection), as /routez reads it. */
+export interface MonitoredRoute {
+  readonly cid: number;
+  readonly remoteID: string;
+  readonly didSolicit: boolean;
+  /** Configured in `routes` (explicit), rather than learned by gossip. */
+  readonly isConfigured: boolean;
+  readonly ip: string;
+  readonly port: number;
+  readonly start: Date;
+  readonly lastActivity: Date;
+  readonly rtt: number;
+  readonly inMsgs: number;
+  readonly outMsgs: number;
+  readonly inBytes: number;
+  readonly outBytes: number;
+  readonly pendingBytes: number;
+  /** The peer's interest on this route. */
+  remoteSubscriptions(): Iterable<{ readonly sub: MonitoredSubscription }>;
+  readonly numRemoteSubs: number;
+}
+
+export interface MonitoredCluster {
+  readonly name: string;
+  /** The bound route port. */
+  readonly port: number;
+  /** Registered routes by rid. */
+  readonly routes: ReadonlyMap<number, MonitoredRoute>;
+  /** The connect_urls clients get (ours and the members'), undefined before the first route. */
+  clientConnectURLs(): string[] | undefined;
+}
+
 export interface MonitoredServer {
+  /** Clustering, when configured. */
+  readonly cluster?: MonitoredCluster;
   readonly opts: Options;
   /** The INFO fields shared by every client (the reference's s.info): id, name, host, port, flags. */
   baseInfo(): ServerInfo;

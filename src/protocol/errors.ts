@@ -17,6 +17,8 @@ export const Err = {
   noRespondersRequiresHeaders: "no responders requires headers support",
   secureConnectionRequired: "Secure Connection - TLS Required",
   connectionThrottling: "Connection throttling is active. Please try again later.",
+  /** errors.go ErrClientConnectedToRoutePort: a client on the cluster port. */
+  connectedToRoutePort: "attempted to connect to route port",
 } as const;
 
 export function permissionsViolationPublish(subject: string): string {
@@ -69,5 +71,12 @@ export const ClosedReason = {
   maxSubscriptionsExceeded: "Maximum Subscriptions Exceeded",
   serverShutdown: "Server Shutdown",
   noRespondersRequiresHeaders: "No Responders Requires Headers",
+  // Routes (monitor.go ClosedState)
+  wrongPort: "Incorrect Port",
+  duplicateRoute: "Duplicate Route",
+  routeRemoved: "Route Removed",
+  wrongGateway: "Wrong Gateway",
+  clusterNameConflict: "Cluster Name Conflict",
+  duplicateServerName: "Duplicate Server Name",
 } as const;
 export type ClosedReason = (typeof ClosedReason)[keyof typeof ClosedReason];

@@ -14,6 +14,8 @@ export async function lameDuckMode(server: Server): Promise<void> {
   server.log.notice("Entering lame duck mode, stop accepting new clients");
   server.lameDuckMode = true;
   server.stopAccepting();
+  // sendLDMToRoutes: the other members stop advertising us to their clients.
+  server.cluster?.enterLameDuckMode();
 
   const opts = server.opts;
   // A negative grace period is the reference's test hook to exceed the duration; flip it as it does.

@@ -26,6 +26,9 @@ import { loadTLSContext } from "../transport/tls/context.ts";
 import { TLSConnection, type NegotiationConfig } from "../transport/tls/negotiate.ts";
 import { RateCounter } from "../transport/tls/ratelimit.ts";
 import { ClientTLSHost } from "./tls-host.ts";
+import { Cluster, joinHostPort, type ClusterHost } from "../cluster/cluster.ts";
+import { encodeInfo } from "../protocol/encode.ts";
+import { networkInterfaces } from "node:os";
 
 /** How often idle connections' outbound buffers are released (Outbound.sweepIdle). */
 const IDLE_SWEEP_INTERVAL = 5000;
@@ -48,7 +51,7 @@ export interface ServerService {
   stop?(): Promise<void> | void;
 }
 
-export class Server implements ClientHost {
+export class Server implements ClientHost, ClusterHost {
   /** Accounts by name, `$G` from the start; every connection's subject space is its account's. */
   readonly accounts = new Accounts<Subscription, Connection>();
   /** Open client connections by cid. */
@@ -74,6 +77,9 @@ export class Server implements ClientHost {
   /** The loaded `tls {}` block (src/tls), when TLS is configured; rebuilt by reloadTLS. */
   tls: NegotiationConfig | undefined;
 
+  /** The cluster (routes), when cluster { port } or --cluster is set. */
+  readonly cluster: Cluster | undefined;
+
   private listener: TCPSocketListener<SocketData> | undefined;
   private gcid = 0;
   private readonly services: ServerService[] = [];
@@ -88,6 +94,52 @@ export class Server implements ClientHost {
     this.name = opts.serverName || this.id;
     this.stallThreshold = Math.floor(opts.maxPending / 2);
     this.auth = new Authenticator(opts);
+    this.cluster = opts.clusterPort !== 0 ? new Cluster(this) : undefined;
+  }
+
+  /** A new connection id, shared by every kind (server.go gcid). */
+  nextCid(): number {
+    return ++this.gcid;
+  }
+
+  /** The bound route port; 0 without clustering. */
+  get clusterPort(): number {
+    return this.cluster?.port ?? 0;
+  }
+
+  /**
+   * getClientConnectURLs: client_advertise, or every global unicast address when listening on all
+   * interfaces, else the listen host; with this server's client port.
+   */
+  clientConnectURLs(): string[] {
+    const [advHost, advPort] = this.advertised();
+    if (this.opts.clientAdvertise !== "") return [joinHostPort(advHost, advPort)];
+    const host = this.opts.host;
+    if (host === "0.0.0.0" || host === "::") {
+      const out: string[] = [];
+      for (const addrs of Object.values(networkInterfaces())) {
+        for (const a of addrs ?? []) {
+          if (a.internal || a.address.startsWith("fe80:") || a.address.startsWith("169.254.")) continue;
+          out.push(joinHostPort(a.address, this.port));
+        }
+      }
+      if (out.length > 0) return out;
+    }
+    return [joinHostPort(host, this.port)];
+  }
+
+  /** The cluster's client URLs changed: an async INFO to the clients that take one (sendAsyncInfoToClients). */
+  connectURLsChanged(): void {
+    if (this.shuttingDown) return;
+    for (const c of this.clients.values()) {
+      if (c.closed || !c.connectReceived || c.protocol < 1) continue;
+      const info = this.baseInfo();
+      info.client_id = c.cid;
+      info.client_ip = c.ip;
+      info.max_payload = c.parser.maxPayload;
+      c.enqueue(encodeInfo(info));
+    }
+    this.flushClients();
   }
 
   /** Run `service` beside the server: started by start(), told of TLS reloads, stopped by shutdown(). */
@@ -128,6 +180,8 @@ export class Server implements ClientHost {
       tls_verify: (opts.tls !== undefined && (opts.tls.verify || opts.tls.map)) || undefined,
       tls_available: (opts.tls !== undefined && opts.allowNonTLS) || undefined,
       max_payload: opts.maxPayload,
+      cluster: this.cluster?.name,
+      connect_urls: this.cluster?.clientConnectURLs(),
     };
   }
 
@@ -206,11 +260,14 @@ export class Server implements ClientHost {
     log.notice(`Listening for client connections on ${hostPort(opts.host, this.port)}`);
     // 2.9.10 says "required" even with allow_non_tls (server.go AcceptLoop).
     if (this.tls) log.notice("TLS required for client connections");
+
     this.idleSweep = setInterval(() => {
       for (const client of this.clients.values()) client.outbound.sweepIdle();
     }, IDLE_SWEEP_INTERVAL);
     this.idleSweep.unref?.();
     log.notice(`Server is ready`);
+    // As the reference: routing starts once clients can connect (StartRouting waits for the listener).
+    this.cluster?.start();
   }
 
   private accept(socket: Socket<SocketData>): void {
@@ -226,13 +283,13 @@ export class Server implements ClientHost {
       // src/tls decides the mode per connection; it sends INFO and starts the client when negotiated.
       const host = new ClientTLSHost(this);
       const conn = new TLSConnection(socket as Socket<unknown>, tls, host);
-      const client = new ClientConnection(this, ++this.gcid, conn, this.accounts.global);
+      const client = new ClientConnection(this, this.nextCid(), conn, this.accounts.global);
       host.client = client;
       socket.data = { client, tls: conn };
       this.register(client, conn);
       return;
     }
-    const client = new ClientConnection(this, ++this.gcid, new BunSocketTransport(socket), this.accounts.global);
+    const client = new ClientConnection(this, this.nextCid(), new BunSocketTransport(socket), this.accounts.global);
     socket.data = { client };
     this.register(client);
   }
@@ -385,6 +442,7 @@ export class Server implements ClientHost {
     this.stopAccepting();
     this.tls?.rateCounter?.stopLogging();
     clearInterval(this.idleSweep);
+    this.cluster?.shutdown();
     for (const client of [...this.clients.values()]) client.closeConnection(ClosedReason.serverShutdown);
     this.flushClients();
     for (const svc of this.services) await svc.stop?.();

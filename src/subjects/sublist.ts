@@ -93,6 +93,11 @@ export class Sublist<T extends SubscriptionLike> {
   private matches = 0;
   private cacheHits = 0;
   private gen = 0;
+  /**
+   * Told of every subscription that really came or went (+1/-1): the cluster keeps the interest it
+   * announces to routes from it (route.go updateRouteSubscriptionMap is called on each SUB/UNSUB).
+   */
+  onChange: ((sub: T, delta: number) => void) | null = null;
 
   /** NewSublist(enableCache); caching is on by default as NewSublistWithCache. */
   constructor(cacheEnabled = true) {
@@ -134,6 +139,7 @@ export class Sublist<T extends SubscriptionLike> {
     this.inserts++;
     this.addToCache(subject, sub);
     this.gen++;
+    this.onChange?.(sub, 1);
   }
 
   /** Remove; false when the subject is invalid or the subscription is not there. */
@@ -252,6 +258,7 @@ export class Sublist<T extends SubscriptionLike> {
       this.removeFromCache(subject);
       this.gen++;
     }
+    this.onChange?.(sub, -1);
     return true;
   }
 

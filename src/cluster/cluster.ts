@@ -1,0 +1,610 @@
+// The cluster: the route listener, the routes we solicit, the registry of routes by server id, gossip
+// of new members, the interest we announce (route.go), and the client URLs of the other members
+// (server.go connect_urls). The server owns one when clustering is configured and runs it beside itself.
+import type { Socket, TCPSocketListener } from "bun";
+import { networkInterfaces } from "node:os";
+import type { Accounts } from "../accounts/registry.ts";
+import { Kind } from "../conn/kind.ts";
+import type { ConnHost } from "../conn/host.ts";
+import type { Connection, ConnAccount, Subscription } from "../conn/connection.ts";
+import { comparePasswords } from "../auth/compare.ts";
+import { GO_VERSION, VERSION } from "../options.ts";
+import { ClosedReason } from "../protocol/errors.ts";
+import { BunSocketTransport } from "../transport/tcp.ts";
+import { GoURLError, parseGoURL, urlHostPort, type GoURL } from "../go/url.ts";
+import { rsMinus, rsPlus } from "./encode.ts";
+import { RouteConnection, RouteType } from "./route.ts";
+
+/** route.go DEFAULT_ROUTE_RECONNECT, DEFAULT_ROUTE_CONNECT (routeConnectDelay), DEFAULT_ROUTE_DIAL. */
+const ROUTE_RECONNECT = 1000;
+const ROUTE_CONNECT_DELAY = 1000;
+const ROUTE_DIAL_TIMEOUT = 1000;
+/** route.go RouteProtoV2. */
+const ROUTE_PROTO = 2;
+
+/** The INFO a route peer sends (server.go Info, the fields routes use). */
+export interface RouteInfo {
+  server_id: string;
+  server_name: string;
+  version: string;
+  proto: number;
+  go: string;
+  host: string;
+  port: number;
+  headers: boolean;
+  auth_required?: boolean;
+  tls_required?: boolean;
+  tls_verify?: boolean;
+  max_payload: number;
+  jetstream?: boolean;
+  ip?: string;
+  nonce?: string;
+  cluster?: string;
+  cluster_dynamic?: boolean;
+  connect_urls?: string[];
+  ws_connect_urls?: string[];
+  ldm?: boolean;
+  import?: unknown;
+  export?: unknown;
+  lnoc?: boolean;
+  gateway?: string;
+  gateway_url?: string;
+  leafnode_urls?: string[];
+}
+
+/** What the cluster needs from the server (the server implements it; cluster/ never imports server/). */
+export interface ClusterHost extends ConnHost<Connection> {
+  readonly id: string;
+  readonly name: string;
+  readonly accounts: Accounts<Subscription, Connection>;
+  readonly shuttingDown: boolean;
+  /** A new connection id (routes share the counter with clients, as the reference's gcid). */
+  nextCid(): number;
+  /** This server's client URLs (getClientConnectURLs). */
+  clientConnectURLs(): string[];
+  /** The cluster's client URLs changed: async INFO to the clients that take it. */
+  connectURLsChanged(): void;
+}
+
+interface SocketData {
+  route: RouteConnection | null;
+}
+
+export class Cluster {
+  name: string;
+  /** No name configured: the first peer's name is adopted (isClusterNameDynamic). */
+  dynamic: boolean;
+  /** Registered routes by rid, and by the peer's server id (s.routes, s.remotes). */
+  readonly routes = new Map<number, RouteConnection>();
+  readonly remotes = new Map<string, RouteConnection>();
+  /** Routes connected but not registered yet (handshake in progress). */
+  private readonly pending = new Set<RouteConnection>();
+  /** Per account: local interest as announced, "subject[ queue]" -> count (acc.rm). */
+  private readonly rm = new Map<ConnAccount, Map<string, number>>();
+  /** The other members' client URLs, reference counted (clientConnectURLsMap). */
+  private readonly peerURLs = new Map<string, number>();
+  /** connect_urls has been set once (the reference leaves it empty until the first route). */
+  private urlsSet = false;
+  /** Addresses of this server's own route listener (routesToSelf). */
+  private readonly selfAddrs = new Set<string>();
+  private listener: TCPSocketListener<SocketData> | undefined;
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private stopped = false;
+
+  constructor(readonly host: ClusterHost) {
+    this.name = host.opts.clusterName;
+    this.dynamic = this.name === "";
+    if (this.dynamic) this.name = generateName();
+  }
+
+  get accounts(): Accounts<Subscription, Connection> {
+    return this.host.accounts;
+  }
+
+  /** The bound route port. */
+  get port(): number {
+    return this.listener?.port ?? this.host.opts.clusterPort;
+  }
+
+  private get log() {
+    return this.host.log;
+  }
+
+  // ---- start and stop
+
+  start(): void {
+    const opts = this.host.opts;
+    for (const acc of this.accounts.all()) this.watchAccount(acc);
+    this.log.notice(`Cluster name is ${this.name}`);
+    if (this.dynamic) this.log.warn("Cluster name was dynamically generated, consider setting one");
+    this.listener = Bun.listen<SocketData>({
+      hostname: opts.clusterHost,
+      port: opts.clusterPort < 0 ? 0 : opts.clusterPort,
+      data: { route: null },
+      socket: {
+        open: (socket) => this.accept(socket),
+        data: (socket, chunk) => {
+          const r = socket.data.route;
+          if (r !== null) this.host.loop.read(r, chunk);
+        },
+        drain: (socket) => socket.data.route?.onTransportDrain(),
+        close: (socket) => socket.data.route?.closeConnection(ClosedReason.clientClosed),
+        error: (socket, err) => {
+          const r = socket.data.route;
+          if (r === null) return;
+          r.debug(`Socket error: ${err.message}`);
+          r.closeConnection(ClosedReason.readError);
+        },
+      },
+    });
+    this.log.notice(`Listening for route connections on ${joinHostPort(opts.clusterHost, this.port)}`);
+    for (const ip of localIPs()) this.selfAddrs.add(joinHostPort(ip, this.port));
+    for (const r of opts.routes) this.solicit(r, true);
+  }
+
+  shutdown(): void {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.listener?.stop(true);
+    this.listener = undefined;
+    for (const r of [...this.pending, ...this.routes.values()]) r.closeConnection(ClosedReason.serverShutdown);
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (!this.stopped) fn();
+    }, ms);
+    t.unref?.();
+    this.timers.add(t);
+  }
+
+  // ---- accepting
+
+  private accept(socket: Socket<SocketData>): void {
+    if (this.stopped || this.host.shuttingDown) {
+      socket.end();
+      return;
+    }
+    const r = new RouteConnection(this.host, this.host.nextCid(), new BunSocketTransport(socket), this, undefined, "");
+    socket.data = { route: r };
+    this.created(r);
+  }
+
+  /** createRoute: CONNECT first when we dialed, then our INFO; the auth timer on the accepting side. */
+  private created(r: RouteConnection): void {
+    this.pending.add(r);
+    const opts = this.host.opts;
+    if (r.didSolicit) this.sendConnect(r);
+    r.enqueue(new TextEncoder().encode(`INFO ${JSON.stringify(this.routeInfo(true))}\r\n`));
+    if (!r.didSolicit && opts.clusterUsername !== "") r.startAuthTimer(opts.clusterAuthTimeout);
+    r.setPingTimer(opts.pingInterval, true);
+    r.notice("Route connection created");
+    this.host.loop.flushAll();
+  }
+
+  private sendConnect(r: RouteConnection): void {
+    const u = r.url?.user;
+    const connect = {
+      echo: true,
+      verbose: false,
+      pedantic: false,
+      user: u?.username || undefined,
+      pass: u?.password || undefined,
+      tls_required: false,
+      headers: !this.host.opts.noHeaderSupport,
+      name: this.host.id,
+      cluster: this.name,
+      cluster_dynamic: this.dynamic || undefined,
+      lnoc: true,
+    };
+    if (this.log.traceEnabled) r.trace(`->> [CONNECT ${JSON.stringify({ ...connect, pass: connect.pass && "[REDACTED]" })}]`);
+    r.enqueue(new TextEncoder().encode(`CONNECT ${JSON.stringify(connect)}\r\n`));
+  }
+
+  /** The route INFO (startRouteAcceptLoop + setRouteInfoHostPortAndIP); a nonce per connection. */
+  routeInfo(withNonce: boolean): RouteInfo {
+    const opts = this.host.opts;
+    let host = opts.clusterHost;
+    let port = this.port;
+    let ip: string | undefined;
+    if (opts.clusterAdvertise !== "") {
+      const hp = urlHostPort(parseGoURL(`nats-route://${opts.clusterAdvertise}`), port);
+      host = hp.host;
+      port = hp.port;
+      ip = `nats-route://${joinHostPort(host, port)}/`;
+    }
+    const perms = opts.clusterPermissions;
+    return {
+      server_id: this.host.id,
+      server_name: this.host.name,
+      version: VERSION,
+      proto: ROUTE_PROTO,
+      go: GO_VERSION,
+      host,
+      port,
+      headers: !opts.noHeaderSupport,
+      auth_required: opts.clusterUsername !== "" || undefined,
+      max_payload: opts.maxPayload,
+      ip,
+      nonce: withNonce ? nonce() : undefined,
+      cluster: this.name,
+      cluster_dynamic: this.dynamic || undefined,
+      connect_urls: opts.clusterNoAdvertise ? undefined : this.host.clientConnectURLs(),
+      import: perms?.import,
+      export: perms?.export,
+      lnoc: true,
+    };
+  }
+
+  routeAuthorized(user: string, pass: string): boolean {
+    const opts = this.host.opts;
+    if (opts.clusterUsername === "") return true;
+    return user === opts.clusterUsername && comparePasswords(opts.clusterPassword, pass);
+  }
+
+  /**
+   * A peer with another name: a dynamic name gives way to a configured one, or to the smaller of two
+   * dynamic ones (processRouteConnect / processRouteInfo). True when we adopted it.
+   */
+  adoptName(theirs: string, theirsDynamic: boolean, keep: RouteConnection): boolean {
+    if (!this.dynamic || (theirsDynamic && !(this.name < theirs))) return false;
+    this.name = theirs;
+    if (!theirsDynamic) this.dynamic = false;
+    this.log.notice(`Cluster name updated to ${theirs}`);
+    for (const r of [...this.routes.values()]) if (r !== keep) r.closeConnection(ClosedReason.clusterNameConflict);
+    return true;
+  }
+
+  // ---- soliciting
+
+  /** connectToRoute for a configured route: retried for ever. */
+  private solicit(urlText: string, explicit: boolean, firstConnect = true): void {
+    let u: GoURL;
+    try {
+      u = parseGoURL(urlText);
+    } catch (e) {
+      if (e instanceof GoURLError) this.log.error(`Error parsing route URL ${urlText}: ${e.message}`);
+      return;
+    }
+    void this.connectToRoute(u, urlText, explicit, firstConnect, 0);
+  }
+
+  private routeStillValid(urlText: string): boolean {
+    return this.host.opts.routes.includes(urlText);
+  }
+
+  private async connectToRoute(u: GoURL, urlText: string, tryForEver: boolean, firstConnect: boolean, attempts: number): Promise<void> {
+    if (this.stopped || this.host.shuttingDown) return;
+    if (tryForEver && !this.routeStillValid(urlText)) return;
+    const { host, port } = urlHostPort(u, 0);
+    if (this.selfAddrs.has(joinHostPort(host, port)) && port === this.port) return; // errNoIPAvail: only ourselves
+    this.log.debug(`Trying to connect to route on ${u.host} (${joinHostPort(host, port)})`);
+    let route: RouteConnection | undefined;
+    try {
+      await Bun.connect<SocketData>({
+        hostname: host,
+        port,
+        data: { route: null },
+        socket: {
+          open: (socket) => {
+            route = new RouteConnection(this.host, this.host.nextCid(), new BunSocketTransport(socket), this, u, urlText);
+            route.routeType = this.isConfigured(u) ? RouteType.EXPLICIT : RouteType.IMPLICIT;
+            socket.data = { route };
+          },
+          data: (socket, chunk) => {
+            const r = socket.data.route;
+            if (r !== null) this.host.loop.read(r, chunk);
+          },
+          drain: (socket) => socket.data.route?.onTransportDrain(),
+          close: (socket) => socket.data.route?.closeConnection(ClosedReason.clientClosed),
+          error: (socket, err) => {
+            const r = socket.data.route;
+            if (r === null) return;
+            r.debug(`Socket error: ${err.message}`);
+            r.closeConnection(ClosedReason.readError);
+          },
+          connectError: () => {},
+        },
+      });
+    } catch (e) {
+      attempts++;
+      const msg = `Error trying to connect to route (attempt ${attempts}): ${describeDialError(e, host, port)}`;
+      if (firstConnect && (attempts === 1 || attempts % 3600 === 0)) this.log.error(msg);
+      else this.log.debug(msg);
+      if (!tryForEver) {
+        const retries = this.host.opts.clusterConnectRetries;
+        if (retries <= 0 || attempts > retries) return;
+      }
+      this.later(ROUTE_CONNECT_DELAY, () => void this.connectToRoute(u, urlText, tryForEver, firstConnect, attempts));
+      return;
+    }
+    if (route === undefined) return;
+    if (this.stopped || (tryForEver && !this.routeStillValid(urlText))) {
+      route.closeConnection(ClosedReason.serverShutdown);
+      return;
+    }
+    this.created(route);
+  }
+
+  private isConfigured(u: GoURL): boolean {
+    const h = u.host.toLowerCase();
+    for (const r of this.host.opts.routes) {
+      try {
+        if (parseGoURL(r).host.toLowerCase() === h) return true;
+      } catch {
+        // not a URL: cannot match
+      }
+    }
+    return false;
+  }
+
+  // ---- INFO and registration
+
+  /** processRouteInfo (route.go), called for every INFO a route receives. */
+  processRouteInfo(r: RouteConnection, info: RouteInfo): void {
+    if (r.closed) return;
+    const id = this.host.id;
+    if (info.server_id === id) {
+      // A route to ourselves.
+      r.remoteID = id;
+      r.closeConnection(ClosedReason.duplicateRoute);
+      return;
+    }
+    const theirs = info.cluster ?? "";
+    if (theirs !== "" && theirs !== this.name && !this.adoptName(theirs, info.cluster_dynamic === true, r)) {
+      r.closeConnection(ClosedReason.clusterNameConflict);
+      return;
+    }
+    if (r.infoReceived) {
+      // An INFO about another server (gossip): connect to it unless known. Else an update.
+      if (r.remoteID !== "" && r.remoteID !== info.server_id) {
+        this.processImplicitRoute(info);
+        return;
+      }
+      if (info.ldm === true && !this.host.opts.clusterNoAdvertise) this.removeConnectURLs(r.connectURLs);
+      return;
+    }
+    if (!r.didSolicit && info.server_name === this.host.name) {
+      r.error(`Remote server has a duplicate name: ${JSON.stringify(info.server_name)}`);
+      r.closeConnection(ClosedReason.duplicateServerName);
+      return;
+    }
+    r.infoReceived = true;
+    r.headers = !this.host.opts.noHeaderSupport && info.headers === true;
+    r.remoteID = info.server_id;
+    r.remoteName = info.server_name;
+    r.remoteCluster = info.cluster ?? "";
+    r.lnoc = info.lnoc === true;
+    r.remotePortAdvertised = info.port;
+    if (r.url === undefined) {
+      r.urlText = `nats-route://${joinHostPort(info.host, info.port)}/`;
+      r.url = parseGoURL(r.urlText);
+    }
+    const [added, sendInfo] = this.addRoute(r, info);
+    if (!added) {
+      r.debug(`Detected duplicate remote route ${JSON.stringify(info.server_id)}`);
+      r.closeConnection(ClosedReason.duplicateRoute);
+      return;
+    }
+    r.debug(`Registering remote route ${JSON.stringify(info.server_id)}`);
+    this.sendSubsToRoute(r);
+    if (sendInfo) {
+      const fwd = { ...info };
+      if (fwd.ip === undefined || fwd.ip === "") fwd.ip = `nats-route://${joinHostPort(r.ip, info.port)}/`;
+      this.forwardNewRouteInfo(fwd);
+    }
+    if (!this.host.opts.clusterNoAdvertise) this.addConnectURLs(info.connect_urls ?? []);
+  }
+
+  /** addRoute: [added, sendInfo]. A second connection to a known server is a duplicate (kept: the first). */
+  private addRoute(r: RouteConnection, info: RouteInfo): [boolean, boolean] {
+    if (this.stopped) return [false, false];
+    const existing = this.remotes.get(info.server_id);
+    if (existing !== undefined) {
+      // The kept route reconnects if it drops, even if implicit (remote.route.retry).
+      existing.retry = true;
+      return [false, false];
+    }
+    this.pending.delete(r);
+    this.routes.set(r.cid, r);
+    this.remotes.set(info.server_id, r);
+    r.connectURLs = info.connect_urls ?? [];
+    return [true, this.routes.size > 1];
+  }
+
+  /** forwardNewRouteInfoToKnownServers: the new member's INFO (without nonce) to the other routes. */
+  private forwardNewRouteInfo(info: RouteInfo): void {
+    const fwd = { ...info, nonce: undefined };
+    const bytes = new TextEncoder().encode(`INFO ${JSON.stringify(fwd)}\r\n`);
+    for (const r of this.routes.values()) if (r.remoteID !== info.server_id) r.enqueue(bytes);
+  }
+
+  /** processImplicitRoute: a member we learned about from another: connect unless known or configured. */
+  private processImplicitRoute(info: RouteInfo): void {
+    const id = info.server_id;
+    if (id === this.host.id || this.remotes.has(id)) return;
+    const hp = joinHostPort(info.host, info.port).toLowerCase();
+    for (const r of this.host.opts.routes) {
+      try {
+        if (parseGoURL(r).host.toLowerCase() === hp) return;
+      } catch {
+        // ignore
+      }
+    }
+    let u: GoURL;
+    try {
+      u = parseGoURL(info.ip ?? "");
+    } catch (e) {
+      this.log.error(`Error parsing URL from INFO: ${(e as Error).message}`);
+      return;
+    }
+    if (info.auth_required === true) {
+      const opts = this.host.opts;
+      u = { ...u, user: { username: opts.clusterUsername, password: opts.clusterPassword } };
+    }
+    void this.connectToRoute(u, info.ip ?? "", false, true, 0);
+  }
+
+  /** A route closed (client.go closeConnection for ROUTER + removeRoute + the reconnect decision). */
+  routeClosed(r: RouteConnection): void {
+    this.pending.delete(r);
+    const registered = this.routes.get(r.cid) === r;
+    this.routes.delete(r.cid);
+    if (registered && this.remotes.get(r.remoteID) === r) this.remotes.delete(r.remoteID);
+    if (registered && !this.host.opts.clusterNoAdvertise) this.removeConnectURLs(r.connectURLs);
+    if (this.stopped || this.host.shuttingDown) return;
+    const retryImplicit = r.retry || (r.didSolicit && r.routeType === RouteType.IMPLICIT);
+    if (!r.didSolicit && !retryImplicit) return;
+    if (r.remoteID !== "" && this.remotes.has(r.remoteID)) {
+      this.log.debug(`Not attempting reconnect for solicited route, already connected to "${r.remoteID}"`);
+      return;
+    }
+    if (r.remoteID === this.host.id) {
+      this.log.debug(`Detected route to self, ignoring ${JSON.stringify(redacted(r.urlText))}`);
+      return;
+    }
+    if (r.url === undefined) return;
+    if (r.routeType !== RouteType.IMPLICIT || retryImplicit) {
+      this.log.debug(`Attempting reconnect for solicited route "${redacted(r.urlText)}"`);
+      const explicit = r.routeType === RouteType.EXPLICIT;
+      const delay = Math.floor(Math.random() * 100) + (explicit ? ROUTE_RECONNECT : 0);
+      const u = r.url;
+      this.later(delay, () => void this.connectToRoute(u, r.urlText, explicit, false, 0));
+    }
+  }
+
+  // ---- interest (route.go sendSubsToRoute / updateRouteSubscriptionMap)
+
+  /** Keep track of an account's local interest: its sublist reports every change. */
+  watchAccount(acc: ConnAccount): void {
+    if (this.rm.has(acc)) return;
+    this.rm.set(acc, new Map());
+    acc.sublist.onChange = (sub, delta) => this.updateRouteSubscriptionMap(acc, sub, delta);
+  }
+
+  /** The whole local interest, to a route that just registered (filtered by our import permissions). */
+  private sendSubsToRoute(r: RouteConnection): void {
+    let out = "";
+    for (const acc of this.accounts.all()) {
+      this.watchAccount(acc);
+      for (const [key, n] of this.rm.get(acc)!) {
+        const sp = key.indexOf(" ");
+        const subject = sp < 0 ? key : key.slice(0, sp);
+        if (!r.canImport(subject)) continue;
+        out += rsPlus(acc.name, subject, sp < 0 ? undefined : key.slice(sp + 1), n);
+      }
+    }
+    if (out !== "") r.enqueue(Buffer.from(out, "latin1"));
+    r.debug("Sent local subscriptions to route");
+    this.host.loop.flushAll();
+  }
+
+  /** A local subscription came or went: RS+/RS- to every route on 0<->1, and on every queue weight change. */
+  private updateRouteSubscriptionMap(acc: ConnAccount, sub: Subscription, delta: number): void {
+    const kind = sub.conn.kind;
+    if (kind === Kind.ROUTER || kind === Kind.GATEWAY) return;
+    const rm = this.rm.get(acc)!;
+    const key = sub.queue === undefined ? sub.subject : `${sub.subject} ${sub.queue}`;
+    const old = rm.get(key) ?? 0;
+    const n = Math.max(0, old + delta);
+    if (n === 0) rm.delete(key);
+    else rm.set(key, n);
+    const isq = sub.queue !== undefined;
+    if (!isq && (old > 0) === (n > 0)) return;
+    if (isq && old === n) return;
+    if (this.routes.size === 0) return;
+    const line = n > 0 ? rsPlus(acc.name, sub.subject, sub.queue, n) : rsMinus(acc.name, sub.subject, sub.queue);
+    const bytes = Buffer.from(line, "latin1");
+    for (const r of this.routes.values()) {
+      if (!r.canImport(sub.subject)) continue;
+      if (this.log.traceEnabled) r.trace(`->> [${line.slice(0, -2)}]`);
+      r.enqueue(bytes);
+    }
+  }
+
+  // ---- client URLs of the cluster (server.go updateServerINFOAndSendINFOToClients)
+
+  /** The connect_urls of client INFO: ours and the members', or undefined before any route came. */
+  clientConnectURLs(): string[] | undefined {
+    if (!this.urlsSet) return undefined;
+    return [...this.host.clientConnectURLs(), ...this.peerURLs.keys()];
+  }
+
+  private addConnectURLs(urls: readonly string[]): void {
+    let changed = false;
+    for (const u of urls) {
+      const n = this.peerURLs.get(u) ?? 0;
+      this.peerURLs.set(u, n + 1);
+      if (n === 0) changed = true;
+    }
+    if (changed) {
+      this.urlsSet = true;
+      this.host.connectURLsChanged();
+    }
+  }
+
+  removeConnectURLs(urls: readonly string[]): void {
+    let changed = false;
+    for (const u of urls) {
+      const n = this.peerURLs.get(u);
+      if (n === undefined) continue;
+      if (n <= 1) {
+        this.peerURLs.delete(u);
+        changed = true;
+      } else this.peerURLs.set(u, n - 1);
+    }
+    if (changed) {
+      this.urlsSet = true;
+      this.host.connectURLsChanged();
+    }
+  }
+
+  /** Lame duck mode: tell the routes (INFO ldm), so their clients stop being sent here. */
+  enterLameDuckMode(): void {
+    const info = { ...this.routeInfo(false), ldm: true };
+    const bytes = new TextEncoder().encode(`INFO ${JSON.stringify(info)}\r\n`);
+    for (const r of this.routes.values()) r.enqueue(bytes);
+    this.host.loop.flushAll();
+  }
+}
+
+/** net.JoinHostPort. */
+export function joinHostPort(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function redacted(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:xxxxx@");
+}
+
+/** The addresses of this host's interfaces (routesToSelf), loopback included. */
+function localIPs(): string[] {
+  const out: string[] = [];
+  for (const addrs of Object.values(networkInterfaces())) for (const a of addrs ?? []) out.push(a.address);
+  return out;
+}
+
+/** A random cluster name, as the reference's nuid-based dynamic name. */
+function generateName(): string {
+  const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  let s = "";
+  for (let i = 0; i < 22; i++) s += alphabet[Math.floor(Math.random() * alphabet.length)];
+  return s;
+}
+
+function nonce(): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  let s = "";
+  for (let i = 0; i < 11; i++) s += alphabet[Math.floor(Math.random() * 64)];
+  return s;
+}
+
+function describeDialError(e: unknown, host: string, port: number): string {
+  const code = (e as { code?: string }).code;
+  if (code === "ECONNREFUSED") return `dial tcp ${joinHostPort(host, port)}: connect: connection refused`;
+  return `dial tcp ${joinHostPort(host, port)}: ${(e as Error).message}`;
+}
+
+void ROUTE_DIAL_TIMEOUT;

@@ -1,0 +1,159 @@
+// bnats as a member of a nats-server cluster: it joins a two-node nats-server cluster through one seed route
+// and learns the other member by gossip; messages, headers, requests and queue groups cross in both
+// directions exactly once; a member killed and restarted takes its interest away and brings it back.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { headers as natsHeaders } from "@nats-io/nats-core";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { hasReference } from "../helpers/ref.ts";
+import {
+  awaitInterest,
+  client,
+  collect,
+  routez,
+  startNode,
+  until,
+  waitForMesh,
+  waitForRoutes,
+  type ClusterNode,
+} from "../helpers/cluster.ts";
+
+describe.if(hasReference())("bnats in a nats-server cluster", () => {
+  let a: ClusterNode; // nats-server, the seed
+  let b: ClusterNode; // nats-server, routes to a
+  let x: ClusterNode; // bnats, routes to a only
+  const conns: NatsConnection[] = [];
+  const open = async (n: ClusterNode) => {
+    const nc = await client(n);
+    conns.push(nc);
+    return nc;
+  };
+
+  beforeAll(async () => {
+    a = await startNode({ kind: "reference", name: "A", cluster: "C" });
+    b = await startNode({ kind: "reference", name: "B", cluster: "C", routes: [a.routeURL] });
+    await waitForMesh([a, b]);
+    x = await startNode({ kind: "bnats", name: "X", cluster: "C", routes: [a.routeURL] });
+    await waitForMesh([a, b, x]);
+  }, 30_000);
+
+  afterAll(async () => {
+    for (const nc of conns) await nc.close().catch(() => {});
+    await Promise.all([x?.stop(), b?.stop(), a?.stop()]);
+  });
+
+  test("gossip: bnats has routes to both, one solicited (the seed) and one learned", async () => {
+    const rz = await routez(x);
+    expect(rz.num_routes).toBe(2);
+    const solicited = rz.routes.filter((r) => r.did_solicit);
+    expect(solicited.length).toBeGreaterThanOrEqual(1);
+  });
+
+  test("messages both ways between every pair, exactly once", async () => {
+    const nodes = [a, b, x];
+    for (const from of nodes) {
+      for (const to of nodes) {
+        if (from === to) continue;
+        const subj = `m.${from.spec.name}.${to.spec.name}`;
+        const subc = await open(to);
+        const pubc = await open(from);
+        const got = collect(subc.subscribe(subj));
+        await subc.flush();
+        await awaitInterest(pubc, subj, got.probed);
+        for (let i = 0; i < 10; i++) pubc.publish(subj, `${i}`);
+        await pubc.flush();
+        await until(() => got.msgs.length >= 10, `${subj} x10`);
+        // A round trip on both ends: anything duplicated would have arrived by now.
+        await pubc.flush();
+        await subc.flush();
+        expect(got.msgs).toEqual(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+      }
+    }
+  });
+
+  test("headers and requests across nodes both ways", async () => {
+    for (const [from, to] of [
+      [a, x],
+      [x, b],
+    ] as const) {
+      const svc = await open(to);
+      const subj = `svc.${to.spec.name}`;
+      let probe = false;
+      svc.subscribe(subj, {
+        callback: (_e, m) => {
+          if (m.string() === "__probe__") {
+            probe = true;
+            return;
+          }
+          const h = natsHeaders();
+          h.set("X-From", to.spec.name);
+          h.set("X-Echo", m.headers?.get("X-Ask") ?? "none");
+          m.respond(`re:${m.string()}`, { headers: h });
+        },
+      });
+      await svc.flush();
+      const req = await open(from);
+      await awaitInterest(req, subj, () => probe);
+      const h = natsHeaders();
+      h.set("X-Ask", "yes");
+      const r = await req.request(subj, "q", { timeout: 2000, headers: h });
+      expect(r.string()).toBe("re:q");
+      expect(r.headers?.get("X-From")).toBe(to.spec.name);
+      expect(r.headers?.get("X-Echo")).toBe("yes");
+    }
+  });
+
+  test("a queue group across three nodes: each message once, members on every node used", async () => {
+    const counts = new Map<string, number>();
+    let probes = 0;
+    for (const n of [a, b, x]) {
+      const nc = await open(n);
+      nc.subscribe("work", {
+        queue: "Q",
+        callback: (_e, m) => {
+          if (m.string() === "__probe__") probes++;
+          else counts.set(n.spec.name, (counts.get(n.spec.name) ?? 0) + 1);
+        },
+      });
+      await nc.flush();
+    }
+    const pub = await open(x);
+    // Every node must know every member before counting: each node's /routez shows the others' Q members.
+    for (const n of [a, b, x]) {
+      await until(async () => {
+        const rz = await routez(n, "?subs=1");
+        return rz.routes.filter((r) => (r.subscriptions_list ?? []).includes("work")).length === 2;
+      }, `${n.spec.name} sees the other members`);
+    }
+    await awaitInterest(pub, "work", () => probes > 0);
+    counts.clear();
+    const before = [...counts.values()].reduce((s, v) => s + v, 0);
+    expect(before).toBe(0);
+    const N = 300;
+    for (let i = 0; i < N; i++) pub.publish("work", `${i}`);
+    await pub.flush();
+    await until(() => [...counts.values()].reduce((s, v) => s + v, 0) >= N, "all queue messages");
+    await pub.flush();
+    expect([...counts.values()].reduce((s, v) => s + v, 0)).toBe(N);
+    // Weighted random over the three members: each gets some (a miss has probability ~3 * (2/3)^300).
+    expect([...counts.keys()].sort()).toEqual(["A", "B", "X"]);
+  });
+
+  test("a member killed and restarted: interest dropped, then restored", async () => {
+    // A subscriber on b (nats-server); bnats publishes.
+    const pub = await open(x);
+    const port = b.port;
+    const clusterPort = b.clusterPort;
+    await b.stop();
+    await waitForRoutes(x, 1);
+    b = await startNode({ kind: "reference", name: "B", cluster: "C", routes: [a.routeURL], port, clusterPort });
+    await waitForRoutes(x, 2);
+    const subc = await open(b);
+    const got = collect(subc.subscribe("after.restart"));
+    await subc.flush();
+    await awaitInterest(pub, "after.restart", got.probed);
+    pub.publish("after.restart", "hello");
+    await pub.flush();
+    await until(() => got.msgs.length === 1, "message after restart");
+    expect(got.msgs).toEqual(["hello"]);
+  });
+});
