@@ -18,7 +18,7 @@
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { type Row, formatValue, median, renderTable } from "./lib/report.ts";
-import { type RunningServer, type ServerSide, runLoadgen, startServer } from "./lib/servers.ts";
+import { type RunningServer, type ServerSide, freePort, runLoadgen, startServer } from "./lib/servers.ts";
 import type { LoadResult } from "./lib/spec.ts";
 import { type Scenario, scenarios } from "./scenarios.ts";
 
@@ -209,12 +209,22 @@ async function main(): Promise<number> {
 
     // Servers live for the whole scenario unless it asks for a fresh one per run.
     const live = new Map<string, RunningServer>();
+    /** The second member of each side's cluster (scenarios with `cluster`). */
+    const peers = new Map<string, RunningServer>();
     const serverFor = async (side: ServerSide): Promise<RunningServer> => {
       const have = live.get(side.label);
       if (have !== undefined && !have.exited && !sc.freshServerPerRun) return have;
       if (have !== undefined) await have.stop();
-      const s = await startServer(side, sc.serverArgs?.() ?? [], sc.monitor === true);
+      await peers.get(side.label)?.stop();
+      peers.delete(side.label);
+      const routePort = freePort();
+      const cluster = sc.cluster === true ? ["--cluster", `nats://127.0.0.1:${routePort}`, "--cluster_name", "bench"] : [];
+      const s = await startServer(side, [...(sc.serverArgs?.() ?? []), ...cluster], sc.monitor === true);
       live.set(side.label, s);
+      if (sc.cluster === true) {
+        const peerArgs = ["--cluster", `nats://127.0.0.1:${freePort()}`, "--cluster_name", "bench", "--routes", `nats://127.0.0.1:${routePort}`];
+        peers.set(side.label, await startServer(side, peerArgs));
+      }
       return s;
     };
     try {
@@ -227,7 +237,14 @@ async function main(): Promise<number> {
           let server: RunningServer | undefined;
           try {
             server = await serverFor(side);
-            const ctx = { port: server.port, serverPid: server.pid, durationMs, warmupMs, monitorPort: server.monitorPort };
+            const ctx = {
+              port: server.port,
+              serverPid: server.pid,
+              durationMs,
+              warmupMs,
+              monitorPort: server.monitorPort,
+              peerPort: peers.get(side.label)?.port,
+            };
             result = await runLoadgen(sc.spec(ctx));
             for (const p of problems(result)) addNote(`${side.label}: ${p}`);
           } catch (e) {
@@ -251,7 +268,7 @@ async function main(): Promise<number> {
         }
       }
     } finally {
-      await Promise.all([...live.values()].map((s) => s.stop()));
+      await Promise.all([...live.values(), ...peers.values()].map((s) => s.stop()));
     }
     const first = scRows[0] as Row;
     for (const side of sides) {

@@ -13,6 +13,8 @@ export interface RunContext {
   warmupMs: number;
   /** The server's HTTP monitoring port, for scenarios with `monitor`. */
   monitorPort?: number;
+  /** Client port of the second member, for scenarios with `cluster`. */
+  peerPort?: number;
 }
 
 export interface Metric {
@@ -37,6 +39,11 @@ export interface Scenario {
   serverArgs?: () => string[];
   /** Start the servers with HTTP monitoring on a free port (`-m`), passed on as ctx.monitorPort. */
   monitor?: boolean;
+  /**
+   * Run each side as a two-member cluster of its own binary (`--cluster`, `--routes`), the second
+   * member's client port passed on as ctx.peerPort; the CPU figure is the first member's.
+   */
+  cluster?: boolean;
   /** At most this many rounds (slow scenarios, to keep `make bench` within a few minutes). */
   rounds?: number;
   /** Rough wall time of one run, for the up-front estimate (default: warm-up + measured + 0.7 s). */
@@ -164,6 +171,14 @@ export const scenarios: Scenario[] = [
     byDefault: true,
     spec: (ctx) =>
       pubsub(ctx, 16, ["bench.q"], Array.from({ length: 4 }, () => ({ subjects: ["bench.q"], queue: "workers" })), 1),
+    metrics: [delivered],
+  },
+  {
+    id: "route-pubsub",
+    title: "1 pub -> route -> 1 sub, 16 B",
+    byDefault: true,
+    cluster: true,
+    spec: (ctx) => ({ ...pubsub(ctx, 16, ["bench.route"], [{ subjects: ["bench.route"] }], 1), subPort: ctx.peerPort }),
     metrics: [delivered],
   },
   {

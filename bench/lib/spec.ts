@@ -30,6 +30,11 @@ export interface ThroughputSpec {
   blockBytes?: number;
   /** Every connection upgrades to TLS after INFO. */
   tls?: boolean;
+  /**
+   * Subscribers connect here instead of `port` (another member of a cluster): the run starts once the
+   * subscriptions' interest has crossed the route, and ends once every routed message arrived.
+   */
+  subPort?: number;
 }
 
 export interface ThroughputResult {

@@ -16,12 +16,16 @@ export class Accounts<S extends SubscriptionLike = SubscriptionLike, C = unknown
     return this.byName.get(name);
   }
 
+  /** Told of every account created after it is set (the cluster watches each account's interest). */
+  onRegister: ((acc: Account<S, C>) => void) | null = null;
+
   /** The account with this name, created when new (registerAccount). */
   register(name: string): Account<S, C> {
     let acc = this.byName.get(name);
     if (acc === undefined) {
       acc = new Account<S, C>(name);
       this.byName.set(name, acc);
+      this.onRegister?.(acc);
     }
     return acc;
   }

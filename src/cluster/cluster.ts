@@ -19,6 +19,8 @@ import { RouteConnection, RouteType } from "./route.ts";
 const ROUTE_RECONNECT = 1000;
 const ROUTE_CONNECT_DELAY = 1000;
 const ROUTE_DIAL_TIMEOUT = 1000;
+/** server.go firstPingInterval (routes, gateways, leafs). */
+const FIRST_PING_INTERVAL = 1000;
 /** route.go RouteProtoV2. */
 const ROUTE_PROTO = 2;
 
@@ -115,6 +117,7 @@ export class Cluster {
   start(): void {
     const opts = this.host.opts;
     for (const acc of this.accounts.all()) this.watchAccount(acc);
+    this.accounts.onRegister = (acc) => this.watchAccount(acc);
     this.log.notice(`Cluster name is ${this.name}`);
     if (this.dynamic) this.log.warn("Cluster name was dynamically generated, consider setting one");
     this.listener = Bun.listen<SocketData>({
@@ -179,7 +182,8 @@ export class Cluster {
     if (r.didSolicit) this.sendConnect(r);
     r.enqueue(new TextEncoder().encode(`INFO ${JSON.stringify(this.routeInfo(true))}\r\n`));
     if (!r.didSolicit && opts.clusterUsername !== "") r.startAuthTimer(opts.clusterAuthTimeout);
-    r.setPingTimer(opts.pingInterval, true);
+    // setFirstPingTimer: a route's first PING after 1s (firstPingInterval), so the RTT is known early.
+    r.setPingTimer(Math.min(FIRST_PING_INTERVAL, opts.pingInterval), true);
     r.notice("Route connection created");
     this.host.loop.flushAll();
   }

@@ -5,7 +5,46 @@ import { availableParallelism } from "node:os";
 import { DEFAULT_TLS_TIMEOUT } from "../options.ts";
 import { countRequest, Paths, SYSTEM_ACCOUNT, type MonitorContext } from "./context.ts";
 import { goTime, myUptime, nowMs, toMs } from "./format.ts";
-import type { SlowConsumerStats } from "./types.ts";
+import type { MonitoredServer, SlowConsumerStats } from "./types.ts";
+import { GoURLError, parseGoURL } from "../go/url.ts";
+
+/** monitor.go ClusterOptsVarz (every field omitempty). */
+export interface ClusterOptsVarz {
+  name?: string;
+  addr?: string;
+  cluster_port?: number;
+  auth_timeout?: number;
+  urls?: string[];
+  tls_timeout?: number;
+  tls_required?: boolean;
+  tls_verify?: boolean;
+}
+
+/** The cluster block of /varz: name, address, bound port, auth timeout and the configured routes' hosts. */
+function clusterVarz(s: MonitoredServer): ClusterOptsVarz {
+  const opts = s.opts;
+  if (s.cluster === undefined) return {};
+  const urls = opts.routes.map((r) => {
+    try {
+      return parseGoURL(r).host;
+    } catch (e) {
+      if (e instanceof GoURLError) return r;
+      throw e;
+    }
+  });
+  const tls = opts.clusterTLS !== undefined;
+  return {
+    name: s.cluster.name || undefined,
+    addr: opts.clusterHost || undefined,
+    cluster_port: s.cluster.port || undefined,
+    auth_timeout: opts.clusterAuthTimeout / 1000 || undefined,
+    urls: urls.length > 0 ? urls : undefined,
+    // setBaselineOptions gives the cluster a TLS timeout (2s) even without TLS.
+    tls_timeout: (opts.clusterTLS?.timeout ?? DEFAULT_TLS_TIMEOUT) / 1000,
+    tls_required: tls || undefined,
+    tls_verify: tls || undefined,
+  };
+}
 
 const NS_PER_MS = 1_000_000;
 
@@ -40,7 +79,7 @@ export interface Varz {
   max_control_line: number;
   max_payload: number;
   max_pending: number;
-  cluster: Record<string, never>;
+  cluster: ClusterOptsVarz;
   gateway: Record<string, never>;
   leaf: Record<string, never>;
   mqtt: Record<string, never>;
@@ -105,7 +144,7 @@ export function varz(ctx: MonitorContext, count = true): Varz {
     max_control_line: opts.maxControlLine,
     max_payload: opts.maxPayload,
     max_pending: opts.maxPending,
-    cluster: {},
+    cluster: clusterVarz(s),
     gateway: {},
     leaf: {},
     mqtt: {},
@@ -122,7 +161,7 @@ export function varz(ctx: MonitorContext, count = true): Varz {
     cpu: ctx.usage.cpu,
     connections: s.clients.size,
     total_connections: stats.totalConnections,
-    routes: 0,
+    routes: s.cluster?.routes.size ?? 0,
     remotes: 0,
     leafnodes: 0,
     in_msgs: stats.inMsgs,
