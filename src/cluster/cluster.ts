@@ -13,7 +13,10 @@ import { ClosedReason } from "../protocol/errors.ts";
 import { BunSocketTransport } from "../transport/tcp.ts";
 import { GoURLError, parseGoURL, urlHostPort, type GoURL } from "../go/url.ts";
 import { rsMinus, rsPlus } from "./encode.ts";
-import { RouteConnection, RouteType } from "./route.ts";
+import type { RouteInfo } from "./info.ts";
+import { RouteConnection, RouteType, type RouteOwner } from "./route.ts";
+
+export type { RouteInfo } from "./info.ts";
 
 /** route.go DEFAULT_ROUTE_RECONNECT, DEFAULT_ROUTE_CONNECT (routeConnectDelay), DEFAULT_ROUTE_DIAL. */
 const ROUTE_RECONNECT = 1000;
@@ -23,36 +26,6 @@ const ROUTE_DIAL_TIMEOUT = 1000;
 const FIRST_PING_INTERVAL = 1000;
 /** route.go RouteProtoV2. */
 const ROUTE_PROTO = 2;
-
-/** The INFO a route peer sends (server.go Info, the fields routes use). */
-export interface RouteInfo {
-  server_id: string;
-  server_name: string;
-  version: string;
-  proto: number;
-  go: string;
-  host: string;
-  port: number;
-  headers: boolean;
-  auth_required?: boolean;
-  tls_required?: boolean;
-  tls_verify?: boolean;
-  max_payload: number;
-  jetstream?: boolean;
-  ip?: string;
-  nonce?: string;
-  cluster?: string;
-  cluster_dynamic?: boolean;
-  connect_urls?: string[];
-  ws_connect_urls?: string[];
-  ldm?: boolean;
-  import?: unknown;
-  export?: unknown;
-  lnoc?: boolean;
-  gateway?: string;
-  gateway_url?: string;
-  leafnode_urls?: string[];
-}
 
 /** What the cluster needs from the server (the server implements it; cluster/ never imports server/). */
 export interface ClusterHost extends ConnHost<Connection> {
@@ -72,7 +45,7 @@ interface SocketData {
   route: RouteConnection | null;
 }
 
-export class Cluster {
+export class Cluster implements RouteOwner {
   name: string;
   /** No name configured: the first peer's name is adopted (isClusterNameDynamic). */
   dynamic: boolean;

@@ -14,7 +14,20 @@ import type { RouteParserHandler } from "../protocol/parser.ts";
 import type { Transport } from "../transport/transport.ts";
 import type { GoURL } from "../go/url.ts";
 import { writeRoutedMsg } from "./encode.ts";
-import type { Cluster, RouteInfo } from "./cluster.ts";
+import type { Accounts } from "../accounts/registry.ts";
+import type { RouteInfo } from "./info.ts";
+
+/** What a route needs from the cluster that owns it (cluster.ts implements it). */
+export interface RouteOwner {
+  readonly accounts: Accounts<Subscription, Connection>;
+  /** The cluster name of the moment (a dynamic one can change). */
+  readonly name: string;
+  routeAuthorized(user: string, pass: string): boolean;
+  /** A peer with another cluster name: true when ours was dynamic and we took theirs. */
+  adoptName(theirs: string, theirsDynamic: boolean, keep: RouteConnection): boolean;
+  processRouteInfo(r: RouteConnection, info: RouteInfo): void;
+  routeClosed(r: RouteConnection): void;
+}
 
 const PONG = new TextEncoder().encode("PONG\r\n");
 
@@ -74,7 +87,7 @@ export class RouteConnection extends Connection implements RouteParserHandler {
     host: ConnHost<Connection>,
     rid: number,
     transport: Transport,
-    readonly cluster: Cluster,
+    readonly cluster: RouteOwner,
     url: GoURL | undefined,
     urlText: string,
   ) {
