@@ -4,7 +4,7 @@
 // in the connections table under its name and leave it when it closes, and all of it under http_base_path.
 // BNATS_UPDATE_SCREENSHOT=1 writes the screenshot to docs/dashboard.png (the README shows it).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
@@ -16,9 +16,25 @@ import { hasChromium, launchBrowser, MISSING_CHROMIUM, SKIP_BROWSER, type Browse
 const work = mkdtempSync(join(tmpdir(), "bnats-dashboard-"));
 const SCREENSHOT = process.env.BNATS_UPDATE_SCREENSHOT === "1" ? join(REPO_ROOT, "docs", "dashboard.png") : join(work, "dashboard.png");
 
-/** The binary under test: $BNATS_BIN, else built now from this tree (so it is never stale), alone in a directory. */
+/** The newest modification time under `dir` (the sources a binary was built from). */
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/**
+ * The binary under test: $BNATS_BIN; else dist/bnats when it is newer than every source (as `make test`
+ * leaves it); else one built now from this tree. Either way it runs from a directory of its own.
+ */
 function binary(): string {
   if (process.env.BNATS_BIN) return process.env.BNATS_BIN;
+  const dist = join(REPO_ROOT, "dist", "bnats");
+  const sources = Math.max(newest(join(REPO_ROOT, "src")), statSync(join(REPO_ROOT, "package-lock.json")).mtimeMs);
+  if (existsSync(dist) && statSync(dist).mtimeMs > sources) return dist;
   const out = join(work, "bin", "bnats");
   const r = Bun.spawnSync([process.execPath, "build", "--compile", "--minify", join(REPO_ROOT, "src", "main.ts"), "--outfile", out], {
     cwd: REPO_ROOT,
@@ -225,6 +241,21 @@ describe.skipIf(SKIP_BROWSER)("dashboard in headless Chromium, served by the com
     await page.locator('td[data-col="name"]:text-is("under-base-path")').waitFor();
     expect(await metric(page, "connections")).toBe(1);
     expect(await page.locator("#endpoints-link").getAttribute("href")).toBe("/nats");
+
+    // Dark mode and a phone's width: dark background, and nothing wider than the screen but the tables'
+    // own scrolling boxes.
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.setViewportSize({ width: 390, height: 844 });
+    const look = await page.evaluate(() => {
+      const g = globalThis as unknown as {
+        document: { documentElement: { scrollWidth: number }; body: unknown };
+        getComputedStyle(el: unknown): { backgroundColor: string };
+      };
+      return { width: g.document.documentElement.scrollWidth, bg: g.getComputedStyle(g.document.body).backgroundColor };
+    });
+    expect(look.width).toBeLessThanOrEqual(390);
+    const [r, gr, b] = (look.bg.match(/\d+/g) ?? []).map(Number);
+    expect((r ?? 255) + (gr ?? 255) + (b ?? 255)).toBeLessThan(120);
     expect(seen.errors.filter((e) => !e.includes("404"))).toEqual([]);
     expect(seen.foreign).toEqual([]);
     await page.close();
