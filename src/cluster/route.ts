@@ -66,7 +66,7 @@ export class RouteConnection extends Connection implements RouteParserHandler {
   routeType: RouteType = RouteType.IMPLICIT;
   remoteID = "";
   remoteName = "";
-  remoteCluster = "";
+  override remoteCluster = "";
   infoReceived = false;
   /** The peer's client URLs (its INFO connect_urls), added to ours while the route is up. */
   connectURLs: string[] = [];

@@ -57,6 +57,10 @@ export abstract class Connection implements ParserHandler {
   connectReceived = false;
   /** Whether messages this connection publishes come back to its own subscriptions (CONNECT echo). */
   echo = true;
+  /** LEAF, ROUTER: the peer's cluster name (leaf.remoteCluster: origin suppression); "" otherwise. */
+  remoteCluster = "";
+  /** LEAF: a spoke link (we solicited without `hub`, or the peer declared itself the hub). */
+  isSpoke = false;
 
   // Counters (connz in_msgs/out_msgs/in_bytes/out_bytes).
   inMsgs = 0;
@@ -196,6 +200,7 @@ export abstract class Connection implements ParserHandler {
     sub.closed = true;
     this.subs.delete(sub.sid);
     this.account.sublist.remove(sub);
+    this.host.interestChanged?.(this, sub, -1);
   }
 
   // ---- writes
@@ -285,6 +290,8 @@ export abstract class Connection implements ParserHandler {
     for (const sub of this.subs.values()) sub.closed = true;
     const account = this.account;
     account.sublist.removeBatch(this.subs.values());
+    const changed = this.host.interestChanged;
+    if (changed !== undefined) for (const sub of this.subs.values()) changed.call(this.host, this, sub, -1);
     account.removeConnection(this);
     this.host.removeConnection(this);
     // Slow consumers are not flushed (markConnAsClosed); a peer that is gone cannot be.

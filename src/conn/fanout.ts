@@ -51,15 +51,29 @@ class RouteTargets {
   }
 }
 
+/** isServiceReply (client.go): the `_R_.` replies of service imports. */
+function isServiceReply(subject: string): boolean {
+  return subject.charCodeAt(0) === 0x5f && subject.startsWith("_R_.");
+}
+
+/** Routes and leafs get a message as remote targets, once per connection. */
+function isRemote(kind: Kind): boolean {
+  return kind === Kind.ROUTER || kind === Kind.LEAF;
+}
+
 /**
  * Deliver `frame` from `publisher` to the matched subscriptions; false when nobody got it. With `queues`,
  * only those queue groups are considered (a routed message names the groups it is for).
  *
- * Route rules (client.go processMsgResults): a route subscription is a target only when the publisher is
- * not itself a route (full mesh: no route-to-route forwarding), and each route gets the message once, at
- * the end, with the queue groups it won. A message from a route without queue names never reaches a
- * local queue subscriber; with names, only those groups, and only local members. A queue member is
- * picked at random weighted by qw (a route's member counts as its peer's number of members).
+ * Route and leaf rules (client.go processMsgResults): routes and leafs are remote targets, each getting
+ * the message once, at the end, with the queue groups it won. A route target only when the publisher is
+ * neither a route (full mesh: no route-to-route forwarding) nor a spoke leaf link; a leaf target never
+ * gets its own message back, and from a route only a hub-side leaf (or a service reply) gets it. A
+ * message from a route or a leaf without queue names never reaches a local queue subscriber; with names,
+ * only those groups. From a route only local members are candidates (a leaf member is the fallback);
+ * from a client or a leaf, local members first and a leaf member only when none can take it. A queue
+ * member is picked at random weighted by qw (a remote member counts as its peer's number of members).
+ * A message from a leaf is never sent into another leaf of the same remote cluster.
  */
 export function processMsgResults(
   publisher: Connection,
@@ -68,45 +82,73 @@ export function processMsgResults(
   queues?: readonly string[],
 ): boolean {
   let delivered = false;
-  const fromRoute = publisher.kind === Kind.ROUTER;
+  const pkind = publisher.kind;
+  const fromRoute = pkind === Kind.ROUTER;
   let rts: RouteTargets | undefined;
   const psubs = result.psubs;
   for (let i = 0; i < psubs.length; i++) {
     const sub = psubs[i]!;
-    if (sub.conn.kind === Kind.ROUTER) {
-      if (!fromRoute) (rts ??= new RouteTargets()).add(sub);
+    const conn = sub.conn;
+    const kind = conn.kind;
+    if (kind === Kind.ROUTER) {
+      if (!fromRoute && !publisher.isSpoke) (rts ??= new RouteTargets()).add(sub);
       continue;
     }
-    if (sub.conn.deliverMsg(sub, frame, publisher)) delivered = true;
+    if (kind === Kind.LEAF) {
+      if (conn !== publisher && (!fromRoute || !conn.isSpoke || isServiceReply(frame.subject))) (rts ??= new RouteTargets()).add(sub);
+      continue;
+    }
+    if (conn.deliverMsg(sub, frame, publisher)) delivered = true;
   }
   const qsubs = result.qsubs;
-  // A routed message without queue names is for plain subscribers only.
-  const groups = fromRoute && (queues === undefined || queues.length === 0) ? 0 : qsubs.length;
+  // A message from a route or leaf without queue names is for plain subscribers only.
+  const remotePub = fromRoute || pkind === Kind.LEAF || pkind === Kind.GATEWAY;
+  const groups = remotePub && (queues === undefined || queues.length === 0) ? 0 : qsubs.length;
+  // A leaf member is only a fallback when a client or a leaf published (local members first).
+  const leafLast = pkind === Kind.CLIENT || pkind === Kind.LEAF;
   for (let g = 0; g < groups; g++) {
     // One member per group, starting at a random one (weighted) and skipping those that cannot take it
     // (echo off, closed, over their max), as processMsgResults.
     const group = qsubs[g]!;
     const n = group.length;
     if (queues !== undefined && !queues.includes(group[0]!.queue!)) continue;
+    let rsub: Subscription | undefined;
+    if (fromRoute) {
+      // Only local members are candidates; remember a remote one (a leaf preferably) in case all fail.
+      for (let k = 0; k < n; k++) {
+        const sub = group[k]!;
+        if (isRemote(sub.conn.kind) && (rsub === undefined || sub.conn.kind === Kind.LEAF)) rsub = sub;
+      }
+    }
     const startAt = weightedStart(group, fromRoute);
-    if (startAt < 0) continue;
-    for (let k = 0; k < n; k++) {
+    for (let k = 0; startAt >= 0 && k < n; k++) {
       const sub = group[(startAt + k) % n]!;
-      if (sub.conn.kind === Kind.ROUTER) {
+      const kind = sub.conn.kind;
+      if (isRemote(kind)) {
         if (fromRoute) continue;
+        if (leafLast && kind === Kind.LEAF) {
+          if (rsub === undefined && sub.conn !== publisher) rsub = sub;
+          continue;
+        }
         (rts ??= new RouteTargets()).add(sub);
+        rsub = undefined;
         break;
       }
       if (sub.conn.deliverMsg(sub, frame, publisher)) {
         delivered = true;
+        rsub = undefined;
         break;
       }
     }
+    if (rsub !== undefined) (rts ??= new RouteTargets()).add(rsub);
   }
   if (rts !== undefined) {
+    const srcCluster = pkind === Kind.LEAF ? publisher.remoteCluster : "";
     const subs = rts.subs;
     for (let i = 0; i < subs.length; i++) {
       const sub = subs[i]!;
+      // Leaf to leaf: never back into the cluster the message came from (cluster-wide no echo).
+      if (srcCluster !== "" && sub.conn.kind === Kind.LEAF && sub.conn.remoteCluster === srcCluster) continue;
       frame.queues = rts.queues[i]!;
       if (sub.conn.deliverMsg(sub, frame, publisher)) delivered = true;
     }
@@ -117,8 +159,8 @@ export function processMsgResults(
 
 /**
  * The index to start a group's scan at: uniform over local members, weighted by qw when route members
- * are present (the reference's sublist repeats a remote queue subscription qw times). Route members
- * are not candidates for a routed message; -1 when no member is.
+ * are present (the reference's sublist repeats a remote queue subscription qw times). Route and leaf
+ * members are not candidates for a routed message; -1 when no member is.
  */
 function weightedStart(group: readonly Subscription[], fromRoute: boolean): number {
   const n = group.length;
@@ -126,10 +168,10 @@ function weightedStart(group: readonly Subscription[], fromRoute: boolean): numb
   let weighted = false;
   for (let i = 0; i < n; i++) {
     const sub = group[i]!;
-    if (sub.conn.kind === Kind.ROUTER) {
+    if (isRemote(sub.conn.kind)) {
       if (fromRoute) continue;
       weighted = true;
-      total += sub.qw;
+      total += sub.qw > 0 ? sub.qw : 1;
     } else total += 1;
   }
   if (total === 0) return -1;
@@ -137,7 +179,7 @@ function weightedStart(group: readonly Subscription[], fromRoute: boolean): numb
   let r = Math.random() * total;
   for (let i = 0; i < n; i++) {
     const sub = group[i]!;
-    const w = sub.conn.kind === Kind.ROUTER ? (fromRoute ? 0 : sub.qw) : 1;
+    const w = isRemote(sub.conn.kind) ? (fromRoute ? 0 : sub.qw > 0 ? sub.qw : 1) : 1;
     if (r < w) return i;
     r -= w;
   }

@@ -3,6 +3,7 @@
 // counters, the logger (swapped by a reload), the read loop with its flush queue, and removal at close.
 import type { Logger } from "../log.ts";
 import type { Options } from "../options.ts";
+import type { SubscriptionLike } from "../subjects/sublist.ts";
 import type { ReadLoop } from "./readloop.ts";
 import type { ServerStats } from "./stats.ts";
 
@@ -16,4 +17,10 @@ export interface ConnHost<C> {
   readonly loop: ReadLoop;
   /** Called once by Connection.closeConnection: the registries forget it (closed-connection list). */
   removeConnection(conn: C): void;
+  /**
+   * A subscription of `conn` was added (+1, or a queue weight change) or removed (-1) in its account:
+   * leaf nodes (and routes) forward interest (leafnode.go updateLeafNodes, route.go
+   * updateRouteSubscriptionMap). Optional: a server without them has nothing to tell.
+   */
+  interestChanged?(conn: C, sub: SubscriptionLike, delta: number): void;
 }

@@ -115,7 +115,30 @@ export interface MonitoredCluster {
   clientConnectURLs(): string[] | undefined;
 }
 
+/** A leafnode link as /leafz reads it (src/leaf LeafConnection). */
+export interface MonitoredLeaf {
+  readonly account: { readonly name: string };
+  readonly ip: string;
+  readonly port: number;
+  readonly rtt: number;
+  readonly inMsgs: number;
+  readonly outMsgs: number;
+  readonly inBytes: number;
+  readonly outBytes: number;
+  readonly subs: ReadonlyMap<string, { readonly subject: string }>;
+}
+
+/** The leafnode side of the server (src/leaf LeafNodes). */
+export interface MonitoredLeafNodes {
+  /** Links that are up, by cid. */
+  readonly leafs: ReadonlyMap<number, MonitoredLeaf>;
+  /** The bound leafnode port, 0 when not accepting. */
+  readonly port: number;
+}
+
 export interface MonitoredServer {
+  /** Leafnode links (absent in plain test objects: none). */
+  readonly leafnodes?: MonitoredLeafNodes;
   /** Clustering, when configured. */
   readonly cluster?: MonitoredCluster;
   readonly opts: Options;

@@ -242,6 +242,7 @@ export class ClientConnection extends Connection {
         return;
       }
       this.subs.set(sid, sub);
+      this.server.interestChanged?.(this, sub, 1);
     }
     if (this.verbose) this.enqueue(OK);
   }

@@ -29,6 +29,7 @@ import { ClientTLSHost } from "./tls-host.ts";
 import { Cluster, joinHostPort, type ClusterHost } from "../cluster/cluster.ts";
 import { encodeInfo } from "../protocol/encode.ts";
 import { networkInterfaces } from "node:os";
+import { LeafNodes } from "../leaf/leafnodes.ts";
 
 /** How often idle connections' outbound buffers are released (Outbound.sweepIdle). */
 const IDLE_SWEEP_INTERVAL = 5000;
@@ -76,6 +77,8 @@ export class Server implements ClientHost, ClusterHost {
   auth: Authenticator;
   /** The loaded `tls {}` block (src/tls), when TLS is configured; rebuilt by reloadTLS. */
   tls: NegotiationConfig | undefined;
+  /** Leaf node links: the accept listener, the remotes, interest across links (src/leaf). */
+  readonly leafnodes: LeafNodes;
 
   /** The cluster (routes), when cluster { port } or --cluster is set. */
   readonly cluster: Cluster | undefined;
@@ -95,6 +98,7 @@ export class Server implements ClientHost, ClusterHost {
     this.stallThreshold = Math.floor(opts.maxPending / 2);
     this.auth = new Authenticator(opts);
     this.cluster = opts.clusterPort !== 0 ? new Cluster(this) : undefined;
+    this.leafnodes = new LeafNodes(this);
   }
 
   /** A new connection id, shared by every kind (server.go gcid). */
@@ -140,6 +144,16 @@ export class Server implements ClientHost, ClusterHost {
       c.enqueue(encodeInfo(info));
     }
     this.flushClients();
+  }
+
+  /** The bound leafnode port (0 when not accepting leaf connections). */
+  get leafPort(): number {
+    return this.leafnodes.port;
+  }
+
+  /** A subscription changed in an account: leaf links forward interest (updateLeafNodes). */
+  interestChanged(conn: Connection, sub: Subscription, delta: number): void {
+    this.leafnodes.updateLeafNodes(conn.account, sub, delta);
   }
 
   /** Run `service` beside the server: started by start(), told of TLS reloads, stopped by shutdown(). */
@@ -221,6 +235,8 @@ export class Server implements ClientHost, ClusterHost {
     this.configureTLS(opts);
     // As the reference: monitoring starts before the client listener, to watch the startup.
     for (const svc of this.services) svc.start?.();
+    // As the reference's Start: the leafnode listener comes up before the client one.
+    this.leafnodes.listenIfConfigured();
     this.listener = Bun.listen<SocketData>({
       hostname: opts.host,
       port: opts.port < 0 ? 0 : opts.port,
@@ -268,6 +284,8 @@ export class Server implements ClientHost, ClusterHost {
     log.notice(`Server is ready`);
     // As the reference: routing starts once clients can connect (StartRouting waits for the listener).
     this.cluster?.start();
+    // Remotes are solicited once ready (solicitLeafNodeRemotes).
+    this.leafnodes.solicitRemotes();
   }
 
   private accept(socket: Socket<SocketData>): void {
@@ -440,6 +458,7 @@ export class Server implements ClientHost, ClusterHost {
     this.shuttingDown = true;
     // stop(false): stop(true) would drop the sockets before the clients get what they are owed.
     this.stopAccepting();
+    this.leafnodes.shutdown();
     this.tls?.rateCounter?.stopLogging();
     clearInterval(this.idleSweep);
     this.cluster?.shutdown();
