@@ -17,6 +17,14 @@ import {
   type NodeKind,
 } from "../helpers/cluster.ts";
 
+/** A port free right now (for members that must know each other's route ports up front). */
+function freePort(): number {
+  const srv = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = srv.port;
+  srv.stop(true);
+  return port;
+}
+
 const started: ClusterNode[] = [];
 async function node(kind: NodeKind, name: string, cluster: string | undefined, routes: string[] = [], clusterExtra = "") {
   const n = await startNode({ kind, name, cluster, routes, clusterExtra });
@@ -89,6 +97,19 @@ describe("bnats clusters", () => {
     expect(new Set(queue).size).toBe(3);
     await Promise.all([sub.close(), pub.close()]);
   }, 30_000);
+
+  test("the StatefulSet layout: every member lists every member, itself included", async () => {
+    const ports = [freePort(), freePort(), freePort()];
+    const routes = ports.map((p) => `nats://127.0.0.1:${p}`);
+    const members = await Promise.all(
+      ports.map((clusterPort, i) => startNode({ kind: "bnats", name: `ss-${i}`, cluster: "SS", routes, clusterPort })),
+    );
+    started.push(...members);
+    await waitForMesh(members);
+    // The route to itself was recognised and is not retried: still two routes each a moment later.
+    await Bun.sleep(1500);
+    for (const m of members) expect((await routez(m)).num_routes).toBe(2);
+  }, 20_000);
 
   test("dynamic names: a bnats without a name adopts the configured one of its peer", async () => {
     const s = await node("bnats", "D1", "NAMED");
