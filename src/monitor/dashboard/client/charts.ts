@@ -50,6 +50,11 @@ const SPECS: readonly ChartSpec[] = [
 
 const HEIGHT = 190;
 
+/** Tick steps for counts (1, 2, 5, 10, 20, 50, ...): never a fraction of a connection. */
+const COUNT_INCRS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((e) => [1, 2, 5].map((m) => m * 10 ** e));
+/** Tick steps for bytes: powers of two of each binary unit, so the labels read 4 MiB, 8 MiB, ... */
+const BYTE_INCRS = [0, 1, 2, 3, 4].flatMap((e) => [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((m) => m * 1024 ** e));
+
 export class Charts {
   private samples: Sample[] = [];
   private plots: uPlot[] = [];
@@ -118,13 +123,19 @@ export class Charts {
         cursor: { drag: { x: false, y: false } },
         legend: { live: true },
         scales: {
-          // At least a minute wide, so a fresh page does not get sub-second ticks.
-          x: { time: true, range: (_u, min, max) => [Math.min(min, max - 60), max] },
+          // At least ten seconds wide, so a fresh page's few points do not get sub-second ticks.
+          x: { time: true, range: (_u, min, max) => [Math.min(min, max - 10), max] },
           y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
         },
         axes: [
-          { ...axis },
-          { ...axis, size: spec.id === "chart-bytes" ? 74 : 56, values: (_u, splits) => splits.map((n) => (spec.id === "chart-bytes" ? bytes(n) : compact(n))) },
+          // Whole seconds and minutes only: samples are a second apart.
+          { ...axis, incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600] },
+          {
+            ...axis,
+            size: spec.id === "chart-bytes" ? 74 : 56,
+            incrs: spec.id === "chart-bytes" ? BYTE_INCRS : COUNT_INCRS,
+            values: (_u, splits) => splits.map((n) => (spec.id === "chart-bytes" ? bytes(n).replace(/\.0+ /, " ") : compact(n))),
+          },
         ],
         series: [
           { value: (_u, t) => (t == null ? "" : new Date(t * 1000).toLocaleTimeString()) },
