@@ -338,6 +338,11 @@ export interface Options {
   websocket: WebsocketOptions;
 }
 
+/** accounts.go globalAccountName: connections without a configured account live in it. */
+export const GLOBAL_ACCOUNT = "$G";
+/** server.go DEFAULT_SYSTEM_ACCOUNT. */
+export const SYSTEM_ACCOUNT = "$SYS";
+
 export const VERSION = "2.9.10";
 export const PROTO = 1;
 /** What the Debian reference build reports in INFO and /varz `go`. */
@@ -494,7 +499,7 @@ function finalizeLeafNodes(opts: Options): void {
     if (ln.authTimeout === 0) ln.authTimeout = ln.tls ? ln.tls.timeout + 1000 : DEFAULT_AUTH_TIMEOUT;
   }
   // "" is the global account in the context of leaf nodes; $SYS exists unless disabled.
-  const known = new Set(["", "$G", "$SYS", ...leafKnownAccounts(opts)]);
+  const known = new Set(["", GLOBAL_ACCOUNT, SYSTEM_ACCOUNT, ...leafKnownAccounts(opts)]);
   const check = (acc: string, where: string): void => {
     if (!known.has(acc)) throw new OptionsError(`cannot find local account ${JSON.stringify(acc)} specified in leafnode ${where}`);
   };

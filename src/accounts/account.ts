@@ -4,10 +4,7 @@
 // message path binds them: conn/connection.ts ConnAccount).
 import { Sublist, type SubscriptionLike } from "../subjects/sublist.ts";
 
-/** The global account every connection without a configured account belongs to (globalAccountName). */
-export const GLOBAL_ACCOUNT = "$G";
-/** The reference's default system account name (DEFAULT_SYSTEM_ACCOUNT). */
-export const SYSTEM_ACCOUNT = "$SYS";
+export { GLOBAL_ACCOUNT, SYSTEM_ACCOUNT } from "../options.ts";
 
 /** Messages and bytes in and out of one account (accounts.go stats: /accstatz sent and received). */
 export class AccountStats {

@@ -1,7 +1,8 @@
 // The server's accounts by name (server.go s.accounts), holding the global account `$G` from the start.
 // The accounts {} block adds named ones, and the system account `$SYS`.
 import type { SubscriptionLike } from "../subjects/sublist.ts";
-import { Account, GLOBAL_ACCOUNT } from "./account.ts";
+import { GLOBAL_ACCOUNT } from "../options.ts";
+import { Account } from "./account.ts";
 
 export class Accounts<S extends SubscriptionLike = SubscriptionLike, C = unknown> {
   private readonly byName = new Map<string, Account<S, C>>();

@@ -16,10 +16,11 @@ import { fromPublic } from "@nats-io/nkeys";
 import type { NkeyUser, Options, Permissions, User } from "../options.ts";
 import { bcryptVerify, bcryptVerifySync, constantTimeEquals, isBcrypt } from "./compare.ts";
 import { CompiledPermissions, PermissionChecker } from "./permissions.ts";
+import { GLOBAL_ACCOUNT } from "../options.ts";
 import { mapCertToUser, type PeerCertInfo } from "./tlsmap.ts";
 
 /** The global account: users outside any `accounts {}` entry are bound to it (assignGlobalAccountToOrphanUsers). */
-export const GLOBAL_ACCOUNT = "$G";
+export { GLOBAL_ACCOUNT };
 
 /** nkey.go nonceRawLen: 11 random bytes, base64url without padding = 15 characters. */
 const NONCE_RAW_LEN = 11;

@@ -19,11 +19,12 @@ import { isValidSubject } from "../subjects/subject.ts";
 import { parseUserPermissions, parseUsers } from "./auth.ts";
 import { resolveExportsAndImports, type ParsedAccount, type ParsedExport, type ParsedStreamImport, type ParsedServiceImport } from "./accounts-resolve.ts";
 import type { Token } from "./parser.ts";
-import { parseGoDuration } from "./duration.ts";
+import { parseGoDuration } from "../go/duration.ts";
 import type { LoadContext } from "./values.ts";
+import { GLOBAL_ACCOUNT } from "../options.ts";
 
 /** accounts.go globalAccountName. */
-export const GLOBAL_ACCOUNT_NAME = "$G";
+export const GLOBAL_ACCOUNT_NAME = GLOBAL_ACCOUNT;
 
 /** Go's %T of a config value, for the reference's "got %T" messages. */
 export function goType(tk: Token): string {

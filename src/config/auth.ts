@@ -6,7 +6,7 @@ import { fromPublic } from "@nats-io/nkeys";
 import type { NkeyUser, Permissions, ResponsePermission, SubjectPermission, User } from "../options.ts";
 import { isValidSubject } from "../subjects/subject.ts";
 import type { Token } from "./parser.ts";
-import { parseGoDuration } from "./duration.ts";
+import { parseGoDuration } from "../go/duration.ts";
 import { describe, getString, getStringArray, type LoadContext } from "./values.ts";
 
 /** nats-server DEFAULT_ALLOW_RESPONSE_MAX_MSGS / DEFAULT_ALLOW_RESPONSE_EXPIRATION. */

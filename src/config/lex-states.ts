@@ -2,7 +2,7 @@
 // one function per state, each consuming input and returning the next state. See lexer.ts.
 
 import { EOF, ItemType } from "./items.ts";
-import type { Lexer, StateFn } from "./lexer.ts";
+import type { LexerState as Lexer, StateFn } from "./lex-types.ts";
 
 
 const mapStart = "{";

@@ -12,12 +12,13 @@
 
 import { EOF, ItemType, type Item } from "./items.ts";
 import { lexIncludeStart, lexString, lexTop } from "./lex-states.ts";
+import type { LexerState, StateFn } from "./lex-types.ts";
 
 export { ItemType, type Item } from "./items.ts";
 
-export type StateFn = (lx: Lexer) => StateFn | null;
+export type { StateFn };
 
-export class Lexer {
+export class Lexer implements LexerState {
   readonly input: string;
   start = 0;
   pos = 0;

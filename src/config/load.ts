@@ -23,7 +23,7 @@ import type { Options } from "../options.ts";
 import { GLOBAL_ACCOUNT_NAME, parseAccounts, parseMappings, userNames } from "./accounts.ts";
 import { parseAuthorization } from "./auth.ts";
 import { parseCluster } from "./cluster.ts";
-import { formatGoDuration } from "./duration.ts";
+import { formatGoDuration } from "../go/duration.ts";
 import { ConfigError, describeFsError, parseTokens, type ConfigObject, type ConfigValue, type Token, type TokenMap } from "./parser.ts";
 import { parseLeafNodes } from "./leafnodes.ts";
 import { parseTLS } from "./tls.ts";

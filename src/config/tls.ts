@@ -4,7 +4,7 @@
 import { DEFAULT_TLS_TIMEOUT, OptionsError, type TLSOptions } from "../options.ts";
 import { loadTLSContext } from "../transport/tls/context.ts";
 import type { Token } from "./parser.ts";
-import { parseGoDuration } from "./duration.ts";
+import { parseGoDuration } from "../go/duration.ts";
 import { CIPHER_SUITES, CURVE_PREFERENCES } from "../transport/tls/ciphers.ts";
 import { describe, type LoadContext } from "./values.ts";
 

@@ -4,7 +4,7 @@
 // int64"), the message here says the same thing in words and names the key.
 
 import { ConfigError, type Token } from "./parser.ts";
-import { parseGoDuration } from "./duration.ts";
+import { parseGoDuration } from "../go/duration.ts";
 
 export class LoadContext {
   readonly errors: ConfigError[] = [];

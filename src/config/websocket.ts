@@ -3,7 +3,7 @@
 // reference's validateWebsocketOptions, run at start-up with the other options (src/options.ts).
 
 import { defaultWebsocketOptions, type WebsocketOptions } from "../options.ts";
-import { parseGoDuration } from "./duration.ts";
+import { parseGoDuration } from "../go/duration.ts";
 import type { Token } from "./parser.ts";
 import { parseTLS } from "./tls.ts";
 import { checkPort, describe, getBool, getInt, getListen, getString, getStringArray, type LoadContext } from "./values.ts";

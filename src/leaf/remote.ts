@@ -3,7 +3,7 @@
 // user/password remembered from a configured URL for bare URLs learned later, the TLS server name, the
 // deny lists as permissions, and the delay before the next attempt (30 s after a loop, a permission
 // violation or a clashing cluster name).
-import type { Permissions, RemoteLeafOptions } from "../options.ts";
+import { GLOBAL_ACCOUNT, type Permissions, type RemoteLeafOptions } from "../options.ts";
 
 export interface LeafURL {
   /** As configured or learned (`nats-leaf://[user:pass@]host:port`). */
@@ -91,7 +91,7 @@ export class LeafRemote {
 
   /** The local account ("" is $G). */
   get account(): string {
-    return this.opts.localAccount === "" ? "$G" : this.opts.localAccount;
+    return this.opts.localAccount === "" ? GLOBAL_ACCOUNT : this.opts.localAccount;
   }
 
   /** pickNextURL: the current first URL goes to the end when there are several. */

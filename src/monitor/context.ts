@@ -1,6 +1,7 @@
 // What every endpoint function receives besides its query: the server's state, the request counters
 // and the process usage sampler.
 import type { MonitoredServer } from "./types.ts";
+import { GLOBAL_ACCOUNT, SYSTEM_ACCOUNT } from "../options.ts";
 
 /** The reference's monitoring paths (server.go), also the keys of http_req_stats. */
 export const Paths = {
@@ -48,6 +49,6 @@ export function serverId(ctx: MonitorContext): string {
 }
 
 /** The reference's default system account name; bnats reports it as the reference does by default. */
-export const SYSTEM_ACCOUNT = "$SYS";
+export { SYSTEM_ACCOUNT };
 /** The global account every bnats client belongs to. */
-export const GLOBAL_ACCOUNT = "$G";
+export { GLOBAL_ACCOUNT };

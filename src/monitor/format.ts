@@ -1,6 +1,6 @@
 // How nats-server's monitoring renders values: Go's time.Time and time.Duration text, the monitor's
 // uptime format, and encoding/json's output (MarshalIndent with two spaces, HTML-safe escaping).
-import { goDuration } from "../config/duration.ts";
+import { goDuration } from "../go/duration.ts";
 
 /** Wall-clock now in ms since the epoch with sub-millisecond digits (Go's time.Now has ns). */
 export function nowMs(): number {

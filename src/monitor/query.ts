@@ -1,8 +1,8 @@
 // Query-string decoding with nats-server's exact 400 texts (monitor.go decodeBool, decodeInt,
 // decodeUint64, decodeState, decodeSubs). Values are read as Go's url.Values.Get: the first value, "" if
 // absent, and an empty value means "not given".
-import { parseGoBool } from "../cli/goflags.ts";
-import { goQuote } from "../protocol/errors.ts";
+import { parseGoBool } from "../go/strconv.ts";
+import { goQuote } from "../go/quote.ts";
 
 /** A request the reference answers with 400 and this plain-text body. */
 export class BadRequest extends Error {}

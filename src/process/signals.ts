@@ -9,7 +9,7 @@
 //   SIGUSR2  lame duck mode (src/server/lameduck.ts), then exit 0.
 // The sending side (-sl/--signal) is src/signal.ts.
 import { lameDuckMode } from "../server/lameduck.ts";
-import { Reloader, type ReloadHooks } from "../server/reload.ts";
+import { ConfigReloader, type ReloadHooks } from "./reload.ts";
 import type { ClientConnection } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 
@@ -36,7 +36,7 @@ const HANDLED: readonly HandledSignal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGUS
 const MAX_STOP_FLUSH = 10_000;
 
 export class SignalHandler {
-  readonly reloader: Reloader;
+  readonly reloader: ConfigReloader;
   private stopping: Promise<void> | undefined;
   private readonly listeners = new Map<HandledSignal, () => void>();
 
@@ -44,7 +44,7 @@ export class SignalHandler {
     readonly server: Server,
     readonly hooks: SignalHooks,
   ) {
-    this.reloader = new Reloader(server, hooks);
+    this.reloader = new ConfigReloader(server, hooks);
   }
 
   /** Start listening to the process signals (handleSignals). */

@@ -1,5 +1,6 @@
 // Every -ERR text bnats sends, named once, with nats-server's exact words (client.go, parser.go,
 // errors.go), and the closed-connection reasons as monitor.go's ClosedState.String() spells them.
+import { goQuote } from "../go/quote.ts";
 
 export const Err = {
   unknownProtocol: "Unknown Protocol Operation",
@@ -15,7 +16,6 @@ export const Err = {
   authenticationTimeout: "Authentication Timeout",
   badClientProtocol: "invalid client protocol",
   noRespondersRequiresHeaders: "no responders requires headers support",
-  secureConnectionRequired: "Secure Connection - TLS Required",
   connectionThrottling: "Connection throttling is active. Please try again later.",
   /** errors.go ErrClientConnectedToRoutePort: a client on the cluster port. */
   connectedToRoutePort: "attempted to connect to route port",
@@ -25,8 +25,9 @@ export function permissionsViolationPublish(subject: string): string {
   return `Permissions Violation for Publish to ${goQuote(subject)}`;
 }
 
-export function permissionsViolationReply(reply: string): string {
-  return `Permissions Violation for Publish with Reply of ${goQuote(reply)}`;
+/** A subscription a config reload's new permissions refuse (client.go processSubsOnConfigReload). */
+export function permissionsViolationSubscriptionReload(subject: string, sid: string): string {
+  return `Permissions Violation for Subscription to ${goQuote(subject)} (sid ${goQuote(sid)})`;
 }
 
 export function permissionsViolationSubscription(subject: string, queue: string | undefined): string {
@@ -35,21 +36,6 @@ export function permissionsViolationSubscription(subject: string, queue: string 
     : `Permissions Violation for Subscription to ${goQuote(subject)} using queue ${goQuote(queue)}`;
 }
 
-/** Go's %q for the ASCII/latin1 strings the server handles (subjects are latin1 "binary strings"). */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x22) out += '\\"';
-    else if (c === 0x5c) out += "\\\\";
-    else if (c === 0x0a) out += "\\n";
-    else if (c === 0x0d) out += "\\r";
-    else if (c === 0x09) out += "\\t";
-    else if (c < 0x20 || c === 0x7f) out += "\\x" + c.toString(16).padStart(2, "0");
-    else out += s[i];
-  }
-  return out + '"';
-}
 
 /** Why a connection closed (nats-server ClosedState strings, shown in /connz `reason`). */
 export const ClosedReason = {

@@ -22,6 +22,7 @@ import { SublistError } from "../subjects/sublist.ts";
 import type { Transport } from "../transport/transport.ts";
 import { SYS_GROUP } from "../auth/permissions.ts";
 import type { ConnectCredentials } from "../auth/authenticator.ts";
+import type { Login } from "../auth/login.ts";
 
 /** First PING after CONNECT comes early to measure RTT (server.go firstClientPingInterval). */
 const FIRST_CLIENT_PING_INTERVAL = 2000;
@@ -353,6 +354,13 @@ export class ClientConnection extends Connection {
         return;
       }
     }
+  }
+
+  /** The login decision (src/auth/login.ts) applied: identity, permissions, and the account when given. */
+  applyLogin(login: Login, account?: ConnAccount): void {
+    this.user = login.user;
+    this.perms = login.perms;
+    if (account !== undefined) this.bindAccount(account);
   }
 
   sendInfo(): void {

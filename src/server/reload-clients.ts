@@ -1,10 +1,11 @@
 // What a reload does to the connected clients (reload.go's Apply functions and reloadAuthorization):
 // the limits each connection carries, pinned certificates, and the authorization of every client
 // judged again with the credentials of its CONNECT. Called by src/server/reload.ts after the diff.
-import { Authenticator, permissionCheckerFor, type AuthResult, type ConnectCredentials } from "../auth/authenticator.ts";
-import { toPeerCertInfo } from "../auth/tlsmap.ts";
+import { Authenticator, type AuthResult, type ConnectCredentials } from "../auth/authenticator.ts";
+import { login, type LoginOutcome } from "../auth/login.ts";
 import type { NkeyUser, User } from "../options.ts";
-import { ClosedReason, Err, goQuote } from "../protocol/errors.ts";
+import { goQuote } from "../go/quote.ts";
+import { ClosedReason, Err, permissionsViolationSubscriptionReload } from "../protocol/errors.ts";
 import { matchesPinnedCert } from "../transport/tls/pinned.ts";
 import type { ClientConnection } from "./client.ts";
 import type { Server } from "./server.ts";
@@ -88,25 +89,18 @@ export async function reloadAuthorization(server: Server): Promise<void> {
     }
     // A client still before its CONNECT is judged when the CONNECT comes.
     if (!c.connectReceived) continue;
-    const cert = auth.usesTLSMap ? toPeerCertInfo(c.transport.tls?.peerCertificate) : undefined;
-    const ctx = { connect: creds, nonce: c.nonce, peerCert: cert };
-    let r: AuthResult | null;
-    if (auth.needsBcrypt(ctx)) {
-      const key = JSON.stringify([creds.user, creds.pass]);
-      let p = bcrypt.get(key);
-      if (p === undefined) bcrypt.set(key, (p = auth.authenticateAsync(ctx)));
-      r = await p;
+    let out = login(auth, { creds, nonce: c.nonce, peerCertificate: c.transport.tls?.peerCertificate }, bcrypt);
+    if (out instanceof Promise) {
+      out = await out;
       // The world moved on while waiting: a newer reload or the client itself.
       if (c.closed || server.auth !== auth) continue;
-    } else {
-      r = auth.authenticate(ctx);
     }
-    if (r === null) {
+    const o: LoginOutcome = out;
+    if (o.login === undefined) {
       c.authViolation();
       continue;
     }
-    c.user = r.user;
-    c.perms = permissionCheckerFor(r);
+    c.applyLogin(o.login);
     recheckSubscriptions(server, c);
   }
   server.flushClients();
@@ -120,7 +114,7 @@ function recheckSubscriptions(server: Server, c: ClientConnection): void {
     const canQSub = sub.queue !== undefined && perms.canSubscribe(sub.subject, sub.queue);
     if (canSub || canQSub) continue;
     c.unsubscribe(sub);
-    c.sendErr(`Permissions Violation for Subscription to ${goQuote(sub.subject)} (sid ${goQuote(sub.sid)})`);
+    c.sendErr(permissionsViolationSubscriptionReload(sub.subject, sub.sid));
     server.log.notice(`Removed sub ${goQuote(sub.subject)} (sid ${goQuote(sub.sid)}) for ${authUserLabel(c)} - not authorized`);
   }
 }

@@ -1,16 +1,12 @@
-// Configuration reload on SIGHUP, as nats-server v2.9.10 reload.go: Reload -> ReloadOptions ->
-// diffOptions -> applyOptions. The file is loaded again, the command-line flags are layered over it
-// (flags keep precedence, as MergeOptions(newOpts, FlagSnapshot)), the result is compared with the
-// running options field by field in the order of the reference's Options struct, and either every
-// change is applied or, when one field cannot change at run time, nothing is and the error says
-// which ("config reload not supported for Port: old=4222, new=4223"). A file that does not load is
-// an error too; either way the server keeps running on what it had.
+// Configuration reload, as nats-server v2.9.10 reload.go ReloadOptions -> diffOptions -> applyOptions:
+// new Options (read from the file by src/process/reload.ts, flags layered over it) are compared with the
+// running ones field by field in the order of the reference's Options struct, and either every change is
+// applied or, when one field cannot change at run time, nothing is and the error says which ("config
+// reload not supported for Port: old=4222, new=4223"). The server never reads the file itself.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { loadConfig } from "../config/load.ts";
-import { formatGoDuration } from "../config/duration.ts";
-import { mergeOptions, type NkeyUser, type Options, type TLSOptions } from "../options.ts";
-import { loadTLSContext } from "../transport/tls/context.ts";
+import { formatGoDuration } from "../go/duration.ts";
+import type { NkeyUser, Options, TLSOptions } from "../options.ts";
 import {
   applyMaxConnections,
   applyMaxControlLine,
@@ -21,11 +17,7 @@ import {
 import type { Server } from "./server.ts";
 
 /** What the process around the server does when some options change (src/main.ts supplies these). */
-export interface ReloadHooks {
-  /** The options given as flags, layered over every reload of the file. */
-  flags: Partial<Options>;
-  /** `-tls=false`: the file's tls block is dropped on every load (ConfigureOptions' tlsDisabled). */
-  tlsDisabled?: boolean;
+export interface ApplyHooks {
   /** ConfigureLogger: rebuild the logger from the new options (logging flags or files changed). */
   configureLogger?(opts: Options): void;
   /** New certificates for new connections (default: Server.reloadTLS, src/tls). */
@@ -34,8 +26,6 @@ export interface ReloadHooks {
   writePidFile?(opts: Options): void;
   /** deletePortsFile(old) then logPorts. */
   rewritePortsFile?(oldDir: string, opts: Options): void;
-  /** Where the reloaded file's notes go (defaults to server.log.warn). */
-  warn?(msg: string): void;
 }
 
 /** A reload that was refused or failed; the message is what follows "Failed to reload server configuration: ". */
@@ -81,45 +71,11 @@ export class Reloader {
 
   constructor(
     readonly server: Server,
-    readonly hooks: ReloadHooks,
+    readonly hooks: ApplyHooks,
   ) {
     // The reference compares *tls.Config values, which hold the loaded certificates: a certificate
     // rotated in place (same path, new content) is a TLS change. Remember what was loaded.
     this.tlsDigest = tlsDigest(server.opts.tls);
-  }
-
-  private pending: Promise<void> = Promise.resolve();
-
-  /**
-   * Reload: the configuration file again, flags over it, then ReloadOptions. Reloads run one after
-   * the other (a SIGHUP during a reload waits for it). Rejects with ReloadError, nothing changed.
-   */
-  reload(): Promise<void> {
-    const next = this.pending.then(() => this.reloadNow());
-    this.pending = next.catch(() => {});
-    return next;
-  }
-
-  private async reloadNow(): Promise<void> {
-    const server = this.server;
-    const file = server.opts.configFile;
-    if (file === "") throw new ReloadError("can only reload config when a file is provided using -c or --config");
-    let newOpts: Options;
-    try {
-      const loaded = loadConfig(file);
-      if (this.hooks.tlsDisabled === true) delete loaded.options.tls;
-      newOpts = mergeOptions(loaded.options, this.hooks.flags);
-      // The reference's loader builds the tls.Config, so unreadable or mismatched certificates fail
-      // the reload before anything is applied.
-      if (newOpts.tls !== undefined) loadTLSContext(newOpts.tls);
-      // The reference drops its loader's warnings on reload (ProcessConfigFile returns the options);
-      // bnats' own notes (keys it accepts but ignores) are still worth a line.
-      const warn = this.hooks.warn ?? ((m: string) => server.log.warn(m));
-      for (const n of loaded.notes) warn(n);
-    } catch (e) {
-      throw new ReloadError((e as Error).message);
-    }
-    await this.reloadOptions(newOpts);
   }
 
   /** ReloadOptions: diff, then apply everything or nothing. */

@@ -14,14 +14,8 @@ import { ReadLoop } from "../conn/readloop.ts";
 import { ServerStats } from "../conn/stats.ts";
 import { BunSocketTransport } from "../transport/tcp.ts";
 import { ClientConnection, type ClientHost } from "./client.ts";
-import {
-  Authenticator,
-  describeAuthFailure,
-  generateNonce,
-  permissionCheckerFor,
-  type AuthResult,
-} from "../auth/authenticator.ts";
-import { toPeerCertInfo } from "../auth/tlsmap.ts";
+import { Authenticator, generateNonce } from "../auth/authenticator.ts";
+import { login, loginNoAuthUser, type LoginOutcome } from "../auth/login.ts";
 import { loadTLSContext } from "../transport/tls/context.ts";
 import { TLSConnection, type NegotiationConfig } from "../transport/tls/negotiate.ts";
 import { RateCounter } from "../transport/tls/ratelimit.ts";
@@ -405,41 +399,27 @@ export class Server implements ClientHost, ClusterHost {
     return this.auth.requiresAuth();
   }
 
-  /** Whether the CONNECT's credentials are accepted; sets client.user / client.perms when they are. */
+  /** Whether the CONNECT's credentials are accepted (src/auth/login.ts); the client is logged in when they are. */
   checkAuthentication(client: ClientConnection, connect: ConnectOptions): boolean | Promise<boolean> {
-    const auth = this.auth;
     const creds = { user: connect.user, pass: connect.pass, auth_token: connect.authToken, nkey: connect.nkey, sig: connect.sig };
     client.credentials = creds;
-    // Only verify_and_map reads the certificate; parse it only then.
-    const cert = auth.usesTLSMap ? toPeerCertInfo(client.transport.tls?.peerCertificate) : undefined;
-    const ctx = { connect: creds, nonce: client.nonce, peerCert: cert };
-    // bcrypt (~100 ms at cost 11) must not block the event loop: the client waits for it alone.
-    if (auth.needsBcrypt(ctx)) return auth.authenticateAsync(ctx).then((r) => this.applyAuth(client, creds, r));
-    return this.applyAuth(client, creds, auth.authenticate(ctx));
-  }
-
-  private applyAuth(client: ClientConnection, creds: Parameters<typeof describeAuthFailure>[1], r: AuthResult | null): boolean {
-    if (r === null) {
-      // Logged by authViolation: names the user or nkey, never a secret.
-      client.authError = describeAuthFailure(this.auth, creds);
-      return false;
-    }
-    client.user = r.user;
-    client.bindAccount(this.accounts.lookup(r.account) ?? this.accounts.global);
-    client.perms = permissionCheckerFor(r);
-    return true;
+    const out = login(this.auth, { creds, nonce: client.nonce, peerCertificate: client.transport.tls?.peerCertificate });
+    // A bcrypt comparison: the client waits for it alone (its input is suspended meanwhile).
+    if (out instanceof Promise) return out.then((o) => this.applyLogin(client, o));
+    return this.applyLogin(client, out);
   }
 
   /** parser.go: with no_auth_user set, a first op other than CONNECT logs in as that user. */
   authenticateNoAuthUser(client: ClientConnection): boolean {
-    const r = this.auth.noAuthUserResult();
-    if (r === null) {
-      client.authError = describeAuthFailure(this.auth, {});
+    return this.applyLogin(client, loginNoAuthUser(this.auth));
+  }
+
+  private applyLogin(client: ClientConnection, out: LoginOutcome): boolean {
+    if (out.login === undefined) {
+      client.authError = out.failure;
       return false;
     }
-    client.user = r.user;
-    client.bindAccount(this.accounts.lookup(r.account) ?? this.accounts.global);
-    client.perms = permissionCheckerFor(r);
+    client.applyLogin(out.login, this.accounts.lookup(out.login.account) ?? this.accounts.global);
     return true;
   }
 

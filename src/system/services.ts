@@ -11,7 +11,7 @@ import { leafz } from "../monitor/leafz.ts";
 import { routez } from "../monitor/routez.ts";
 import { subszFull } from "../monitor/subsz.ts";
 import { varz } from "../monitor/varz.ts";
-import { goQuote } from "../protocol/errors.ts";
+import { goQuote } from "../go/quote.ts";
 import { acceptEncoding, type Compression } from "./compress.ts";
 import { goUnmarshal, type GoStruct } from "./gojson.ts";
 import {

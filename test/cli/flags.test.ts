@@ -1,7 +1,7 @@
 // The command-line parser on nats-server's flag forms, including Go flag-package quirks.
 import { describe, expect, test } from "bun:test";
 import { CliError, parseArgs, type CliResult } from "../../src/cli/cli.ts";
-import { parseGoBool, parseGoInt } from "../../src/cli/goflags.ts";
+import { parseGoBool, parseGoInt } from "../../src/go/strconv.ts";
 
 const run = (argv: string[]): CliResult => parseArgs(argv);
 const err = (argv: string[]): CliError => {

@@ -1,6 +1,6 @@
 // Go's time.ParseDuration / Duration.String as the config loader uses them.
 import { describe, expect, test } from "bun:test";
-import { formatGoDuration, parseGoDuration } from "../../src/config/duration.ts";
+import { formatGoDuration, parseGoDuration } from "../../src/go/duration.ts";
 
 describe("parseGoDuration", () => {
   test("units and combinations (ms)", () => {

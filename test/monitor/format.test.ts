@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { goDuration } from "../../src/config/duration.ts";
+import { goDuration } from "../../src/go/duration.ts";
 import { goJSON, goTime, myUptime, rttString } from "../../src/monitor/format.ts";
 import { BadRequest, decodeBool, decodeInt, decodeState, decodeSubs, decodeUint64 } from "../../src/monitor/query.ts";
 
