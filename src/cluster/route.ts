@@ -81,6 +81,9 @@ export class RouteConnection extends Connection implements RouteParserHandler {
   private perms: CompiledPermissions | undefined;
   private readonly remoteSubs = new Map<string, RemoteSub>();
   private readonly matchCache = new MatchCache();
+  /** The account of the last routed message (the parser hands a repeated name over as the same string). */
+  private lastAccountName = "";
+  private lastAccount: ConnAccount | undefined;
   private authTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -278,7 +281,12 @@ export class RouteConnection extends Connection implements RouteParserHandler {
     const stats = this.host.stats;
     stats.inMsgs++;
     stats.inBytes += size;
-    const account = this.cluster.accounts.lookup(accountName);
+    let account = this.lastAccount;
+    if (accountName !== this.lastAccountName || account === undefined) {
+      account = this.cluster.accounts.lookup(accountName);
+      this.lastAccountName = accountName;
+      this.lastAccount = account;
+    }
     if (account === undefined) {
       this.debug(`Unknown account ${JSON.stringify(accountName)} for routed message on subject: ${JSON.stringify(subject)}`);
       return;

@@ -39,6 +39,11 @@ class RouteTargets {
   readonly subs: Subscription[] = [];
   readonly queues: (string[] | null)[] = [];
 
+  clear(): void {
+    this.subs.length = 0;
+    this.queues.length = 0;
+  }
+
   add(sub: Subscription): void {
     const subs = this.subs;
     for (let i = 0; i < subs.length; i++) {
@@ -85,17 +90,19 @@ export function processMsgResults(
   const pkind = publisher.kind;
   const fromRoute = pkind === Kind.ROUTER;
   let rts: RouteTargets | undefined;
+  // Reused per nesting depth (a delivery may publish again, e.g. a system service answering).
+  const depth = fanoutDepth++;
   const psubs = result.psubs;
   for (let i = 0; i < psubs.length; i++) {
     const sub = psubs[i]!;
     const conn = sub.conn;
     const kind = conn.kind;
     if (kind === Kind.ROUTER) {
-      if (!fromRoute && !publisher.isSpoke) (rts ??= new RouteTargets()).add(sub);
+      if (!fromRoute && !publisher.isSpoke) (rts ??= routeTargets(depth)).add(sub);
       continue;
     }
     if (kind === Kind.LEAF) {
-      if (conn !== publisher && (!fromRoute || !conn.isSpoke || isServiceReply(frame.subject))) (rts ??= new RouteTargets()).add(sub);
+      if (conn !== publisher && (!fromRoute || !conn.isSpoke || isServiceReply(frame.subject))) (rts ??= routeTargets(depth)).add(sub);
       continue;
     }
     if (conn.deliverMsg(sub, frame, publisher)) delivered = true;
@@ -130,7 +137,7 @@ export function processMsgResults(
           if (rsub === undefined && sub.conn !== publisher) rsub = sub;
           continue;
         }
-        (rts ??= new RouteTargets()).add(sub);
+        (rts ??= routeTargets(depth)).add(sub);
         rsub = undefined;
         break;
       }
@@ -140,7 +147,7 @@ export function processMsgResults(
         break;
       }
     }
-    if (rsub !== undefined) (rts ??= new RouteTargets()).add(rsub);
+    if (rsub !== undefined) (rts ??= routeTargets(depth)).add(rsub);
   }
   if (rts !== undefined) {
     const srcCluster = pkind === Kind.LEAF ? publisher.remoteCluster : "";
@@ -153,8 +160,17 @@ export function processMsgResults(
       if (sub.conn.deliverMsg(sub, frame, publisher)) delivered = true;
     }
     frame.queues = null;
+    rts.clear();
   }
+  fanoutDepth--;
   return delivered;
+}
+
+let fanoutDepth = 0;
+const targetsByDepth: RouteTargets[] = [];
+
+function routeTargets(depth: number): RouteTargets {
+  return (targetsByDepth[depth] ??= new RouteTargets());
 }
 
 /**
