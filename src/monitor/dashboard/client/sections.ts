@@ -55,10 +55,12 @@ export function renderFacts(s: Snapshot): void {
     Object.keys(cluster).length === 0
       ? "off"
       : `${String(cluster.name ?? "on")}${cluster.cluster_port ? ` on :${String(cluster.cluster_port)}` : ""}, ${count(v.routes)} route${v.routes === 1 ? "" : "s"}`;
+  // /leafz counts the links that are up (/varz's leafnodes may lag behind it while leaf nodes land).
+  const leafs = Math.max(v.leafnodes, s.leafz.leafnodes);
   const leafText =
-    Object.keys(leaf).length === 0 && v.leafnodes === 0
+    Object.keys(leaf).length === 0 && leafs === 0
       ? "off"
-      : `${leaf.port ? `listening on :${String(leaf.port)}, ` : ""}${count(v.leafnodes)} connected`;
+      : `${leaf.port ? `listening on :${String(leaf.port)}, ` : ""}${count(leafs)} connected`;
   fillFacts(byId("facts"), [
     ["Health", health],
     ["Server ID", h("span", { class: "mono" }, v.server_id)],
@@ -82,6 +84,7 @@ export function renderClosed(s: Snapshot): void {
   const list = [...(s.closed.connections ?? [])].reverse(); // newest first
   setText(byId("closed-count"), s.closed.total > list.length ? `${count(list.length)} of ${count(s.closed.total)}` : count(list.length));
   byId("closed-empty").hidden = list.length > 0;
+  byId("closed-wrap").hidden = list.length === 0;
   byId("closed-body").replaceChildren(
     ...list.map((c: ConnInfo) =>
       h(
@@ -108,6 +111,7 @@ export function renderAccounts(s: Snapshot): void {
   const extra = (s.accountz.accounts ?? []).filter((name) => !known.has(name));
   setText(byId("acc-count"), count(stats.length + extra.length));
   byId("acc-empty").hidden = stats.length + extra.length > 0;
+  byId("acc-wrap").hidden = stats.length + extra.length === 0;
   const system = s.accountz.system_account;
   const name = (acc: string): Node => h("span", {}, acc, acc === system ? h("span", { class: "dim" }, " (system)") : null);
   byId("acc-body").replaceChildren(
