@@ -174,7 +174,8 @@ export class Cluster implements RouteOwner {
       name: this.host.id,
       cluster: this.name,
       cluster_dynamic: this.dynamic || undefined,
-      lnoc: true,
+      // No "lnoc": bnats does not parse LS+/LMSG on routes yet, so peers send leaf interest and messages
+      // as RS+/RMSG (route.go falls back to them for a peer without lnoc).
     };
     if (this.log.traceEnabled) r.trace(`->> [CONNECT ${JSON.stringify({ ...connect, pass: connect.pass && "[REDACTED]" })}]`);
     r.enqueue(new TextEncoder().encode(`CONNECT ${JSON.stringify(connect)}\r\n`));
@@ -211,7 +212,6 @@ export class Cluster implements RouteOwner {
       connect_urls: opts.clusterNoAdvertise ? undefined : this.host.clientConnectURLs(),
       import: perms?.import,
       export: perms?.export,
-      lnoc: true,
     };
   }
 

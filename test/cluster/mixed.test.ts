@@ -3,8 +3,8 @@
 // directions exactly once; a member killed and restarted takes its interest away and brings it back.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { headers as natsHeaders } from "@nats-io/nats-core";
-import type { NatsConnection } from "@nats-io/transport-node";
-import { hasReference } from "../helpers/ref.ts";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { hasReference, startReference } from "../helpers/ref.ts";
 import {
   awaitInterest,
   client,
@@ -156,4 +156,35 @@ describe.if(hasReference())("bnats in a nats-server cluster", () => {
     await until(() => got.msgs.length === 1, "message after restart");
     expect(got.msgs).toEqual(["hello"]);
   });
+});
+
+describe.if(hasReference())("a nats-server leaf behind a nats-server member", () => {
+  test("leaf interest and messages reach bnats over the route (as RS+/RMSG: bnats does not announce lnoc)", async () => {
+    const a = await startNode({ kind: "reference", name: "LA", cluster: "LC", extra: 'leafnodes { listen: "127.0.0.1:-1" }' });
+    const x = await startNode({ kind: "bnats", name: "LX", cluster: "LC", routes: [a.routeURL] });
+    const LEAF_RE = /Listening for leafnode connections on [^\s]+:(\d+)/;
+    await a.process!.waitForLog(LEAF_RE);
+    const leafPort = Number(LEAF_RE.exec(a.logs())![1]);
+    const leaf = await startReference({ config: `leafnodes { remotes: [ { url: "nats://127.0.0.1:${leafPort}" } ] }` });
+    try {
+      await waitForRoutes(x, 1);
+      await leaf.waitForLog(/Leafnode connection created/);
+      const lc = await connect({ servers: `127.0.0.1:${leaf.port}`, reconnect: false });
+      const xc = await client(x);
+      const got = collect(lc.subscribe("to.leaf"));
+      await lc.flush();
+      await awaitInterest(xc, "to.leaf", got.probed);
+      xc.publish("to.leaf", "from bnats");
+      await until(() => got.msgs.length === 1, "bnats -> leaf");
+      const back = collect(xc.subscribe("from.leaf"));
+      await xc.flush();
+      await awaitInterest(lc, "from.leaf", back.probed);
+      lc.publish("from.leaf", "from the leaf");
+      await until(() => back.msgs.length === 1, "leaf -> bnats");
+      expect([got.msgs, back.msgs]).toEqual([["from bnats"], ["from the leaf"]]);
+      await Promise.all([lc.close(), xc.close()]);
+    } finally {
+      await Promise.all([leaf.stop(), x.stop(), a.stop()]);
+    }
+  }, 30_000);
 });
