@@ -190,7 +190,8 @@ export class LeafNodes implements LeafHost {
       return;
     }
     const conn = new LeafConnection(this, this.server.nextCid(), new BunSocketTransport(socket), this.server.accounts.global);
-    socket.data.conn = conn;
+    // A fresh object: the listener's `data` is shared by every accepted socket until replaced.
+    socket.data = { conn };
     this.pending.add(conn);
     conn.notice("Leafnode connection created ");
     conn.nonce = generateNonce();
@@ -325,7 +326,7 @@ export class LeafNodes implements LeafHost {
     }
     const account = this.server.accounts.lookup(remote.account);
     const conn = new LeafConnection(this, this.server.nextCid(), new BunSocketTransport(socket), account ?? this.server.accounts.global, remote, url);
-    socket.data.conn = conn;
+    socket.data = { conn, remote, url };
     this.pending.add(conn);
     if (account === undefined) {
       conn.closeConnection(LeafClosed.missingAccount);

@@ -46,6 +46,42 @@ function clusterVarz(s: MonitoredServer): ClusterOptsVarz {
   };
 }
 
+/** monitor.go LeafNodeOptsVarz / RemoteLeafOptsVarz. */
+export interface LeafNodeOptsVarz {
+  host?: string;
+  port?: number;
+  auth_timeout?: number;
+  tls_timeout?: number;
+  tls_required?: boolean;
+  tls_verify?: boolean;
+  remotes?: { local_account?: string; tls_timeout?: number; urls?: string[]; deny?: { exports?: string[]; imports?: string[] } }[];
+}
+
+/** The leaf block of /varz: the accepting side's address and timeouts, and the remotes (hosts only). */
+function leafVarz(s: MonitoredServer): LeafNodeOptsVarz {
+  const ln = s.opts.leafnodes;
+  const accepting = ln.port !== 0;
+  const remotes = ln.remotes.map((r) => {
+    const deny = r.denyImports.length > 0 || r.denyExports.length > 0;
+    return {
+      // The reference fills in $G when it first dials (createLeafNode).
+      local_account: r.localAccount || "$G",
+      tls_timeout: r.tls !== undefined ? r.tls.timeout / 1000 : undefined,
+      urls: r.urls.map((u) => u.replace(/^[^:]*:\/\/(?:[^@/]*@)?/, "").replace(/\/.*$/, "")),
+      deny: deny ? { imports: r.denyImports.length > 0 ? r.denyImports : undefined, exports: r.denyExports.length > 0 ? r.denyExports : undefined } : undefined,
+    };
+  });
+  return {
+    host: ln.host || undefined,
+    port: accepting ? s.leafnodes?.port || ln.port : undefined,
+    auth_timeout: accepting ? ln.authTimeout / 1000 || undefined : undefined,
+    tls_timeout: accepting ? (ln.tls?.timeout ?? DEFAULT_TLS_TIMEOUT) / 1000 : undefined,
+    tls_required: ln.tls !== undefined || undefined,
+    tls_verify: (ln.tls !== undefined && ln.tls.verify) || undefined,
+    remotes: remotes.length > 0 ? remotes : undefined,
+  };
+}
+
 const NS_PER_MS = 1_000_000;
 
 /** runtime.NumCPU() / GOMAXPROCS(0): the CPUs this process may run on. */
@@ -81,7 +117,7 @@ export interface Varz {
   max_pending: number;
   cluster: ClusterOptsVarz;
   gateway: Record<string, never>;
-  leaf: Record<string, never>;
+  leaf: LeafNodeOptsVarz;
   mqtt: Record<string, never>;
   websocket: Record<string, never>;
   jetstream: Record<string, never>;
@@ -146,7 +182,7 @@ export function varz(ctx: MonitorContext, count = true): Varz {
     max_pending: opts.maxPending,
     cluster: clusterVarz(s),
     gateway: {},
-    leaf: {},
+    leaf: leafVarz(s),
     mqtt: {},
     websocket: {},
     jetstream: {},
@@ -163,7 +199,7 @@ export function varz(ctx: MonitorContext, count = true): Varz {
     total_connections: stats.totalConnections,
     routes: s.cluster?.routes.size ?? 0,
     remotes: 0,
-    leafnodes: 0,
+    leafnodes: s.leafnodes?.leafs.size ?? 0,
     in_msgs: stats.inMsgs,
     out_msgs: stats.outMsgs,
     in_bytes: stats.inBytes,

@@ -7,7 +7,7 @@ import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
 import { hasReference } from "../helpers/ref.ts";
 import { startHub, startLeaf, waitLeafs, waitLeafSub, type Impl, type TopoServer } from "../helpers/topology.ts";
 
-const PAIRINGS: [hub: Impl, leaf: Impl][] = (process.env.BNATS_LEAF_PAIRINGS ?? "reference/reference,reference/bnats")
+const PAIRINGS: [hub: Impl, leaf: Impl][] = (process.env.BNATS_LEAF_PAIRINGS ?? "reference/reference,reference/bnats,bnats/reference,bnats/bnats")
   .split(",")
   .map((p) => p.split("/") as [Impl, Impl]);
 
