@@ -286,7 +286,8 @@ export class Server implements ClientHost, ClusterHost {
     // nats-server knows the peer's address from accept (createClient -> initClient); Bun reads it with
     // getpeername, which fails once the peer has already reset the connection: the socket is gone
     // before it became a client. Drop it, without a log line that would not know its address.
-    if (!socket.remoteAddress) {
+    // Address and port are separate look-ups: either may fail on such a socket (seen: address, no port).
+    if (!socket.remoteAddress || !socket.remotePort) {
       socket.terminate();
       return;
     }
