@@ -8,7 +8,7 @@ import { startBnats, type InProcessServer } from "../helpers/bnats.ts";
 import { hasReference, startReference, type ProcessServer } from "../helpers/ref.ts";
 import { diffShapes, shapeOf } from "../monitor/shape.ts";
 import { FakeInternalClient } from "./fake.ts";
-import { requestAll, SYS_CONFIG } from "./harness.ts";
+import { captureEvents, EVENT_KEYS, requestAll, SYS_CONFIG } from "./harness.ts";
 
 /** Requests whose answers do not depend on accounts being configured. */
 const REQUESTS: [string, string][] = [
@@ -100,4 +100,18 @@ describe.if(hasReference())("$SYS answers have the reference's shapes", () => {
       expect(diffShapes(shapeOf(theirs[0]), shapeOf(mine[0])).filter((l) => !KNOWN.test(l))).toEqual([]);
     });
   }
+});
+
+describe.if(hasReference())("events: nats-server's, recorded (the shapes bnats must match)", () => {
+  test("CONNECT, DISCONNECT, SERVER.CONNS (both subjects), CLIENT.AUTH.ERR, STATSZ", async () => {
+    const ref = await startReference({ config: SYS_CONFIG });
+    try {
+      const id = /ID:\s+(\S+)/.exec(ref.logs())?.[1] ?? "";
+      const seen = await captureEvents(ref.port, id, (m) => EVENT_KEYS.every((k) => m.has(k)));
+      expect([...seen.keys()].filter((k) => EVENT_KEYS.includes(k)).sort()).toEqual([...EVENT_KEYS].sort());
+      expect(Object.keys(seen.get("$SYS.ACCOUNT.<acc>.CONNECT") as object)).toEqual(["type", "id", "timestamp", "server", "client"]);
+    } finally {
+      await ref.stop();
+    }
+  });
 });
