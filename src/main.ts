@@ -12,6 +12,7 @@ import { GLOBAL_ACCOUNT, mergeOptions, OptionsError, validateAccountOptions, VER
 import { portsFilePath, portsInfo, removePortsFile, writePidFile, writePortsFile } from "./process/files.ts";
 import { Server } from "./server/server.ts";
 import { attachMonitor, type MonitorService } from "./process/monitoring.ts";
+import { attachSystem } from "./process/system.ts";
 import { programName, sendSignal, SignalError } from "./process/signal.ts";
 import { handleSignals, type SignalHandler } from "./process/signals.ts";
 import { loadTLSContext } from "./transport/tls/context.ts";
@@ -233,6 +234,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const server = new Server(opts, log);
   // The server does not know the monitor: it runs it as a service (started before the client listener).
   const monitor = attachMonitor(server);
+  attachSystem(server, () => monitor.monitor?.ctx);
   const portsFile = new PortsFile(server, monitor);
   let stopping: Promise<void> | undefined;
   const stop = (code: number): Promise<void> =>

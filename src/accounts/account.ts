@@ -25,11 +25,19 @@ export class Account<S extends SubscriptionLike = SubscriptionLike, C = unknown>
 
   constructor(readonly name: string) {}
 
+  /**
+   * Told when a connection joins or leaves the account (set by the registry): the system account's
+   * SERVER.CONNS events follow the count, as Account.addClient/removeClient call accConnsUpdate.
+   */
+  onConnsChanged: ((account: Account<S, C>, conn: C, joined: boolean) => void) | undefined;
+
   addConnection(conn: C): void {
+    const n = this.conns.size;
     this.conns.add(conn);
+    if (this.conns.size !== n) this.onConnsChanged?.(this, conn, true);
   }
 
   removeConnection(conn: C): void {
-    this.conns.delete(conn);
+    if (this.conns.delete(conn)) this.onConnsChanged?.(this, conn, false);
   }
 }

@@ -20,15 +20,25 @@ export class Accounts<S extends SubscriptionLike = SubscriptionLike, C = unknown
   /** Told of every account created after it is set (the cluster watches each account's interest). */
   onRegister: ((acc: Account<S, C>) => void) | null = null;
 
+  /** Told of every connection joining or leaving any account (see Account.onConnsChanged). */
+  private connsListener: Account<S, C>["onConnsChanged"];
+
   /** The account with this name, created when new (registerAccount). */
   register(name: string): Account<S, C> {
     let acc = this.byName.get(name);
     if (acc === undefined) {
       acc = new Account<S, C>(name);
+      acc.onConnsChanged = this.connsListener;
       this.byName.set(name, acc);
       this.onRegister?.(acc);
     }
     return acc;
+  }
+
+  /** Listen to the connections of every account, present and future (the system account's events). */
+  setConnsListener(listener: Account<S, C>["onConnsChanged"]): void {
+    this.connsListener = listener;
+    for (const acc of this.byName.values()) acc.onConnsChanged = listener;
   }
 
   /** Accounts in registration order. */

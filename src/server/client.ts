@@ -44,6 +44,8 @@ export interface ClientHost extends ConnHost<Connection> {
   checkAuthentication(client: ClientConnection, connect: ConnectOptions): boolean | Promise<boolean>;
   /** parser.go: with no_auth_user set, a first op other than CONNECT logs in as that user. */
   authenticateNoAuthUser(client: ClientConnection): boolean;
+  /** A login was refused (the system account's CLIENT.AUTH.ERR event). */
+  clientAuthFailed?(client: ClientConnection): void;
 }
 
 export class ClientConnection extends Connection {
@@ -389,6 +391,7 @@ export class ClientConnection extends Connection {
     this.sendErr(Err.authorizationViolation);
     this.error(this.authError);
     this.closeConnection(ClosedReason.authenticationViolation);
+    this.server.clientAuthFailed?.(this);
   }
 
   // ---- close

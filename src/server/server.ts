@@ -42,11 +42,26 @@ export interface SocketData {
  */
 export interface ServerService {
   start?(): void;
+  /** Shutdown began, before any connection is closed (the system account's SHUTDOWN event goes first). */
+  beforeShutdown?(): void;
   reloadTLS?(): void;
   stop?(): Promise<void> | void;
 }
 
+/**
+ * What the server tells about its clients (events.go: the system account's events, composed by the entry
+ * points): a login accepted (accountConnectEvent), refused (sendAuthErrorEvent), a connection closed
+ * (saveClosedClient -> accountDisconnectEvent).
+ */
+export interface ClientEvents {
+  connected?(client: ClientConnection): void;
+  authFailed?(client: ClientConnection): void;
+  closed?(client: ClientConnection): void;
+}
+
 export class Server implements ClientHost, ClusterHost {
+  /** Observers of client logins and closes (src/process/system.ts). */
+  readonly clientEvents: ClientEvents[] = [];
   /** Accounts by name, `$G` from the start; every connection's subject space is its account's. */
   readonly accounts = new Accounts<Subscription, Connection>();
   /** Open client connections by cid. */
@@ -392,6 +407,12 @@ export class Server implements ClientHost, ClusterHost {
       if (this.closed.length > max) this.closed.splice(0, this.closed.length - max);
     }
     if (this.log.debugEnabled) client.debug(`Client connection closed: ${client.closeReason}`);
+    for (const e of this.clientEvents) e.closed?.(client);
+  }
+
+  /** authViolation: after the -ERR and the close (client.go defers sendAuthErrorEvent). */
+  clientAuthFailed(client: ClientConnection): void {
+    for (const e of this.clientEvents) e.authFailed?.(client);
   }
 
   // ---- authentication hooks (implemented by src/auth)
@@ -421,6 +442,7 @@ export class Server implements ClientHost, ClusterHost {
       return false;
     }
     client.applyLogin(out.login, this.accounts.lookup(out.login.account) ?? this.accounts.global);
+    for (const e of this.clientEvents) e.connected?.(client);
     return true;
   }
 
@@ -435,6 +457,8 @@ export class Server implements ClientHost, ClusterHost {
   /** Stop accepting, close every client (flushing what it is owed), and stop the listener. */
   async shutdown(): Promise<void> {
     if (this.shuttingDown && this.listener === undefined) return;
+    // shutdownEventing comes first, while the connections are still there to carry it.
+    if (!this.shuttingDown) for (const svc of this.services) svc.beforeShutdown?.();
     this.log.notice("Initiating Shutdown...");
     this.shuttingDown = true;
     // stop(false): stop(true) would drop the sockets before the clients get what they are owed.

@@ -75,6 +75,13 @@ export interface SystemDeps {
   routeStats?(): RouteStat[];
   /** Remote servers heard from (events.go s.sys.servers); 0 without clustering. */
   remoteServers?(): number;
+  /**
+   * One account's statz (Account.statz: local client and leaf connections, traffic), undefined when the
+   * account does not exist; without it, /accstatz's function answers.
+   */
+  accountStat?(name: string): AccountStat | undefined;
+  /** Accounts with connections, internal ones included (s.activeAccounts); without it, from /accstatz. */
+  activeAccounts?(): number;
   /** Where internal errors are reported. */
   error(msg: string): void;
 }
@@ -124,6 +131,7 @@ export class SystemServices implements SystemView {
 
   /** Accounts with local connections, the system account counted for its internal connection. */
   activeAccounts(): number {
+    if (this.deps.activeAccounts !== undefined) return this.deps.activeAccounts();
     const active = accountStatz(this.ctx, false).account_statz;
     return active.length + (active.some((a) => a.acc === this.deps.systemAccount) ? 0 : 1);
   }
@@ -137,6 +145,7 @@ export class SystemServices implements SystemView {
   }
 
   accountStat(name: string): AccountStat | undefined {
+    if (this.deps.accountStat !== undefined) return this.deps.accountStat(name);
     return accountStatz(this.ctx, true).account_statz.find((a) => a.acc === name);
   }
 

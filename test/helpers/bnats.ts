@@ -7,6 +7,7 @@ import type { Logger } from "../../src/log.ts";
 import { mergeOptions, type Options } from "../../src/options.ts";
 import { Server } from "../../src/server/server.ts";
 import { attachMonitor, type MonitorService } from "../../src/process/monitoring.ts";
+import { attachSystem, type SystemService } from "../../src/process/system.ts";
 import { parseTokens } from "../../src/config/parser.ts";
 import { configToOptions } from "../../src/config/load.ts";
 import { startProcess, type ProcessServer, type RunningServer, type ServerSpec } from "./proc.ts";
@@ -48,6 +49,8 @@ export interface InProcessServer extends RunningServer {
   readonly server: Server;
   /** The monitoring listener beside it (attached as src/main.ts does). */
   readonly monitor: MonitorService;
+  /** The system account's services ($SYS requests and events). */
+  readonly system: SystemService;
   readonly logger: MemoryLogger;
 }
 
@@ -67,6 +70,7 @@ export async function startBnats(spec: InProcessSpec = {}): Promise<InProcessSer
   const logger = new MemoryLogger(spec.debug ?? opts.debug, spec.trace ?? opts.trace);
   const server = new Server(opts, logger);
   const monitor = attachMonitor(server);
+  const system = attachSystem(server, () => monitor.monitor?.ctx);
   await server.start();
   const httpPort = monitor.httpPort;
   const httpsPort = monitor.httpsPort;
@@ -78,6 +82,7 @@ export async function startBnats(spec: InProcessSpec = {}): Promise<InProcessSer
     httpsPort: httpsPort > 0 ? httpsPort : undefined,
     server,
     monitor,
+    system,
     logger,
     logs: () => logger.lines.join("\n"),
     stop(): Promise<void> {

@@ -34,9 +34,17 @@ export async function requestOne(nc: NatsConnection, subject: string, body = "")
  * leaves, and a login fails: the first message of each kind, keyed by its subject with the server id and
  * the account replaced (`$SYS.SERVER.<id>.CLIENT.AUTH.ERR`, `$SYS.ACCOUNT.<acc>.CONNECT`, ...).
  */
-export async function captureEvents(port: number, serverId: string, wait: (seen: Map<string, unknown>) => boolean): Promise<Map<string, unknown>> {
+export async function captureEvents(
+  port: number,
+  serverId: string,
+  wait: (seen: Map<string, unknown>) => boolean,
+  /** Runs once the system user is connected (bnats tests bind it to the system account there). */
+  afterConnect?: () => void,
+): Promise<Map<string, unknown>> {
   const { connect } = await import("@nats-io/transport-node");
   const sys = await connect({ port, user: "sys", pass: "sys", name: "events" });
+  await sys.flush();
+  afterConnect?.();
   const seen = new Map<string, unknown>();
   let done: () => void = () => undefined;
   const finished = new Promise<void>((r) => (done = r));

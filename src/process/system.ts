@@ -1,0 +1,167 @@
+// The system account's services and events beside a server (events.go setSystemAccount), composed by the
+// entry points like the monitor: an internal connection in the system account (src/conn/internal.ts), the
+// handlers and events of src/system over the monitoring view, and the server's client and account
+// notifications turned into events. `no_system_account` leaves it all off.
+import { GLOBAL_ACCOUNT, SYSTEM_ACCOUNT, type Account } from "../accounts/account.ts";
+import { InternalConnection } from "../conn/internal.ts";
+import { Kind } from "../conn/kind.ts";
+import { newContext, type MonitorContext } from "../monitor/context.ts";
+import { ProcessUsage } from "../monitor/usage.ts";
+import type { ClientConnection } from "../server/client.ts";
+import type { ClientEvents, Server, ServerService } from "../server/server.ts";
+import type { AccountStat, EventClient } from "../system/messages.ts";
+import { SystemServices } from "../system/system.ts";
+
+/** What the system account's events read of a client (ClientInfo). */
+export function eventClient(c: ClientConnection): EventClient {
+  const creds = c.credentials;
+  // getRawAuthUser: the nkey, else the user, else the token, as presented.
+  const raw = creds?.nkey || creds?.user || creds?.auth_token || "";
+  const clientType = "clientType" in c && typeof c.clientType === "string" ? c.clientType : "nats";
+  return {
+    start: c.start,
+    ip: c.ip,
+    cid: c.cid,
+    account: c.account.name,
+    rawAuthUser: raw,
+    name: c.name,
+    lang: c.lang,
+    version: c.version,
+    rtt: c.rtt,
+    kind: "Client",
+    clientType,
+    // issuerForClient: an nkey user's account.
+    issuerKey: creds?.nkey && c.user !== "" ? c.account.name : "",
+    inMsgs: c.inMsgs,
+    inBytes: c.inBytes,
+    outMsgs: c.outMsgs,
+    outBytes: c.outBytes,
+  };
+}
+
+/** Local client and leaf connections per account, kept as connections join and leave. */
+class ConnCounts {
+  private readonly clients = new Map<string, number>();
+  private readonly leafs = new Map<string, number>();
+
+  change(account: string, kind: number, by: number): void {
+    const m = kind === Kind.CLIENT ? this.clients : kind === Kind.LEAF ? this.leafs : undefined;
+    if (m !== undefined) m.set(account, (m.get(account) ?? 0) + by);
+  }
+
+  statz(acc: { readonly name: string; readonly stats: Account["stats"] }): AccountStat {
+    const conns = this.clients.get(acc.name) ?? 0;
+    const leafnodes = this.leafs.get(acc.name) ?? 0;
+    const st = acc.stats;
+    return {
+      acc: acc.name,
+      conns,
+      leafnodes,
+      total_conns: conns + leafnodes,
+      sent: { msgs: st.outMsgs, bytes: st.outBytes },
+      received: { msgs: st.inMsgs, bytes: st.inBytes },
+      slow_consumers: st.slowConsumers,
+    };
+  }
+}
+
+export class SystemService implements ServerService, ClientEvents {
+  services: SystemServices | undefined;
+  private readonly counts = new ConnCounts();
+  private usage: ProcessUsage | undefined;
+
+  /** `monitorCtx` shares the monitoring context (request counters, usage sampler) when monitoring runs. */
+  constructor(
+    private readonly server: Server,
+    private readonly monitorCtx: () => MonitorContext | undefined = () => undefined,
+  ) {}
+
+  /** setSystemAccount: the account, its internal connection, the subscriptions and the STATSZ timer. */
+  start(): void {
+    const server = this.server;
+    const opts = server.opts;
+    if (opts.noSystemAccount) return;
+    const sysName = opts.systemAccount || SYSTEM_ACCOUNT;
+    const accounts = server.accounts;
+    // Count what is already connected, then follow every join and leave.
+    for (const acc of accounts.all()) for (const c of acc.conns) this.counts.change(acc.name, c.kind, 1);
+    accounts.setConnsListener((acc, conn, joined) => {
+      this.counts.change(acc.name, conn.kind, joined ? 1 : -1);
+      this.services?.accountConnsChanged(acc.name, joined);
+    });
+    const account = accounts.register(sysName);
+    const conn = new InternalConnection(server, server.nextCid(), account);
+    let ctx = this.monitorCtx();
+    if (ctx === undefined) {
+      this.usage = new ProcessUsage();
+      this.usage.start();
+      ctx = newContext(server, this.usage);
+    }
+    this.services = new SystemServices({
+      ctx,
+      identity: () => {
+        const info = server.baseInfo();
+        return {
+          name: info.server_name,
+          host: info.host,
+          id: info.server_id,
+          cluster: "",
+          domain: "",
+          tags: server.opts.tags,
+          jetstream: false,
+        };
+      },
+      client: conn,
+      systemAccount: sysName,
+      globalAccount: GLOBAL_ACCOUNT,
+      accountStat: (name) => {
+        const acc = accounts.lookup(name);
+        return acc === undefined ? undefined : this.counts.statz(acc);
+      },
+      activeAccounts: () => {
+        let n = 0;
+        for (const acc of accounts.all()) if (acc.conns.size > 0) n++;
+        return n;
+      },
+      error: (msg) => server.log.error(msg),
+    });
+    this.services.start();
+    server.clientEvents.push(this);
+  }
+
+  /** shutdownEventing: the SHUTDOWN event, before the connections close. */
+  beforeShutdown(): void {
+    this.services?.shutdown();
+    this.usage?.stop();
+  }
+
+  stop(): void {
+    this.beforeShutdown();
+  }
+
+  /** A reload that changed what STATSZ reports (server tags) sends one at once (reload.go). */
+  statszChanged(): void {
+    this.services?.sendStatsz();
+  }
+
+  // ---- ClientEvents
+
+  connected(client: ClientConnection): void {
+    this.services?.clientConnected(eventClient(client));
+  }
+
+  authFailed(client: ClientConnection): void {
+    this.services?.authFailed(eventClient(client), client.closeReason ?? "Authentication Failure");
+  }
+
+  closed(client: ClientConnection): void {
+    this.services?.clientDisconnected(eventClient(client), client.closeReason ?? "", client.stop?.getTime());
+  }
+}
+
+/** Attach the system account's services to a server that has not started yet (after the monitor). */
+export function attachSystem(server: Server, monitorCtx?: () => MonitorContext | undefined): SystemService {
+  const svc = new SystemService(server, monitorCtx);
+  server.attach(svc);
+  return svc;
+}
