@@ -79,7 +79,8 @@ export class WebsocketListener {
           host.log.error(`${addr} - websocket handshake error: ${r.reason}`);
           return refusalResponse(r);
         }
-        if (server.upgrade(req, { data: { upgrade: r, remotePort: peer?.port ?? 0 } })) return undefined;
+        const data: WebsocketData = { upgrade: r, remoteAddress: peer?.address ?? "", remotePort: peer?.port ?? 0 };
+        if (server.upgrade(req, { data })) return undefined;
         host.log.error(`${peer ? `${peer.address}:${peer.port}` : ""} - websocket handshake error: upgrade failed`);
         return refusalResponse({ status: 400, reason: "upgrade failed" });
       },

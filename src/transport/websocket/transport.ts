@@ -26,6 +26,7 @@ export interface WebsocketConnHandler {
 /** ServerWebSocket.data of a bnats websocket connection. */
 export interface WebsocketData {
   upgrade: UpgradeInfo;
+  remoteAddress: string;
   remotePort: number;
   transport?: WebsocketTransport;
   handler?: WebsocketConnHandler;
@@ -46,9 +47,17 @@ export class WebsocketTransport {
   constructor(private readonly ws: BnatsWebSocket) {
     const up = ws.data.upgrade;
     this.compress = up.compress;
-    // X-Forwarded-For (when an IP) replaces the peer address, as wsUpgrade's clientIP.
-    this.remoteAddress = up.clientIP !== "" ? up.clientIP : unmapIPv4(ws.remoteAddress);
+    // The socket peer from the upgrade request (ServerWebSocket.remoteAddress would be X-Forwarded-For).
+    this.remoteAddress = unmapIPv4(ws.data.remoteAddress);
     this.remotePort = ws.data.remotePort;
+  }
+
+  /**
+   * X-Forwarded-For, when an IP ("" otherwise): the reference shows it in the connection's log prefix
+   * ("203.0.113.7/127.0.0.1:52128 - wid:4"); INFO client_ip and connz ip stay the peer's address.
+   */
+  get forwardedFor(): string {
+    return this.ws.data.upgrade.clientIP;
   }
 
   get info(): UpgradeInfo {

@@ -11,7 +11,7 @@ import type { OriginChecker } from "./origin.ts";
 export interface UpgradeInfo {
   /** permessage-deflate was configured and offered: outgoing frames over 64 bytes are compressed. */
   compress: boolean;
-  /** X-Forwarded-For, when it is an IP: the client IP shown in connz. */
+  /** X-Forwarded-For, when it is an IP: shown in the connection's log prefix (client.go initClient). */
   clientIP: string;
   /** User-Agent starts with "Mozilla/". */
   browser: boolean;

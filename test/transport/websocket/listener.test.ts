@@ -25,7 +25,7 @@ function startEcho(o: Partial<WebsocketOptions>): Echo {
       log,
       accept(t) {
         transports.push(t);
-        t.write(Buffer.from(`HELLO ${t.remoteAddress}\r\n`));
+        t.write(Buffer.from(`HELLO ${t.forwardedFor}/${t.remoteAddress}\r\n`));
         return {
           data(chunk) {
             const s = chunk.toString("latin1");
@@ -135,7 +135,7 @@ describe("frames", () => {
   test("binary and text messages are stream bytes; output is binary", async () => {
     const { c, answer } = await rawUpgrade(plain.listener.port);
     expect(answer.status).toBe(101);
-    expect(await readDataUntil(c, "HELLO 127.0.0.1\r\n")).toBe("HELLO 127.0.0.1\r\n");
+    expect(await readDataUntil(c, "HELLO /127.0.0.1\r\n")).toBe("HELLO /127.0.0.1\r\n");
     c.send(clientFrame("PING\r\n", 1));
     const f = await readFrame(c);
     expect(f).toMatchObject({ opcode: 2, fin: true, compressed: false, payload: "PING\r\n" });
@@ -144,12 +144,12 @@ describe("frames", () => {
     c.close();
   });
 
-  test("X-Forwarded-For (an IP) is the client address", async () => {
+  test("X-Forwarded-For (an IP) is kept for the log prefix; the address stays the peer's", async () => {
     const { c } = await rawUpgrade(plain.listener.port, { "X-Forwarded-For": "203.0.113.7" });
-    expect(await readDataUntil(c, "\r\n")).toBe("HELLO 203.0.113.7\r\n");
+    expect(await readDataUntil(c, "\r\n")).toBe("HELLO 203.0.113.7/127.0.0.1\r\n");
     c.close();
     const bad = await rawUpgrade(plain.listener.port, { "X-Forwarded-For": "not-an-ip" });
-    expect(await readDataUntil(bad.c, "\r\n")).toBe("HELLO 127.0.0.1\r\n");
+    expect(await readDataUntil(bad.c, "\r\n")).toBe("HELLO /127.0.0.1\r\n");
     bad.c.close();
   });
 
