@@ -219,7 +219,7 @@ async function main(): Promise<number> {
       peers.delete(side.label);
       const routePort = freePort();
       const cluster = sc.cluster === true ? ["--cluster", `nats://127.0.0.1:${routePort}`, "--cluster_name", "bench"] : [];
-      const s = await startServer(side, [...(sc.serverArgs?.() ?? []), ...cluster], sc.monitor === true);
+      const s = await startServer(side, [...(sc.serverArgs?.() ?? []), ...cluster], sc.monitor === true, sc.websocket === true);
       live.set(side.label, s);
       if (sc.cluster === true) {
         const peerArgs = ["--cluster", `nats://127.0.0.1:${freePort()}`, "--cluster_name", "bench", "--routes", `nats://127.0.0.1:${routePort}`];
@@ -244,6 +244,7 @@ async function main(): Promise<number> {
               warmupMs,
               monitorPort: server.monitorPort,
               peerPort: peers.get(side.label)?.port,
+              wsPort: server.wsPort,
             };
             result = await runLoadgen(sc.spec(ctx));
             for (const p of problems(result)) addNote(`${side.label}: ${p}`);

@@ -15,6 +15,8 @@ export interface RunContext {
   monitorPort?: number;
   /** Client port of the second member, for scenarios with `cluster`. */
   peerPort?: number;
+  /** The server's websocket port (ws://), for scenarios with `websocket`. */
+  wsPort?: number;
 }
 
 export interface Metric {
@@ -44,6 +46,8 @@ export interface Scenario {
    * member's client port passed on as ctx.peerPort; the CPU figure is the first member's.
    */
   cluster?: boolean;
+  /** Start the servers with a websocket listener (ws://, no TLS) on a free port, passed on as ctx.wsPort. */
+  websocket?: boolean;
   /** At most this many rounds (slow scenarios, to keep `make bench` within a few minutes). */
   rounds?: number;
   /** Rough wall time of one run, for the up-front estimate (default: warm-up + measured + 0.7 s). */
@@ -131,6 +135,11 @@ function nofileShort(conns: number): string | undefined {
 function monitorPort(ctx: RunContext): number {
   if (ctx.monitorPort === undefined) throw new Error("scenario needs `monitor: true`");
   return ctx.monitorPort;
+}
+
+function wsPort(ctx: RunContext): number {
+  if (ctx.wsPort === undefined) throw new Error("scenario needs `websocket: true`");
+  return ctx.wsPort;
 }
 
 const underConnz = (r: LoadResult): UnderConnzResult | undefined => (r.kind === "under-connz" ? r : undefined);
@@ -318,6 +327,24 @@ export const scenarios: Scenario[] = [
     serverArgs: tlsArgs,
     spec: (ctx) => connectSpec(ctx, true),
     metrics: [connects],
+  },
+  // Websocket clients (issue 12): every connection of the run is a ws:// client (Bun's WebSocket) of the
+  // server's websocket listener, no compression; the NATS protocol inside binary frames.
+  {
+    id: "ws-pub",
+    title: "websocket pub only, 16 B",
+    byDefault: true,
+    websocket: true,
+    spec: (ctx) => ({ ...pubsub(ctx, 16, ["bench.wspub"], [], 0), wsPort: wsPort(ctx) }),
+    metrics: [published],
+  },
+  {
+    id: "ws-pubsub",
+    title: "websocket 1 pub -> 1 sub, 16 B",
+    byDefault: true,
+    websocket: true,
+    spec: (ctx) => ({ ...pubsub(ctx, 16, ["bench.ws"], [{ subjects: ["bench.ws"] }], 1), wsPort: wsPort(ctx) }),
+    metrics: [delivered],
   },
   {
     id: "connect",

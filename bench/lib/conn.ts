@@ -16,7 +16,15 @@ export interface ConnOptions {
    * reference 2.9 has no TLS-first). The server's certificate is not verified: loopback benchmark.
    */
   tls?: boolean;
+  /**
+   * Connect as a websocket client of this port instead (ws://, Bun's WebSocket, no compression): the
+   * NATS protocol inside binary frames; `port` is then unused.
+   */
+  wsPort?: number;
 }
+
+/** Websocket writes wait for drain past this many buffered bytes (the client has no drain event). */
+const WS_HIGH_WATER = 1024 * 1024;
 
 const enc = new TextEncoder();
 const PING = enc.encode("PING\r\n");
@@ -30,6 +38,7 @@ export class RawConn {
   afterData: (() => void) | undefined;
 
   private socket: Socket<undefined> | undefined;
+  private ws: WebSocket | undefined;
   private queue: Uint8Array[] = [];
   private drainWaiters: (() => void)[] = [];
   private pongWaiters: (() => void)[] = [];
@@ -55,6 +64,12 @@ export class RawConn {
       this.infoWaiter = undefined;
       w?.();
     };
+    const timeoutMs = opts.timeoutMs ?? 10_000;
+    if (opts.wsPort !== undefined) {
+      await this.openWebSocket(opts.host ?? "127.0.0.1", opts.wsPort, timeoutMs);
+      await withTimeout(gotInfo, timeoutMs, "INFO");
+      return this.handshake(opts, timeoutMs);
+    }
     let upgraded = false;
     const handlers = {
       data: (_s: Socket<undefined>, data: Uint8Array) => {
@@ -70,7 +85,6 @@ export class RawConn {
     };
     this.socket = await Bun.connect<undefined>({ hostname: opts.host ?? "127.0.0.1", port: opts.port, socket: handlers });
     this.socket.setNoDelay(true);
-    const timeoutMs = opts.timeoutMs ?? 10_000;
     await withTimeout(gotInfo, timeoutMs, "INFO");
     if (opts.tls === true) {
       const raw = this.socket;
@@ -98,6 +112,32 @@ export class RawConn {
       await withTimeout(handshake, timeoutMs, "TLS handshake");
       if (this.closed) throw new Error(`TLS handshake failed: ${this.errors.join("; ")}`);
     }
+    return this.handshake(opts, timeoutMs);
+  }
+
+  private openWebSocket(host: string, port: number, timeoutMs: number): Promise<void> {
+    const ws = new WebSocket(`ws://${host}:${port}`);
+    ws.binaryType = "arraybuffer";
+    this.ws = ws;
+    ws.onmessage = (ev: MessageEvent) => {
+      const d = ev.data;
+      this.scanner.feed(typeof d === "string" ? new TextEncoder().encode(d) : new Uint8Array(d as ArrayBuffer));
+      if (this.afterData !== undefined) this.afterData();
+    };
+    ws.onerror = () => this.errors.push("websocket error");
+    ws.onclose = () => this.onClose();
+    return withTimeout(
+      new Promise<void>((resolve, reject) => {
+        ws.onopen = () => resolve();
+        ws.addEventListener("close", () => reject(new Error("websocket closed during the upgrade")));
+      }),
+      timeoutMs,
+      "websocket open",
+    );
+  }
+
+  /** CONNECT, then a PING whose PONG says the server took it. */
+  private async handshake(opts: ConnOptions, timeoutMs: number): Promise<void> {
     const connect = {
       verbose: false,
       pedantic: false,
@@ -117,6 +157,13 @@ export class RawConn {
 
   /** Writes what the socket takes and queues the rest. Returns true when nothing is left queued. */
   write(b: Uint8Array): boolean {
+    const ws = this.ws;
+    if (ws !== undefined) {
+      if (this.closed) return false;
+      // WebSocket.send buffers everything; past the high-water mark the caller waits (waitDrain).
+      ws.send(b);
+      return ws.bufferedAmount <= WS_HIGH_WATER;
+    }
     if (this.closed || this.socket === undefined) return false;
     if (this.queue.length > 0) {
       this.queue.push(b);
@@ -132,6 +179,7 @@ export class RawConn {
   }
 
   get pendingWrites(): boolean {
+    if (this.ws !== undefined) return this.ws.bufferedAmount > WS_HIGH_WATER;
     return this.queue.length > 0;
   }
 
@@ -154,6 +202,17 @@ export class RawConn {
 
   /** Resolves when the write queue is empty (immediately if it is). */
   waitDrain(): Promise<void> {
+    const ws = this.ws;
+    if (ws !== undefined) {
+      // No drain event on a client WebSocket: poll its buffer.
+      return new Promise((resolve) => {
+        const check = (): void => {
+          if (this.closed || ws.bufferedAmount <= WS_HIGH_WATER / 2) resolve();
+          else setTimeout(check, 1);
+        };
+        check();
+      });
+    }
     if (this.queue.length === 0 || this.closed) return Promise.resolve();
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
@@ -185,9 +244,10 @@ export class RawConn {
   }
 
   close(): Promise<void> {
-    if (this.closed || this.socket === undefined) return Promise.resolve();
+    if (this.closed || (this.socket === undefined && this.ws === undefined)) return Promise.resolve();
     const done = new Promise<void>((resolve) => this.closeWaiters.push(resolve));
-    this.socket.end();
+    if (this.ws !== undefined) this.ws.close();
+    else this.socket?.end();
     return done;
   }
 }

@@ -2,6 +2,9 @@
 // as separate processes on free loopback ports, and running the load generator beside them.
 
 import type { Subprocess } from "bun";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { LoadResult, LoadSpec } from "./spec.ts";
 
 // Each server and the load generator may need thousands of descriptors (the 5,000-connection memory
@@ -27,6 +30,8 @@ export class RunningServer {
     private readonly proc: Subprocess<"ignore", "pipe", "pipe">,
     /** The HTTP monitoring port (`-m`), when started with one. */
     readonly monitorPort?: number,
+    /** The websocket port (ws://, no TLS), when started with one. */
+    readonly wsPort?: number,
   ) {
     void this.collect(proc.stdout);
     void this.collect(proc.stderr);
@@ -60,6 +65,13 @@ export class RunningServer {
     await this.proc.exited;
     clearTimeout(timer);
   }
+}
+
+/** A config file with only `websocket { port, no_tls }` (plain ws:// on loopback, as both servers allow). */
+function websocketConfig(wsPort: number): string {
+  const path = join(tmpdir(), `bnats-bench-ws-${process.pid}-${wsPort}.conf`);
+  writeFileSync(path, `websocket {\n  port: ${wsPort}\n  no_tls: true\n}\n`);
+  return path;
 }
 
 /** A port that was free a moment ago (bind to 0, read it, release it). */
@@ -106,17 +118,20 @@ async function waitForInfo(port: number, deadline: number, isDead: () => boolean
 }
 
 /** `monitor`: also serve HTTP monitoring (`-m <free port>`); the load generator waits for it to answer. */
-export async function startServer(side: ServerSide, extraArgs: string[] = [], monitor = false): Promise<RunningServer> {
+export async function startServer(side: ServerSide, extraArgs: string[] = [], monitor = false, websocket = false): Promise<RunningServer> {
   for (let attempt = 0; ; attempt++) {
     const port = freePort();
     const monitorPort = monitor ? freePort() : undefined;
-    const args = [...side.cmd, "-p", String(port), ...(monitorPort !== undefined ? ["-m", String(monitorPort)] : []), ...extraArgs];
+    // The websocket listener has no flag: both servers read it from a config file.
+    const wsPort = websocket ? freePort() : undefined;
+    const wsArgs = wsPort !== undefined ? ["-c", websocketConfig(wsPort)] : [];
+    const args = [...side.cmd, "-p", String(port), ...(monitorPort !== undefined ? ["-m", String(monitorPort)] : []), ...wsArgs, ...extraArgs];
     const proc = Bun.spawn(withRaisedNofile(args), {
       stdin: "ignore",
       stdout: "pipe",
       stderr: "pipe",
     });
-    const server = new RunningServer(side, port, proc, monitorPort);
+    const server = new RunningServer(side, port, proc, monitorPort, wsPort);
     try {
       await waitForInfo(port, Date.now() + 15_000, () => server.exited);
       return server;

@@ -35,6 +35,8 @@ export interface ThroughputSpec {
    * subscriptions' interest has crossed the route, and ends once every routed message arrived.
    */
   subPort?: number;
+  /** Every connection is a websocket client of this port (ws://, no TLS) instead of a TCP one. */
+  wsPort?: number;
 }
 
 export interface ThroughputResult {

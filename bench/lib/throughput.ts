@@ -45,7 +45,7 @@ export async function runThroughput(spec: ThroughputSpec): Promise<ThroughputRes
   let sid = 0;
   const routed = spec.subPort !== undefined;
   for (const [i, s] of spec.subs.entries()) {
-    const c = await RawConn.connect({ port: spec.subPort ?? spec.port, name: `bench-sub-${i}`, tls: spec.tls });
+    const c = await RawConn.connect({ port: spec.subPort ?? spec.port, name: `bench-sub-${i}`, tls: spec.tls, wsPort: spec.wsPort });
     // One write for all the SUBs (10,000 in the wildcard scenario), then a PING so they are in place.
     const lines = s.subjects.map((subj) => `SUB ${subj}${s.queue ? ` ${s.queue}` : ""} ${++sid}\r\n`);
     // Across a route: a probe subject, subscribed last, tells when this connection's interest arrived.
@@ -54,7 +54,7 @@ export async function runThroughput(spec: ThroughputSpec): Promise<ThroughputRes
     await withTimeout(c.ping(), FLUSH_TIMEOUT_MS, "PONG after SUBs");
     subs.push(c);
   }
-  const pub = await RawConn.connect({ port: spec.port, name: "bench-pub", tls: spec.tls });
+  const pub = await RawConn.connect({ port: spec.port, name: "bench-pub", tls: spec.tls, wsPort: spec.wsPort });
 
   const block = buildPubBlock(spec.pubSubjects, spec.payload, spec.blockBytes ?? blockBytes(spec.payload));
   const per = block.count;
