@@ -124,6 +124,11 @@ export class RawClient {
     });
   }
 
+  /** Stops reading from the socket: what the server writes backs up (a slow consumer). */
+  pause(): void {
+    this.socket.pause();
+  }
+
   get closed(): boolean {
     return this.closedFlag;
   }
