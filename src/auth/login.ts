@@ -26,6 +26,8 @@ export interface LoginRequest {
   readonly nonce: string;
   /** The verified peer certificate, when the transport has one (read only by verify_and_map). */
   readonly peerCertificate?: unknown;
+  /** allowed_connection_types vocabulary: "STANDARD" (default) or "WEBSOCKET". */
+  readonly connectionType?: string;
 }
 
 function outcome(auth: Authenticator, creds: ConnectCredentials, r: AuthResult | null): LoginOutcome {
@@ -45,7 +47,7 @@ export function login(
   const creds = req.creds;
   // Only verify_and_map reads the certificate; parse it only then.
   const cert = auth.usesTLSMap ? toPeerCertInfo(req.peerCertificate) : undefined;
-  const ctx = { connect: creds, nonce: req.nonce, peerCert: cert };
+  const ctx = { connect: creds, nonce: req.nonce, peerCert: cert, connectionType: req.connectionType };
   if (!auth.needsBcrypt(ctx)) return outcome(auth, creds, auth.authenticate(ctx));
   let p: Promise<AuthResult | null> | undefined;
   if (bcryptCache !== undefined) {

@@ -11,7 +11,7 @@
 //   `nats-server -t` fails on such warnings, a normal start prints them and continues;
 // - zero values keep the default (setBaselineOptions): `max_payload: 0` is 1MB, `port: 0` is 4222.
 // Differences, on purpose:
-// - keys the reference knows but bnats does not implement (gateway, jetstream, mqtt, websocket,
+// - keys the reference knows but bnats does not implement (gateway, jetstream, mqtt,
 //   ...) are accepted with a note in `warnings`; those that would silently open the server if
 //   ignored (operator/JWT trust and resolvers) are errors;
 // - `max_closed_clients` and `metrics_prefix` are bnats extensions (the reference rejects the first);
@@ -316,8 +316,6 @@ function processKey(ctx: LoadContext, o: Partial<Options>, k: string, tk: Token)
     case "websocket":
     case "ws":
       set(o, "websocket", parseWebsocket(ctx, tk));
-      // Until the server starts the websocket listener (issue 12 phase 2), say it is not acted on.
-      ctx.note(tk, `ignoring ${JSON.stringify(k)}: websocket is not supported by bnats`);
       return;
     case "allow_non_tls":
       set(o, "allowNonTLS", getBool(ctx, k, tk));

@@ -104,7 +104,10 @@ export abstract class Connection implements ParserHandler {
     this.parser.maxPayload = opts.maxPayload;
     this.ip = transport.remoteAddress;
     this.port = transport.remotePort;
-    this.logPrefix = `${this.ip}:${this.port} - ${this.logTag()}:${cid}`;
+    // client.go initClient: websocket clients are "wid:N", behind their X-Forwarded-For when given.
+    const fwd = transport.forwardedFor;
+    const via = fwd ? `${fwd.includes(":") ? `[${fwd}]` : fwd}/` : "";
+    this.logPrefix = `${via}${this.ip}:${this.port} - ${transport.websocket === true ? "wid" : this.logTag()}:${cid}`;
     account.addConnection(this);
   }
 
@@ -294,6 +297,7 @@ export abstract class Connection implements ParserHandler {
     if (changed !== undefined) for (const sub of this.subs.values()) changed.call(this.host, this, sub, -1);
     account.removeConnection(this);
     this.host.removeConnection(this);
+    this.transport.closing?.(reason);
     // Slow consumers are not flushed (markConnAsClosed); a peer that is gone cannot be.
     this.outbound.close(
       reason === ClosedReason.slowConsumerPendingBytes ||

@@ -214,7 +214,7 @@ export function connInfo(c: MonitoredClient, now: number, auth: boolean, subs: b
   const ci: ConnInfo = {
     cid: c.cid,
     kind: "Client",
-    type: "nats",
+    type: c.websocket === true ? "websocket" : "nats",
     ip: c.port !== 0 ? c.ip : "",
     port: c.port,
     start: goTime(start),

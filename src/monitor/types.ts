@@ -42,6 +42,8 @@ export interface MonitoredClient {
   readonly user: string;
   readonly tlsVersion?: string;
   readonly tlsCipher?: string;
+  /** A websocket client: connz type "websocket" (client.go clientTypeString). */
+  readonly websocket?: boolean;
   /** The byte pipe; `tls` is set once a TLS handshake completed (src/tls TLSState). */
   readonly transport?: { readonly tls?: MonitoredTLS };
   /**
@@ -157,6 +159,8 @@ export interface MonitoredServer {
   readonly shuttingDown: boolean;
   /** Lame duck mode (SIGUSR2): the listener is closed, /healthz fails as the reference's readyForConnections. */
   readonly lameDuckMode?: boolean;
+  /** The bound websocket port (varz websocket.port when the block's port was -1); 0 = none. */
+  readonly websocketPort?: number;
   /** The loaded client TLS configuration (src/tls TLSContext), when TLS is configured; a reload replaces it. */
   readonly tls?: { readonly ctx: { readonly certNotAfter: Date } };
 }

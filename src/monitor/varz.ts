@@ -45,6 +45,7 @@ function clusterVarz(s: MonitoredServer): ClusterOptsVarz {
     tls_verify: tls || undefined,
   };
 }
+import { websocketVarz, type WebsocketVarz } from "./varz-websocket.ts";
 
 /** monitor.go LeafNodeOptsVarz / RemoteLeafOptsVarz. */
 export interface LeafNodeOptsVarz {
@@ -119,7 +120,7 @@ export interface Varz {
   gateway: Record<string, never>;
   leaf: LeafNodeOptsVarz;
   mqtt: Record<string, never>;
-  websocket: Record<string, never>;
+  websocket: WebsocketVarz;
   jetstream: Record<string, never>;
   /** Seconds (float64). */
   tls_timeout: number;
@@ -184,7 +185,7 @@ export function varz(ctx: MonitorContext, count = true): Varz {
     gateway: {},
     leaf: leafVarz(s),
     mqtt: {},
-    websocket: {},
+    websocket: websocketVarz(s),
     jetstream: {},
     tls_timeout: (opts.tls?.timeout ?? DEFAULT_TLS_TIMEOUT) / 1000,
     write_deadline: opts.writeDeadline * NS_PER_MS,

@@ -87,6 +87,16 @@ export class ClientConnection extends Connection {
     this.frame = server.loop.frame;
   }
 
+  /** A websocket client (connz type "websocket", "wid:" in the log, the websocket block's logins). */
+  get websocket(): boolean {
+    return this.transport.websocket === true;
+  }
+
+  /** allowed_connection_types vocabulary (jwt.ConnectionType*). */
+  get connectionType(): string {
+    return this.websocket ? "WEBSOCKET" : "STANDARD";
+  }
+
   // ---- monitoring (/connz)
 
   /** Bytes owed to the socket (connz pending_bytes, the reference's out.pb). */

@@ -72,6 +72,8 @@ export async function reloadAuthorization(server: Server): Promise<void> {
   const opts = server.opts;
   const auth = new Authenticator(opts);
   server.auth = auth;
+  // Websocket clients are judged by the websocket block's logins (its override, or these users).
+  server.websocket?.reloadAuth();
   const users = new Set(opts.users.map((u: User) => u.username));
   const nkeys = new Set(opts.nkeys.map((u: NkeyUser) => u.nkey));
   // bcrypt (~100 ms each) runs off the event loop, once per distinct credentials: a thousand
@@ -89,7 +91,8 @@ export async function reloadAuthorization(server: Server): Promise<void> {
     }
     // A client still before its CONNECT is judged when the CONNECT comes.
     if (!c.connectReceived) continue;
-    let out = login(auth, { creds, nonce: c.nonce, peerCertificate: c.transport.tls?.peerCertificate }, bcrypt);
+    const req = { creds, nonce: c.nonce, peerCertificate: c.transport.tls?.peerCertificate, connectionType: c.connectionType };
+    let out = login(server.authFor(c), req, bcrypt);
     if (out instanceof Promise) {
       out = await out;
       // The world moved on while waiting: a newer reload or the client itself.

@@ -24,6 +24,8 @@ import { Cluster, joinHostPort, type ClusterHost } from "../cluster/cluster.ts";
 import { encodeInfo } from "../protocol/encode.ts";
 import { networkInterfaces } from "node:os";
 import { LeafNodes } from "../leaf/leafnodes.ts";
+import type { WebsocketTransport } from "../transport/websocket/transport.ts";
+import { WebsocketClients } from "./websocket.ts";
 
 /** How often idle connections' outbound buffers are released (Outbound.sweepIdle). */
 const IDLE_SWEEP_INTERVAL = 5000;
@@ -91,6 +93,8 @@ export class Server implements ClientHost, ClusterHost {
 
   /** The cluster (routes), when cluster { port } or --cluster is set. */
   readonly cluster: Cluster | undefined;
+  /** Websocket clients (the `websocket {}` block), when its port is set. */
+  websocket: WebsocketClients | undefined;
 
   private listener: TCPSocketListener<SocketData> | undefined;
   private gcid = 0;
@@ -108,6 +112,7 @@ export class Server implements ClientHost, ClusterHost {
     this.auth = new Authenticator(opts);
     this.cluster = opts.clusterPort !== 0 ? new Cluster(this) : undefined;
     this.leafnodes = new LeafNodes(this);
+    if (opts.websocket.port !== 0) this.websocket = new WebsocketClients(this);
   }
 
   /** A new connection id, shared by every kind (server.go gcid). */
@@ -150,6 +155,7 @@ export class Server implements ClientHost, ClusterHost {
       info.client_id = c.cid;
       info.client_ip = c.ip;
       info.max_payload = c.parser.maxPayload;
+      if (c.websocket && info.connect_urls !== undefined) info.connect_urls = this.websocket?.connectURLs();
       c.enqueue(encodeInfo(info));
     }
     this.flushClients();
@@ -182,6 +188,11 @@ export class Server implements ClientHost, ClusterHost {
 
   get host(): string {
     return this.opts.host;
+  }
+
+  /** The bound websocket port (0 when there is no websocket listener). */
+  get websocketPort(): number {
+    return this.websocket?.port ?? 0;
   }
 
   /** The INFO fields shared by every client (server.go s.info). */
@@ -225,7 +236,11 @@ export class Server implements ClientHost, ClusterHost {
     info.client_ip = client.ip;
     if (client.nonce !== "") info.nonce = client.nonce;
     // With no_auth_user a client may connect without credentials: INFO says so (createClient).
-    info.auth_required = this.auth.infoAuthRequired() || undefined;
+    // createWSClient has no such exception, and adds the websocket block's own authentication.
+    const ws = client.websocket ? this.websocket : undefined;
+    info.auth_required = (ws !== undefined ? ws.authRequired() : this.auth.infoAuthRequired()) || undefined;
+    // generateClientInfoJSON: a websocket client's connect_urls are the websocket ones (clustered only).
+    if (ws !== undefined && info.connect_urls !== undefined) info.connect_urls = ws.connectURLs();
     return info;
   }
 
@@ -244,6 +259,8 @@ export class Server implements ClientHost, ClusterHost {
     this.configureTLS(opts);
     // As the reference: monitoring starts before the client listener, to watch the startup.
     for (const svc of this.services) svc.start?.();
+    // As the reference: the websocket listener starts before the client listener.
+    this.websocket?.start();
     // As the reference's Start: the leafnode listener comes up before the client one.
     this.leafnodes.listenIfConfigured();
     this.listener = Bun.listen<SocketData>({
@@ -322,6 +339,13 @@ export class Server implements ClientHost, ClusterHost {
     this.register(client);
   }
 
+  /** A websocket connection (upgraded, 101 sent) becomes a client like a TCP one (createWSClient). */
+  acceptClient(transport: WebsocketTransport): ClientConnection {
+    const client = new ClientConnection(this, this.nextCid(), transport, this.accounts.global);
+    this.register(client);
+    return client;
+  }
+
   /** Loads the tls {} block (certificate files included); OptionsError names the file at fault. */
   private configureTLS(opts: Options): void {
     this.tls?.rateCounter?.stopLogging();
@@ -383,9 +407,11 @@ export class Server implements ClientHost, ClusterHost {
   /** The client may speak: auth and ping timers (after the TLS handshake, as createClient). */
   startClient(client: ClientConnection): void {
     if (client.closed) return;
-    if (this.authRequired()) {
+    const ws = client.websocket ? this.websocket : undefined;
+    if (ws !== undefined ? ws.authRequired() : this.authRequired()) {
       client.parser.awaitingAuth = true;
-      client.setAuthTimer(this.opts.authTimeout);
+      // A websocket client's timeout may come from the block's authorization (createWSClient).
+      client.setAuthTimer(ws !== undefined ? ws.authTimeout() : this.opts.authTimeout);
     }
     client.setPingTimer(this.opts.pingInterval);
     this.flushClients();
@@ -421,11 +447,21 @@ export class Server implements ClientHost, ClusterHost {
     return this.auth.requiresAuth();
   }
 
+  /** The logins a client is judged by: the websocket ones for a websocket client. */
+  authFor(client: ClientConnection): Authenticator {
+    return client.websocket && this.websocket !== undefined ? this.websocket.auth : this.auth;
+  }
+
   /** Whether the CONNECT's credentials are accepted (src/auth/login.ts); the client is logged in when they are. */
   checkAuthentication(client: ClientConnection, connect: ConnectOptions): boolean | Promise<boolean> {
     const creds = { user: connect.user, pass: connect.pass, auth_token: connect.authToken, nkey: connect.nkey, sig: connect.sig };
     client.credentials = creds;
-    const out = login(this.auth, { creds, nonce: client.nonce, peerCertificate: client.transport.tls?.peerCertificate });
+    const out = login(this.authFor(client), {
+      creds,
+      nonce: client.nonce,
+      peerCertificate: client.transport.tls?.peerCertificate,
+      connectionType: client.connectionType,
+    });
     // A bcrypt comparison: the client waits for it alone (its input is suspended meanwhile).
     if (out instanceof Promise) return out.then((o) => this.applyLogin(client, o));
     return this.applyLogin(client, out);
@@ -433,7 +469,7 @@ export class Server implements ClientHost, ClusterHost {
 
   /** parser.go: with no_auth_user set, a first op other than CONNECT logs in as that user. */
   authenticateNoAuthUser(client: ClientConnection): boolean {
-    return this.applyLogin(client, loginNoAuthUser(this.auth));
+    return this.applyLogin(client, loginNoAuthUser(this.authFor(client)));
   }
 
   private applyLogin(client: ClientConnection, out: LoginOutcome): boolean {
@@ -452,6 +488,7 @@ export class Server implements ClientHost, ClusterHost {
   stopAccepting(): void {
     this.listener?.stop(false);
     this.listener = undefined;
+    this.websocket?.stop();
   }
 
   /** Stop accepting, close every client (flushing what it is owed), and stop the listener. */

@@ -12,6 +12,12 @@ export interface Transport {
   readonly remotePort: number;
   /** TLS details, when the connection is secured. */
   readonly tls?: TransportTLSInfo;
+  /** A websocket connection (src/transport/websocket): log name "wid:", connz type "websocket". */
+  readonly websocket?: boolean;
+  /** Websocket: X-Forwarded-For (an IP), shown before the address in the log prefix. */
+  readonly forwardedFor?: string;
+  /** Told the closed reason before end(): a websocket sends it in its close frame. */
+  closing?(reason: string): void;
 }
 
 export interface TransportTLSInfo {

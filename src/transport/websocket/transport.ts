@@ -67,10 +67,13 @@ export class WebsocketTransport {
   write(bytes: Uint8Array): number {
     if (this.ended) return bytes.length;
     const ws = this.ws;
+    // A closed socket is a write error for the outbound (as Bun's TCP write returning -1).
+    if (ws.readyState !== 1) return -1;
     if (ws.getBufferedAmount() > 0) return 0;
-    // With backpressureLimit 0 (no limit), send never drops (0); -1 = queued by Bun, drain follows.
+    // With backpressureLimit 0 (no limit) send only drops (0) on a closed socket; -1 = queued by Bun,
+    // its drain handler follows.
     const n = ws.send(bytes, this.compress && bytes.length > WS_COMPRESS_THRESHOLD);
-    return n === 0 ? 0 : bytes.length;
+    return n === 0 ? -1 : bytes.length;
   }
 
   /** The closed reason (ClosedReason text) the close frame carries; set before end(). */

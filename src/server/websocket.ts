@@ -1,0 +1,133 @@
+// Websocket clients as client connections (websocket.go startWebsocketServer and createWSClient,
+// v2.9.10): the listener (src/transport/websocket) hands each upgraded connection here, where it becomes
+// a ClientConnection of kind CLIENT with a websocket transport, registered and started like a TCP
+// client. Its logins use the websocket block's authentication when that block sets one (auth.go
+// authOverride; src/auth/websocket.ts).
+import { Authenticator } from "../auth/authenticator.ts";
+import { websocketAuthOptions, websocketAuthOverride, websocketAuthTimeout } from "../auth/websocket.ts";
+import type { Logger } from "../log.ts";
+import type { Options } from "../options.ts";
+import { loadTLSContext } from "../transport/tls/context.ts";
+import { WebsocketListener } from "../transport/websocket/listener.ts";
+import type { WebsocketConnHandler, WebsocketTransport } from "../transport/websocket/transport.ts";
+import type { ClientConnection } from "./client.ts";
+import { networkInterfaces } from "node:os";
+
+/** What the websocket side needs from the server. */
+export interface WebsocketServer {
+  readonly opts: Options;
+  readonly log: Logger;
+  /** A new client over this transport, registered (INFO sent) and started like a TCP one. */
+  acceptClient(transport: WebsocketTransport): ClientConnection;
+  /** Whether the server's own authentication requires credentials (s.info.AuthRequired). */
+  authRequired(): boolean;
+}
+
+export class WebsocketClients {
+  private listener: WebsocketListener | undefined;
+  /** Logins of websocket clients (the block's override, or the server's users). */
+  auth: Authenticator;
+  /** websocket.go wsConfigAuth: the block sets a user, a token or a no_auth_user. */
+  authOverride: boolean;
+
+  constructor(private readonly server: WebsocketServer) {
+    this.auth = new Authenticator(websocketAuthOptions(server.opts));
+    this.authOverride = websocketAuthOverride(server.opts);
+  }
+
+  /** The bound port (0 when not listening). */
+  get port(): number {
+    return this.listener?.listening ? this.listener.port : 0;
+  }
+
+  get secure(): boolean {
+    return this.listener?.secure ?? false;
+  }
+
+  /** createWSClient: auth_required in the INFO of a websocket client, and whether its auth timer runs. */
+  authRequired(): boolean {
+    return this.server.authRequired() || this.authOverride;
+  }
+
+  /** The auth timeout of a websocket client (ms). */
+  authTimeout(): number {
+    return websocketAuthTimeout(this.server.opts);
+  }
+
+  /** Config reload: the logins follow the new users. */
+  reloadAuth(): void {
+    this.auth = new Authenticator(websocketAuthOptions(this.server.opts));
+    this.authOverride = websocketAuthOverride(this.server.opts);
+  }
+
+  /**
+   * startWebsocketServer: listens (a failure is fatal, as the reference's "Unable to listen for
+   * websocket connections") and logs the reference's lines.
+   */
+  start(): void {
+    const opts = this.server.opts;
+    const wo = opts.websocket;
+    const log = this.server.log;
+    const tls = wo.tls !== undefined ? loadTLSContext(wo.tls) : undefined;
+    const listener = new WebsocketListener(
+      { opts: wo, tls, maxMessage: opts.maxPayload + opts.maxControlLine },
+      { log, accept: (t) => this.accept(t) },
+    );
+    try {
+      listener.start();
+    } catch (e) {
+      const msg = `Unable to listen for websocket connections: ${(e as Error).message}`;
+      log.fatal(msg);
+      throw new Error(msg);
+    }
+    this.listener = listener;
+    const scheme = tls !== undefined ? "wss" : "ws";
+    log.notice(`Listening for websocket clients on ${scheme}://${wo.host}:${listener.port}`);
+    if (tls === undefined) log.warn("Websocket not configured with TLS. DO NOT USE IN PRODUCTION!");
+  }
+
+  /**
+   * server.go getConnectURLs for the websocket listener (s.websocket.connectURLs): `advertise`, or every
+   * global unicast address when listening on all interfaces, else the listen host; with the bound port.
+   */
+  connectURLs(): string[] {
+    const wo = this.server.opts.websocket;
+    const port = this.port || wo.port;
+    if (wo.advertise !== "") {
+      const i = wo.advertise.lastIndexOf(":");
+      const bracketed = wo.advertise.endsWith("]");
+      if (i < 0 || bracketed) return [joinHostPort(wo.advertise.replace(/^\[|\]$/g, ""), port)];
+      return [joinHostPort(wo.advertise.slice(0, i).replace(/^\[|\]$/g, ""), Number(wo.advertise.slice(i + 1)) || port)];
+    }
+    if (wo.host === "0.0.0.0" || wo.host === "::") {
+      const out: string[] = [];
+      for (const addrs of Object.values(networkInterfaces())) {
+        for (const a of addrs ?? []) {
+          if (a.internal || a.address.startsWith("fe80:") || a.address.startsWith("169.254.")) continue;
+          out.push(joinHostPort(a.address, port));
+        }
+      }
+      if (out.length > 0) return out;
+    }
+    return [joinHostPort(wo.host, port)];
+  }
+
+  /** Stop accepting; the connections stay until closed as clients (lame duck mode, shutdown). */
+  stop(): void {
+    this.listener?.stop();
+    this.listener = undefined;
+  }
+
+  private accept(transport: WebsocketTransport): WebsocketConnHandler {
+    const client = this.server.acceptClient(transport);
+    return {
+      data: (chunk) => client.host.loop.read(client, chunk),
+      drain: () => client.onTransportDrain(),
+      closed: () => client.onTransportClose(),
+    };
+  }
+}
+
+function joinHostPort(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
