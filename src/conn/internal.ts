@@ -1,20 +1,27 @@
-// A connection inside the server (client.go kind SYSTEM, the reference's s.sys.client): it has no socket;
-// its subscriptions call a handler when a message is delivered to them (the subscription's icb), and what it
-// publishes goes through the same fan-out as a client's message, in the connection's account. The system
-// account's services (src/system) are built on it.
-import type { ConnAccount } from "./connection.ts";
-import { Connection, Subscription } from "./connection.ts";
+// Internal connections (nats-server's kind SYSTEM clients, the reference's s.sys.client): no socket; their
+// subscriptions call a function instead of writing MSG (the subscription's icb), and what they publish goes
+// through the same fan-out as a client's publish, in the connection's account. The system account's
+// services (src/system) use one.
+//
+// API (the same shape as the accounts work's internal connections, so the two meet without friction):
+//   const ic = new InternalConnection(host, account, Kind.SYSTEM)
+//   const sub = ic.subscribeInternal(subject, (sub, publisher, frame) => ..., queue?)
+//   ic.unsubscribeInternal(sub)
+//   ic.publishInternal(subject, reply, payload, headers?)          // as if a client of `account` sent it
+//   SystemClient: the InternalClient port of src/system (subscribe/publish/close with plain bodies).
+import { ClosedReason } from "../protocol/errors.ts";
+import type { Transport } from "../transport/transport.ts";
+import { Connection, Subscription, type ConnAccount } from "./connection.ts";
 import { MsgFrame } from "./deliver.ts";
 import { processMsgResults } from "./fanout.ts";
 import type { ConnHost } from "./host.ts";
 import { Kind } from "./kind.ts";
-import type { Transport } from "../transport/transport.ts";
 
-/** Called with a delivered message: its header block (when it has one) and payload, as views to copy from. */
-export type InternalMsgHandler = (subject: string, reply: string, hdr: Uint8Array | undefined, body: Uint8Array) => void;
+/** An internal subscription's callback: the message as a frame (subject, reply, headers, payload). */
+export type InternalCallback = (sub: Subscription, publisher: Connection, frame: MsgFrame) => void;
 
-/** No socket: nothing is ever written (deliveries call handlers instead). */
-class NoTransport implements Transport {
+/** No socket: nothing is ever written (internal deliveries call back instead). */
+class NullTransport implements Transport {
   readonly remoteAddress = "";
   readonly remotePort = 0;
   write(bytes: Uint8Array): number {
@@ -25,82 +32,72 @@ class NoTransport implements Transport {
   resume(): void {}
 }
 
-const CRLF = [0x0d, 0x0a];
+const CRLF = new Uint8Array([0x0d, 0x0a]);
 
 export class InternalConnection extends Connection {
-  readonly kind = Kind.SYSTEM;
-  private readonly handlers = new Map<string, InternalMsgHandler>();
-  private nextSid = 0;
+  readonly kind: Kind;
+  private readonly callbacks = new Map<Subscription, InternalCallback>();
+  private sid = 0;
   /** Its own encoding scratch: an internal publish never shares the read loop's frame. */
   private readonly frame = new MsgFrame();
 
-  constructor(host: ConnHost<Connection>, cid: number, account: ConnAccount) {
-    super(host, cid, new NoTransport(), account);
+  constructor(host: ConnHost<Connection>, account: ConnAccount, kind: Kind = Kind.SYSTEM, cid = 0) {
+    super(host, cid, new NullTransport(), account);
+    this.kind = kind;
     this.connectReceived = true;
   }
 
-  /** systemSubscribe: a subscription in the connection's account whose deliveries call `handler`. */
-  subscribe(subject: string, handler: InternalMsgHandler, queue?: string): Subscription {
-    const sid = String(++this.nextSid);
-    const sub = new Subscription(this, subject, queue, sid);
+  /** subscribeInternal (events.go systemSubscribe): a subscription in this account whose delivery calls `cb`. */
+  subscribeInternal(subject: string, cb: InternalCallback, queue?: string): Subscription {
+    const sub = new Subscription(this, subject, queue, String(++this.sid));
     this.account.sublist.insert(sub);
-    this.subs.set(sid, sub);
-    this.handlers.set(sid, handler);
+    this.subs.set(sub.sid, sub);
+    this.callbacks.set(sub, cb);
     return sub;
   }
 
-  override unsubscribe(sub: Subscription): void {
-    this.handlers.delete(sub.sid);
-    super.unsubscribe(sub);
+  unsubscribeInternal(sub: Subscription): void {
+    this.callbacks.delete(sub);
+    this.unsubscribe(sub);
   }
 
   /**
-   * Publish as if a client of the account sent the message (internalSendLoop -> processInboundClientMsg).
-   * Not counted as inbound (the reference's internal client has no read loop to add its counts); each
-   * delivery is counted by its target.
+   * Publish as a member of this account (internalSendLoop -> processInboundClientMsg). `headers` is a
+   * complete NATS header block ("NATS/1.0\r\n...\r\n\r\n") or undefined. Not counted in the server's
+   * inbound totals (the reference's internal client has no read loop to add them); each delivery is
+   * counted by its target.
    */
-  publish(subject: string, reply: string, payload: Uint8Array, hdr?: Uint8Array): boolean {
+  publishInternal(subject: string, reply: string, payload: Uint8Array, headers?: Uint8Array): boolean {
     if (this.closed) return false;
-    const hlen = hdr?.length ?? 0;
-    const msg = new Uint8Array(hlen + payload.length + 2);
-    if (hdr !== undefined) msg.set(hdr, 0);
-    msg.set(payload, hlen);
-    msg.set(CRLF, hlen + payload.length);
+    const hdr = headers === undefined ? -1 : headers.length;
+    const total = (headers?.length ?? 0) + payload.length;
+    const msg = new Uint8Array(total + 2);
+    if (headers !== undefined) msg.set(headers, 0);
+    msg.set(payload, hdr < 0 ? 0 : hdr);
+    msg.set(CRLF, total);
+    this.inMsgs++;
+    this.inBytes += total;
     const frame = this.frame;
-    frame.reset(subject, reply, hdr !== undefined ? hlen : -1, msg, 0, msg.length, "", "");
-    return processMsgResults(this, this.account.sublist.match(subject), frame);
+    frame.reset(subject, reply, hdr, msg, 0, msg.length, "", "");
+    const delivered = processMsgResults(this, this.account.sublist.match(subject), frame);
+    this.host.loop.flushAll();
+    return delivered;
   }
 
-  /** deliverMsg for an internal subscription: the handler runs now, with views of the message. */
-  deliverMsg(sub: Subscription, frame: MsgFrame, _publisher: Connection): boolean {
+  /** deliverMsg for an internal subscription: the callback runs now, with the frame (copy what you keep). */
+  deliverMsg(sub: Subscription, frame: MsgFrame, publisher: Connection): boolean {
     if (sub.closed || this.closed) return false;
-    const handler = this.handlers.get(sub.sid);
-    if (handler === undefined) return false;
+    const cb = this.callbacks.get(sub);
+    if (cb === undefined) return false;
     sub.delivered++;
-    const hlen = frame.hdr > 0 ? frame.hdr : 0;
-    const size = frame.end - frame.start - 2 - hlen;
+    const size = frame.end - frame.start - 2 - (frame.hdr > 0 ? frame.hdr : 0);
     this.outMsgs++;
     this.outBytes += size;
-    const stats = this.host.stats;
-    stats.outMsgs++;
-    stats.outBytes += size;
-    const hdr = hlen > 0 ? frame.msg.subarray(frame.start, frame.start + hlen) : undefined;
-    const body = frame.msg.subarray(frame.start + hlen, frame.end - 2);
-    try {
-      handler(frame.subject, frame.reply, hdr, body);
-    } catch (e) {
-      this.host.log.error(`Internal subscription on "${frame.subject}" failed: ${(e as Error).stack ?? e}`);
-    }
+    cb(sub, publisher, frame);
     return true;
   }
 
-  /** Removes the subscriptions and leaves the account. */
-  close(): void {
-    this.handlers.clear();
-    this.closeConnection("Server Shutdown");
-  }
-
-  // An internal connection never parses input: the protocol callbacks are never called.
+  // An internal connection has no parser input.
   processConnect(): void {}
   processInfo(): void {}
   processMsg(): void {}
@@ -116,4 +113,42 @@ export class InternalConnection extends Connection {
   maxControlLineExceeded(): void {}
   maxPayloadExceeded(): void {}
   pubArgsParsed(): void {}
+
+  close(): void {
+    this.callbacks.clear();
+    this.closeConnection(ClosedReason.serverShutdown);
+  }
+}
+
+/** A delivered message's payload without its headers (a copy). */
+export function framePayload(frame: MsgFrame): Uint8Array {
+  const start = frame.start + (frame.hdr > 0 ? frame.hdr : 0);
+  return frame.msg.slice(start, frame.end - 2);
+}
+
+/** A delivered message's header block, or undefined. */
+export function frameHeaders(frame: MsgFrame): Uint8Array | undefined {
+  return frame.hdr > 0 ? frame.msg.slice(frame.start, frame.start + frame.hdr) : undefined;
+}
+
+/**
+ * The system account's connection as the port src/system uses (InternalClient there): header block and
+ * body apart, copied out of the delivery. `publish` runs synchronously through the fan-out.
+ */
+export class SystemClient {
+  readonly conn: InternalConnection;
+  constructor(host: ConnHost<Connection>, account: ConnAccount, cid = 0) {
+    this.conn = new InternalConnection(host, account, Kind.SYSTEM, cid);
+  }
+  subscribe(subject: string, handler: (subject: string, reply: string, hdr: Uint8Array | undefined, body: Uint8Array) => void): void {
+    this.conn.subscribeInternal(subject, (_sub, _publisher, frame) =>
+      handler(frame.subject, frame.reply, frameHeaders(frame), framePayload(frame)),
+    );
+  }
+  publish(subject: string, reply: string, payload: Uint8Array, hdr?: Uint8Array): void {
+    this.conn.publishInternal(subject, reply, payload, hdr);
+  }
+  close(): void {
+    this.conn.close();
+  }
 }

@@ -3,7 +3,7 @@
 // handlers and events of src/system over the monitoring view, and the server's client and account
 // notifications turned into events. `no_system_account` leaves it all off.
 import { GLOBAL_ACCOUNT, SYSTEM_ACCOUNT, type Account } from "../accounts/account.ts";
-import { InternalConnection } from "../conn/internal.ts";
+import { SystemClient } from "../conn/internal.ts";
 import { Kind } from "../conn/kind.ts";
 import { newContext, type MonitorContext } from "../monitor/context.ts";
 import { ProcessUsage } from "../monitor/usage.ts";
@@ -90,7 +90,7 @@ export class SystemService implements ServerService, ClientEvents {
       this.services?.accountConnsChanged(acc.name, joined);
     });
     const account = accounts.register(sysName);
-    const conn = new InternalConnection(server, server.nextCid(), account);
+    const client = new SystemClient(server, account, server.nextCid());
     let ctx = this.monitorCtx();
     if (ctx === undefined) {
       this.usage = new ProcessUsage();
@@ -111,7 +111,7 @@ export class SystemService implements ServerService, ClientEvents {
           jetstream: false,
         };
       },
-      client: conn,
+      client,
       systemAccount: sysName,
       globalAccount: GLOBAL_ACCOUNT,
       accountStat: (name) => {
