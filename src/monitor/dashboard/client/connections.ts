@@ -17,7 +17,17 @@ interface Column {
   sort?: (c: ConnInfo) => number | string;
   /** The first direction when the header is pressed (big numbers first for counters). */
   first?: Dir;
-  cell: (c: ConnInfo) => Node | string;
+  cell: (c: ConnInfo) => string;
+  /** Marks the cell (pending bytes waiting: the consumer is behind). */
+  hot?: (c: ConnInfo) => boolean;
+}
+
+/** Rows drawn at most (sorted and filtered first): the top of the list is what a person reads. */
+const ROWS_SHOWN = 200;
+
+interface Row {
+  tr: HTMLTableRowElement;
+  cells: HTMLTableCellElement[];
 }
 
 /** The account a client is in; bnats puts clients without a configured account in the global one. */
@@ -36,7 +46,8 @@ const COLUMNS: readonly Column[] = [
     label: "Pending",
     num: true,
     sort: (c) => c.pending_bytes,
-    cell: (c) => (c.pending_bytes > 0 ? h("span", { class: "pending-hot" }, count(c.pending_bytes)) : "0"),
+    cell: (c) => count(c.pending_bytes),
+    hot: (c) => c.pending_bytes > 0,
   },
   { key: "msgs_from", label: "Msgs in", num: true, sort: (c) => c.in_msgs, cell: (c) => count(c.in_msgs) },
   { key: "msgs_to", label: "Msgs out", num: true, sort: (c) => c.out_msgs, cell: (c) => count(c.out_msgs) },
@@ -58,10 +69,17 @@ export class ConnectionsTable {
   private readonly empty = byId("conn-empty");
   private readonly note = byId("conn-note");
   private readonly countEl = byId("conn-count");
+  private readonly more = byId<HTMLButtonElement>("conn-more");
   private readonly dialog = new ConnDialog();
+  private readonly rows = new Map<number, Row>();
+  private showAll = false;
 
   constructor() {
     this.renderHead();
+    this.more.addEventListener("click", () => {
+      this.showAll = !this.showAll;
+      this.render();
+    });
     const input = byId<HTMLInputElement>("conn-filter");
     input.addEventListener("input", () => {
       this.filter = input.value.trim().toLowerCase();
@@ -124,28 +142,60 @@ export class ConnectionsTable {
       return d !== 0 ? d * sign : a.cid - b.cid;
     });
     setText(this.countEl, this.filter ? `${count(rows.length)} of ${count(all.length)}` : count(all.length));
-    const frag = document.createDocumentFragment();
-    for (const c of rows) frag.append(this.row(c));
-    // Keep keyboard focus on a row's button across the refresh.
-    const focusedCid = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.open : undefined;
-    this.body.replaceChildren(frag);
-    if (focusedCid) this.body.querySelector<HTMLButtonElement>(`button[data-open="${focusedCid}"]`)?.focus();
-    this.empty.hidden = rows.length > 0;
-    setText(this.empty, all.length === 0 ? "No client connections." : "No connection matches the filter.");
-  }
-
-  private row(c: ConnInfo): HTMLTableRowElement {
-    const tr = h("tr", { "data-cid": c.cid });
-    for (const col of COLUMNS) {
-      const cls = [col.num ? "num" : "", col.wide ? "hide-narrow" : ""].join(" ").trim() || undefined;
-      if (col.key === "cid") {
-        const b = h("button", { type: "button", class: "link", "data-open": c.cid, "aria-label": `Details of connection ${c.cid}${c.name ? ` (${c.name})` : ""}` }, String(c.cid));
-        b.addEventListener("click", () => this.dialog.open(c.cid));
-        tr.append(h("td", { class: cls }, b));
-      } else {
-        tr.append(h("td", { class: cls, "data-col": col.key }, col.cell(c)));
+    const shown = this.showAll ? rows : rows.slice(0, ROWS_SHOWN);
+    // Rows are kept by cid and only their changed cells rewritten: a second's update of a big table
+    // costs text updates, not a thousand new elements (and focus and hover stay where they are).
+    const keep = new Set<number>();
+    const order: HTMLTableRowElement[] = [];
+    for (const c of shown) {
+      keep.add(c.cid);
+      let row = this.rows.get(c.cid);
+      if (row === undefined) {
+        row = this.newRow(c);
+        this.rows.set(c.cid, row);
+      }
+      COLUMNS.forEach((colx, i) => {
+        if (colx.key === "cid") return;
+        const td = row.cells[i] as HTMLTableCellElement;
+        setText(td, colx.cell(c));
+        if (colx.hot) td.classList.toggle("pending-hot", colx.hot(c));
+      });
+      order.push(row.tr);
+    }
+    for (const [cid, row] of this.rows) {
+      if (!keep.has(cid)) {
+        row.tr.remove();
+        this.rows.delete(cid);
       }
     }
-    return tr;
+    // Move rows only when the order changed (moving a focused button would blur it).
+    const current = this.body.children;
+    let same = current.length === order.length;
+    for (let i = 0; same && i < order.length; i++) same = current[i] === order[i];
+    if (!same) {
+      const focused = document.activeElement;
+      this.body.append(...order);
+      if (focused instanceof HTMLElement && focused !== document.activeElement && this.body.contains(focused)) focused.focus();
+    }
+    this.empty.hidden = rows.length > 0;
+    setText(this.empty, all.length === 0 ? "No client connections." : "No connection matches the filter.");
+    this.more.hidden = rows.length <= ROWS_SHOWN;
+    setText(this.more, this.showAll ? `Show the first ${ROWS_SHOWN} only` : `Show all ${count(rows.length)} rows`);
+  }
+
+  private newRow(c: ConnInfo): Row {
+    const tr = h("tr", { "data-cid": c.cid });
+    const cells = COLUMNS.map((col) => {
+      const cls = [col.num ? "num" : "", col.wide ? "hide-narrow" : ""].join(" ").trim() || undefined;
+      if (col.key === "cid") {
+        const label = `Details of connection ${c.cid}${c.name ? ` (${c.name})` : ""}`;
+        const b = h("button", { type: "button", class: "link", "data-open": c.cid, "aria-label": label }, String(c.cid));
+        b.addEventListener("click", () => this.dialog.open(c.cid));
+        return h("td", { class: cls }, b);
+      }
+      return h("td", { class: cls, "data-col": col.key });
+    });
+    tr.append(...cells);
+    return { tr, cells };
   }
 }

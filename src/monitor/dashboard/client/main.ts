@@ -19,6 +19,7 @@ function setStatus(text: string, kind: "ok" | "wait" | "bad"): void {
 }
 
 function render(s: Snapshot): void {
+  const t0 = performance.now();
   renderFigures(s);
   renderFacts(s);
   charts.push(s.sample);
@@ -30,6 +31,8 @@ function render(s: Snapshot): void {
   renderSubsz(s);
   setText(lastUpdate, `Last update ${clock(s.t)}.`);
   document.body.dataset.updated = String(s.t);
+  // How long drawing a snapshot took (a check that a big /connz page stays cheap for the browser).
+  document.body.dataset.renderMs = (performance.now() - t0).toFixed(1);
 }
 
 const events = new EventSource("dashboard/events");
