@@ -468,10 +468,6 @@ export function finalizeOptions(opts: Options): Options {
   }
   validateNoAuthUser(opts, opts.noAuthUser);
   finalizeLeafNodes(opts);
-  // Route TLS is not implemented: refusing beats routes that would silently go unencrypted.
-  if (opts.clusterTLS !== undefined && opts.clusterPort !== 0) {
-    throw new OptionsError("cluster { tls {} } is not supported by bnats yet: routes would not be encrypted");
-  }
   // As setBaselineOptions: a cluster listens on all interfaces unless told, with its own auth timeout.
   if (opts.clusterPort !== 0) {
     if (opts.clusterHost === "") opts.clusterHost = "0.0.0.0";

@@ -11,6 +11,7 @@ import { comparePasswords } from "../auth/compare.ts";
 import { GO_VERSION, VERSION } from "../options.ts";
 import { ClosedReason } from "../protocol/errors.ts";
 import { BunSocketTransport } from "../transport/tcp.ts";
+import { loadTLSContext, type TLSContext } from "../transport/tls/context.ts";
 import { GoURLError, parseGoURL, urlHostPort, type GoURL } from "../go/url.ts";
 import { rsMinus, rsPlus } from "./encode.ts";
 import type { RouteInfo } from "./info.ts";
@@ -65,8 +66,15 @@ export class Cluster implements RouteOwner {
   private listener: TCPSocketListener<SocketData> | undefined;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private stopped = false;
+  /**
+   * Route TLS (cluster { tls {} }): from the first byte, both ways, always verified (getTLSConfig forces
+   * RequireAndVerifyClientCert and uses the CA for both sides); the certificate serves as client and server.
+   */
+  private readonly tls: TLSContext | undefined;
 
   constructor(readonly host: ClusterHost) {
+    const t = host.opts.clusterTLS;
+    this.tls = t !== undefined ? loadTLSContext({ ...t, verify: true }) : undefined;
     this.name = host.opts.clusterName;
     this.dynamic = this.name === "";
     if (this.dynamic) this.name = generateName();
@@ -97,8 +105,10 @@ export class Cluster implements RouteOwner {
       hostname: opts.clusterHost,
       port: opts.clusterPort < 0 ? 0 : opts.clusterPort,
       data: { route: null },
+      ...(this.tls !== undefined ? { tls: this.tls.bun } : {}),
       socket: {
         open: (socket) => this.accept(socket),
+        handshake: (socket, success, err) => this.handshaken(socket, success, err),
         data: (socket, chunk) => {
           const r = socket.data.route;
           if (r !== null) this.host.loop.read(r, chunk);
@@ -145,6 +155,20 @@ export class Cluster implements RouteOwner {
     }
     const r = new RouteConnection(this.host, this.host.nextCid(), new BunSocketTransport(socket), this, undefined, "");
     socket.data = { route: r };
+    // With TLS nothing is sent before the handshake (createRoute's doTLSHandshake comes first).
+    if (this.tls === undefined) this.created(r);
+  }
+
+  /** The TLS handshake of a route finished: go on, or close as the reference (TLS route handshake error). */
+  private handshaken(socket: Socket<SocketData>, success: boolean, err: Error | null): void {
+    const r = socket.data.route;
+    if (r === null || r.closed) return;
+    if (!success || err !== null) {
+      r.error(`TLS route handshake error: ${err?.message ?? "handshake failed"}`);
+      r.closeConnection(ClosedReason.tlsHandshakeError);
+      return;
+    }
+    r.debug("TLS handshake complete");
     this.created(r);
   }
 
@@ -169,7 +193,7 @@ export class Cluster implements RouteOwner {
       pedantic: false,
       user: u?.username || undefined,
       pass: u?.password || undefined,
-      tls_required: false,
+      tls_required: this.tls !== undefined,
       headers: !this.host.opts.noHeaderSupport,
       name: this.host.id,
       cluster: this.name,
@@ -204,6 +228,8 @@ export class Cluster implements RouteOwner {
       port,
       headers: !opts.noHeaderSupport,
       auth_required: opts.clusterUsername !== "" || undefined,
+      tls_required: this.tls !== undefined || undefined,
+      tls_verify: this.tls !== undefined || undefined,
       max_payload: opts.maxPayload,
       ip,
       nonce: withNonce ? nonce() : undefined,
@@ -264,7 +290,11 @@ export class Cluster implements RouteOwner {
         hostname: host,
         port,
         data: { route: null },
+        ...(this.tls !== undefined
+          ? { tls: { cert: this.tls.bun.cert, key: this.tls.bun.key, ca: this.tls.bun.ca, rejectUnauthorized: true } }
+          : {}),
         socket: {
+          handshake: (socket, success, err) => this.handshaken(socket, success, err),
           open: (socket) => {
             route = new RouteConnection(this.host, this.host.nextCid(), new BunSocketTransport(socket), this, u, urlText);
             route.routeType = this.isConfigured(u) ? RouteType.EXPLICIT : RouteType.IMPLICIT;
@@ -302,7 +332,7 @@ export class Cluster implements RouteOwner {
       route.closeConnection(ClosedReason.serverShutdown);
       return;
     }
-    this.created(route);
+    if (this.tls === undefined) this.created(route);
   }
 
   private isConfigured(u: GoURL): boolean {

@@ -22,6 +22,8 @@ export interface TestCerts {
   server: CertPair;
   /** CN=client, no SANs. */
   client: CertPair;
+  /** CN=route; SAN DNS:localhost, IP:127.0.0.1; server and client use (a route's certificate serves both ways). */
+  route: CertPair;
   /** CN=alice; SAN email:alice@example.com. verify_and_map user: "alice@example.com". */
   email: CertPair & { user: string };
   /** CN=bob; SAN DNS:bob.example.com. verify_and_map user: "bob.example.com". */
@@ -66,7 +68,7 @@ interface LeafSpec {
   name: string;
   subject: string;
   san?: string;
-  usage: "server" | "client";
+  usage: "server" | "client" | "both";
   ca: CertPair;
   /** Validity in the past: "YYMMDDHHMMSSZ" start and end, through `openssl ca`. */
   expired?: boolean;
@@ -80,7 +82,7 @@ function leaf(dir: string, spec: LeafSpec): CertPair {
   const lines = [
     "basicConstraints=CA:FALSE",
     "keyUsage=critical,digitalSignature,keyEncipherment",
-    `extendedKeyUsage=${spec.usage === "server" ? "serverAuth" : "clientAuth"}`,
+    `extendedKeyUsage=${spec.usage === "both" ? "serverAuth,clientAuth" : spec.usage === "server" ? "serverAuth" : "clientAuth"}`,
   ];
   if (spec.san) lines.push(`subjectAltName=${spec.san}`);
   writeFileSync(ext, lines.join("\n") + "\n");
@@ -133,6 +135,7 @@ function generate(): TestCerts {
     ca,
   });
   const client = leaf(dir, { name: "client", subject: "/O=bnats test/CN=client", usage: "client", ca });
+  const route = leaf(dir, { name: "route", subject: "/O=bnats test/CN=route", san: "DNS:localhost,IP:127.0.0.1", usage: "both", ca });
   const email = leaf(dir, { name: "alice", subject: "/CN=alice", san: "email:alice@example.com", usage: "client", ca });
   const dns = leaf(dir, { name: "bob", subject: "/CN=bob", san: "DNS:bob.example.com", usage: "client", ca });
   const uri = leaf(dir, { name: "carol", subject: "/CN=carol", san: "URI:spiffe://example.com/carol", usage: "client", ca });
@@ -159,6 +162,7 @@ function generate(): TestCerts {
     ca,
     server,
     client,
+    route,
     email: { ...email, user: "alice@example.com" },
     dns: { ...dns, user: "bob.example.com" },
     uri: { ...uri, user: "spiffe://example.com/carol" },

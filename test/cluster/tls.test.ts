@@ -1,0 +1,60 @@
+// Route TLS (cluster { tls {} }): TLS from the first byte, verified both ways with the cluster CA, against
+// nats-server and between bnats servers; a member with a certificate from another CA is refused.
+import { afterEach, describe, expect, test } from "bun:test";
+import { testCerts } from "../helpers/certs.ts";
+import { hasReference } from "../helpers/ref.ts";
+import { awaitInterest, client, collect, routez, startNode, until, waitForMesh, type ClusterNode, type NodeKind } from "../helpers/cluster.ts";
+
+const certs = testCerts();
+const tlsBlock = (cert = certs.route, ca = certs.ca) =>
+  `tls { cert_file: "${cert.cert}", key_file: "${cert.key}", ca_file: "${ca.cert}", timeout: 2 }`;
+
+const started: ClusterNode[] = [];
+async function node(kind: NodeKind, name: string, routes: string[] = [], tls = tlsBlock()) {
+  const n = await startNode({ kind, name, cluster: "TLS", routes, clusterExtra: tls });
+  started.push(n);
+  return n;
+}
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((n) => n.stop()));
+});
+
+async function crosses(from: ClusterNode, to: ClusterNode, subject: string): Promise<void> {
+  const sub = await client(to);
+  const pub = await client(from);
+  const got = collect(sub.subscribe(subject));
+  await sub.flush();
+  await awaitInterest(pub, subject, got.probed);
+  pub.publish(subject, "secret");
+  await until(() => got.msgs.length === 1, subject);
+  expect(got.msgs).toEqual(["secret"]);
+  await Promise.all([sub.close(), pub.close()]);
+}
+
+describe("route TLS", () => {
+  test("two bnats over TLS", async () => {
+    const a = await node("bnats", "T1");
+    const b = await node("bnats", "T2", [a.routeURL]);
+    await waitForMesh([a, b]);
+    await crosses(a, b, "tls.bb");
+  });
+
+  test.if(hasReference())("bnats and nats-server over TLS, both directions of dialing", async () => {
+    const r = await node("reference", "TR");
+    const x = await node("bnats", "TX", [r.routeURL]);
+    await waitForMesh([r, x]);
+    await crosses(x, r, "tls.xr");
+    await crosses(r, x, "tls.rx");
+    const y = await node("bnats", "TY");
+    const r2 = await node("reference", "TR2", [y.routeURL]);
+    await waitForMesh([y, r2]);
+    await crosses(r2, y, "tls.ry");
+  }, 20_000);
+
+  test.if(hasReference())("a member whose certificate another CA signed is refused", async () => {
+    const x = await node("bnats", "TV");
+    const bad = await node("reference", "TB", [x.routeURL], tlsBlock(certs.foreignClient, certs.foreignCa));
+    await until(() => /TLS/.test(x.logs()) && /error|Error/.test(bad.logs()), "a TLS refusal");
+    expect((await routez(x)).num_routes).toBe(0);
+  }, 15_000);
+});
