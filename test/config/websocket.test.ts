@@ -128,6 +128,14 @@ describe("start-up errors", () => {
     expect(mine).toBe(r.stderr.trim().replace(/^nats-server: /, ""));
   });
 
+  test("bnats refuses verify_and_map and pinned_certs on the websocket tls (Bun.serve hides the client certificate)", () => {
+    const c = testCerts();
+    const tls = `cert_file: "${c.server.cert}", key_file: "${c.server.key}", ca_file: "${c.ca.cert}"`;
+    expect(ours(`websocket { port: -1, tls { ${tls}, verify_and_map: true } }`)).toMatch(/^websocket: verify_and_map is not supported by bnats/);
+    expect(ours(`websocket { port: -1, tls { ${tls}, pinned_certs: ["${"a".repeat(64)}"] } }`)).toMatch(/^websocket: pinned_certs is not supported by bnats/);
+    expect(ours(`websocket { port: -1, tls { ${tls}, verify: true } }`)).toBe("");
+  });
+
   test("nothing is checked while the port is 0", () => {
     expect(ours("websocket { jwt_cookie: foo, allowed_origins: [':x'] }")).toBe("");
   });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { wsconnect, type NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
 import { startBnats, type InProcessServer } from "../helpers/bnats.ts";
+import { lameDuckMode } from "../../src/server/lameduck.ts";
 import { clientFrame, rawUpgrade, readClose, readDataUntil, readFrame } from "../helpers/ws.ts";
 
 function wsPort(s: InProcessServer): number {
@@ -227,5 +228,36 @@ describe("limits and close codes", () => {
     const varz = (await (await fetch(`http://127.0.0.1:${srv.httpPort}/varz`)).json()) as { slow_consumers: number };
     expect(varz.slow_consumers).toBe(before + 1);
     c.close();
+  });
+});
+
+describe("lame duck and shutdown", () => {
+  test("shutdown closes a websocket client with 1001 Server Shutdown", async () => {
+    const srv = await startBnats({ config: "websocket { port: -1, no_tls: true }" });
+    const { c } = await rawUpgrade(wsPort(srv));
+    await readDataUntil(c, "\r\n");
+    c.send(clientFrame('CONNECT {"verbose":false}\r\nPING\r\n'));
+    await readDataUntil(c, "PONG\r\n");
+    const stopped = srv.stop();
+    const f = await readClose(c);
+    expect({ code: f.code, reason: f.reason }).toEqual({ code: 1001, reason: "Server Shutdown" });
+    await stopped;
+  });
+
+  test("lame duck: the websocket listener stops accepting, its clients get the ldm INFO, then 1001", async () => {
+    const srv = await startBnats({
+      config: 'websocket { port: -1, no_tls: true }\nlame_duck_duration: "30s"\nlame_duck_grace_period: "200ms"',
+    });
+    const port = wsPort(srv);
+    const { c } = await rawUpgrade(port);
+    await readDataUntil(c, "\r\n");
+    c.send(clientFrame('CONNECT {"verbose":false,"protocol":1}\r\nPING\r\n'));
+    await readDataUntil(c, "PONG\r\n");
+    const done = lameDuckMode(srv.server);
+    expect(await readDataUntil(c, "\r\n")).toContain('"ldm":true');
+    await expect(rawUpgrade(port)).rejects.toThrow();
+    const f = await readClose(c);
+    expect(f.code).toBe(1001);
+    await done;
   });
 });
