@@ -513,13 +513,11 @@ function finalizeLeafNodes(opts: Options): void {
   }
 }
 
-/** Account names the configuration defines (none until accounts are configured). */
+/** Account names the configuration defines, the system account's included. */
 function leafKnownAccounts(opts: Options): string[] {
-  const accounts = (opts as unknown as { accounts?: unknown }).accounts;
-  if (Array.isArray(accounts)) return accounts.map((a) => (typeof a === "string" ? a : String((a as { name?: unknown }).name)));
-  if (accounts instanceof Map) return [...(accounts as Map<string, unknown>).keys()];
-  if (accounts && typeof accounts === "object") return Object.keys(accounts);
-  return [];
+  const names = opts.accounts.map((a) => a.name);
+  if (opts.systemAccount !== "") names.push(opts.systemAccount);
+  return names;
 }
 
 /** validateNoAuthUser of auth.go, with its exact texts. */

@@ -27,7 +27,7 @@ export interface LeafServer extends ConnHost<Connection> {
   readonly name: string;
   readonly shuttingDown: boolean;
   readonly auth: Authenticator;
-  readonly accounts: { lookup(name: string): ConnAccount | undefined; readonly global: ConnAccount };
+  readonly accounts: { lookup(name: string): ConnAccount | undefined; register(name: string): ConnAccount; readonly global: ConnAccount };
   nextCid(): number;
 }
 
@@ -245,8 +245,7 @@ export class LeafNodes implements LeafHost {
    */
   authorize(conn: LeafConnection, c: ReturnType<typeof readLeafConnect>): LeafAuth | null {
     const ln = this.opts.leafnodes;
-    const accountOf = (name: string): ConnAccount | undefined =>
-      name === "" ? this.server.accounts.global : this.server.accounts.lookup(name);
+    const accountOf = (name: string): ConnAccount | undefined => (name === "" ? this.server.accounts.global : this.account(name));
     const check = (user: string, pass: string, account: string): LeafAuth | null => {
       if (c.user !== user || c.pass !== pass) return null;
       const acc = accountOf(account);
@@ -267,6 +266,15 @@ export class LeafNodes implements LeafHost {
     if (r === null) return null;
     const acc = accountOf(r.account === "$G" ? ln.account : r.account);
     return acc === undefined ? null : { account: acc, user: r.user, permissions: r.permissions };
+  }
+
+  /** An account by name: registered, or configured (accounts {}) and registered now. */
+  private account(name: string): ConnAccount | undefined {
+    const accs = this.server.accounts;
+    const found = accs.lookup(name);
+    if (found !== undefined) return found;
+    const o = this.opts;
+    return o.accounts.some((a) => a.name === name) || name === o.systemAccount ? accs.register(name) : undefined;
   }
 
   // ---- soliciting side
@@ -324,7 +332,7 @@ export class LeafNodes implements LeafHost {
       socket.terminate();
       return;
     }
-    const account = this.server.accounts.lookup(remote.account);
+    const account = this.account(remote.account);
     const conn = new LeafConnection(this, this.server.nextCid(), new BunSocketTransport(socket), account ?? this.server.accounts.global, remote, url);
     socket.data = { conn, remote, url };
     this.pending.add(conn);
