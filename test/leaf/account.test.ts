@@ -37,6 +37,6 @@ for (const hubImpl of ["reference", "bnats"] as Impl[]) {
       await hubB.flush();
       expect(gotA).toEqual(["to A"]);
       expect(gotB).toEqual([]);
-    });
+    }, 20_000);
   });
 }

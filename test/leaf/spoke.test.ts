@@ -50,7 +50,7 @@ for (const [hubImpl, leafImpl] of PAIRINGS) {
       await waitLeafSub(leaf, "early.x");
       onLeaf.publish("early.x", "hello");
       expect(await early).toBe("hello");
-    });
+    }, 20_000);
 
     test("messages both ways, made after the link", async () => {
       const atLeaf = next(onLeaf, "to.leaf");
@@ -64,7 +64,7 @@ for (const [hubImpl, leafImpl] of PAIRINGS) {
       await waitLeafSub(leaf, "to.hub");
       onLeaf.publish("to.hub", "from leaf");
       expect(await atHub).toBe("from leaf");
-    });
+    }, 20_000);
 
     test("headers both ways", async () => {
       const got = new Promise<string>((resolve) => {
@@ -86,7 +86,7 @@ for (const [hubImpl, leafImpl] of PAIRINGS) {
       h2.set("X-Test", "v2");
       onLeaf.publish("hdr.hub", "body2", { headers: h2 });
       expect(await got2).toBe("v2|body2");
-    });
+    }, 20_000);
 
     test("requests both ways", async () => {
       onHub.subscribe("svc.hub", { callback: (_e, m) => void m.respond(`hub:${m.string()}`) });
@@ -98,7 +98,7 @@ for (const [hubImpl, leafImpl] of PAIRINGS) {
       await onLeaf.flush();
       await waitLeafSub(hub, "svc.leaf");
       expect((await onHub.request("svc.leaf", "q2", { timeout: 3000 })).string()).toBe("leaf:q2");
-    });
+    }, 20_000);
 
     test("queue groups: local members first, a remote one when there is none", async () => {
       const byLeaf: string[] = [];
@@ -133,7 +133,7 @@ for (const [hubImpl, leafImpl] of PAIRINGS) {
       });
       await got;
       expect(byHub.length).toBeGreaterThan(before);
-    });
+    }, 20_000);
 
     test("the hub restarts: the leaf reconnects and interest is restored", async () => {
       const port = hub.leafPort;
@@ -153,6 +153,6 @@ for (const [hubImpl, leafImpl] of PAIRINGS) {
       const deadline = Date.now() + 3000;
       while (atLeaf.length === 0 && Date.now() < deadline) await onLeaf.flush();
       expect(atLeaf).toEqual(["again"]);
-    });
+    }, 20_000);
   });
 }

@@ -34,7 +34,7 @@ describe.skipIf(!hasReference())("credentials", () => {
       const good = track(await startLeaf("bnats", `nats-leaf://leaf:s3cr3t@127.0.0.1:${hub.leafPort}`, { name: "good" }));
       await waitLeafs(hub);
       await waitLeafs(good);
-    });
+    }, 20_000);
   }
 
   test("hub bnats: a nats-server leaf with a wrong password is refused, the right one accepted", async () => {
@@ -46,7 +46,7 @@ describe.skipIf(!hasReference())("credentials", () => {
     const good = track(await startLeaf("reference", `nats-leaf://a:pa@127.0.0.1:${hub.leafPort}`, { name: "refgood" }));
     await waitLeafs(hub);
     await waitLeafs(good);
-  });
+  }, 20_000);
 
   test("a client on the leafnode port is told so", async () => {
     const hub = track(await startHub("bnats"));
@@ -71,7 +71,7 @@ describe.skipIf(!hasReference())("credentials", () => {
     });
     expect(got).toStartWith("INFO ");
     expect(got).toContain("-ERR 'attempted to connect to leaf node port'");
-  });
+  }, 20_000);
 });
 
 describe.skipIf(!hasReference())("deny lists on the remote", () => {
@@ -99,7 +99,7 @@ describe.skipIf(!hasReference())("deny lists on the remote", () => {
       await waitLeafSub(hub, "public.y");
       const z = await leafz(hub, "?subs=1");
       expect(z.leafs![0]!.subscriptions_list).not.toContain("private.y");
-    });
+    }, 20_000);
   }
 });
 
@@ -128,7 +128,7 @@ describe.skipIf(!hasReference())("two bnats leafs on one hub", () => {
       await ca.request("svc.b", "sync", { timeout: 3000 });
       expect(byA.length).toBe(10);
       expect(byB.length).toBe(0);
-    });
+    }, 20_000);
   }
 });
 
@@ -150,7 +150,7 @@ describe.skipIf(!hasReference())("a loop", () => {
       await pollUntil(() => x.logs().includes("Loop detected for leafnode account=\"$G\"") || y.logs().includes("Loop detected for leafnode account=\"$G\""), "a loop to be detected");
       const both = x.logs() + y.logs();
       expect(both).toContain("Delaying attempt to reconnect for 30s");
-    });
+    }, 20_000);
   }
 });
 
@@ -179,5 +179,5 @@ describe.skipIf(!hasReference())("monitoring beside the reference", () => {
       };
     }
     expect(shapes.bnats).toEqual(shapes.reference);
-  });
+  }, 20_000);
 });
