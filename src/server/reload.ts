@@ -37,6 +37,8 @@ interface Change {
   logging?: boolean;
   auth?: boolean;
   tls?: boolean;
+  /** What STATSZ reports changed (reload.go IsStatszChange: the tags): one goes out at once. */
+  statsz?: boolean;
 }
 
 type Field = keyof Options;
@@ -181,7 +183,7 @@ export class Reloader {
     for (const f of ["maxClosedClients", "lameDuckDuration", "lameDuckGracePeriod"] as const) {
       if (changed(f)) refuse(GO_NAMES[f]!, DURATIONS.has(f) ? formatGoDuration(cur[f]) : cur[f], DURATIONS.has(f) ? formatGoDuration(next[f]) : next[f]);
     }
-    if (!sameSorted(cur.tags, next.tags, (t: string) => t)) changes.push(log("Reloaded: tags"));
+    if (!sameSorted(cur.tags, next.tags, (t: string) => t)) changes.push({ ...log("Reloaded: tags"), statsz: true });
     // default_permissions are folded into the users' permissions by the reference (no field of its own):
     // a change there is an authorization change, already covered by "authorization users".
     if (changed("metricsPrefix")) refuse("MetricsPrefix", cur.metricsPrefix, next.metricsPrefix);
@@ -206,15 +208,18 @@ export class Reloader {
     let logging = false;
     let auth = false;
     let tls = false;
+    let statsz = false;
     for (const c of changes) {
       c.apply();
       logging ||= c.logging === true;
       auth ||= c.auth === true;
       tls ||= c.tls === true;
+      statsz ||= c.statsz === true;
     }
     if (logging) this.hooks.configureLogger?.(server.opts);
     if (auth) await reloadAuthorization(server);
     if (tls) (this.hooks.reloadTLS ?? ((o: Options) => server.reloadTLS(o)))(server.opts);
+    if (statsz) server.statszChanged();
     server.log.notice("Reloaded server configuration");
   }
 

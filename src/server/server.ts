@@ -46,6 +46,8 @@ export interface ServerService {
   start?(): void;
   /** Shutdown began, before any connection is closed (the system account's SHUTDOWN event goes first). */
   beforeShutdown?(): void;
+  /** A reload changed what STATSZ reports (reload.go sendStatszUpdate). */
+  statszChanged?(): void;
   reloadTLS?(): void;
   stop?(): Promise<void> | void;
 }
@@ -434,6 +436,11 @@ export class Server implements ClientHost, ClusterHost {
     }
     if (this.log.debugEnabled) client.debug(`Client connection closed: ${client.closeReason}`);
     for (const e of this.clientEvents) e.closed?.(client);
+  }
+
+  /** A reload changed the server's tags: the services that report them are told. */
+  statszChanged(): void {
+    for (const svc of this.services) svc.statszChanged?.();
   }
 
   /** authViolation: after the -ERR and the close (client.go defers sendAuthErrorEvent). */

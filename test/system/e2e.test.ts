@@ -1,0 +1,119 @@
+// The system account in a running bnats, with the official client: the STATSZ heartbeat, a reload of the
+// tags, SHUTDOWN before the connections close, CLIENT.AUTH.ERR, no_system_account, and isolation from
+// the global account.
+import { afterEach, describe, expect, test } from "bun:test";
+import { connect, type Msg, type NatsConnection } from "@nats-io/transport-node";
+import { mergeOptions } from "../../src/options.ts";
+import { Reloader } from "../../src/server/reload.ts";
+import { startBnats, type InProcessServer } from "../helpers/bnats.ts";
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function server(config = ""): Promise<InProcessServer> {
+  const b = await startBnats({ config });
+  cleanups.push(() => b.stop());
+  return b;
+}
+
+/** A client bound to the system account by hand (as a login into it would, once users in accounts run). */
+async function systemUser(b: InProcessServer, opts: { user?: string; pass?: string } = {}): Promise<NatsConnection> {
+  const nc = await connect({ port: b.port, name: "sys", ...opts });
+  cleanups.push(() => nc.close().catch(() => undefined));
+  await nc.flush();
+  const sysAcc = b.server.accounts.lookup("$SYS");
+  if (sysAcc === undefined) throw new Error("no system account");
+  for (const c of b.server.clients.values()) if (c.name === "sys") c.bindAccount(sysAcc);
+  return nc;
+}
+
+/** The next message on `subject`, or undefined after `ms`. */
+async function next(nc: NatsConnection, subject: string, ms = 2000, after?: () => void | Promise<void>): Promise<Msg | undefined> {
+  const sub = nc.subscribe(subject, { max: 1 });
+  await nc.flush();
+  await after?.();
+  const timer = setTimeout(() => sub.unsubscribe(), ms);
+  for await (const m of sub) {
+    clearTimeout(timer);
+    return m;
+  }
+  clearTimeout(timer);
+  return undefined;
+}
+
+describe("system account events in a running server", () => {
+  test("STATSZ goes out on the heartbeat (first after 250 ms) on $SYS.SERVER.<id>.STATSZ", async () => {
+    const b = await server();
+    const nc = await systemUser(b);
+    const m = await next(nc, `$SYS.SERVER.${b.server.id}.STATSZ`, 3000);
+    expect(m).toBeDefined();
+    const j = m!.json<{ server: { id: string; seq: number }; statsz: { connections: number; active_accounts: number } }>();
+    expect(j.server.id).toBe(b.server.id);
+    expect(j.statsz.connections).toBe(1);
+    expect(j.statsz.active_accounts).toBeGreaterThanOrEqual(1);
+  });
+
+  test("a reload that changes the tags sends STATSZ at once, with the new tags", async () => {
+    const b = await server("server_tags: [a]\n");
+    const nc = await systemUser(b);
+    // Wait for the third start-up heartbeat (at 250 + 500 + 1000 ms): the next one is 2 s away.
+    const beats = nc.subscribe(`$SYS.SERVER.${b.server.id}.STATSZ`);
+    for await (const _ of beats) if (Date.now() - b.server.startTime.getTime() > 1500) break;
+    const reloader = new Reloader(b.server, {});
+    const m = await next(nc, `$SYS.SERVER.${b.server.id}.STATSZ`, 1500, () =>
+      reloader.reloadOptions(mergeOptions({ tags: ["a", "b"] }, { port: -1 })),
+    );
+    expect(m?.json<{ server: { tags?: string[] } }>().server.tags).toEqual(["a", "b"]);
+  });
+
+  test("SHUTDOWN reaches the subscribers before their connections close", async () => {
+    const b = await startBnats();
+    const nc = await systemUser(b);
+    const m = await next(nc, `$SYS.SERVER.${b.server.id}.SHUTDOWN`, 2000, () => b.stop());
+    expect(m?.json<{ id: string }>().id).toBe(b.server.id);
+  });
+
+  test("a refused login sends CLIENT.AUTH.ERR with the client's details and Authentication Failure", async () => {
+    const b = await server("authorization { users: [{user: sys, password: sys}, {user: a, password: a}] }\n");
+    const nc = await systemUser(b, { user: "sys", pass: "sys" });
+    const m = await next(nc, `$SYS.SERVER.${b.server.id}.CLIENT.AUTH.ERR`, 2000, async () => {
+      await connect({ port: b.port, user: "a", pass: "wrong", name: "bad", reconnect: false }).then(
+        (c) => c.close(),
+        () => undefined,
+      );
+    });
+    const j = m!.json<{ type: string; client: Record<string, unknown>; reason: string }>();
+    expect(j.type).toBe("io.nats.server.advisory.v1.client_disconnect");
+    expect(j.reason).toBe("Authentication Failure");
+    expect(j.client).toMatchObject({ acc: "$G", user: "a", name: "bad", lang: "nats.js", kind: "Client", client_type: "nats" });
+  });
+
+  test("a client of the global account cannot see the system account's subjects", async () => {
+    const b = await server();
+    const plain = await connect({ port: b.port });
+    cleanups.push(() => plain.close());
+    const seen: string[] = [];
+    const sub = plain.subscribe("$SYS.>", {
+      callback: (_e, m) => {
+        seen.push(m.subject);
+      },
+    });
+    await plain.flush();
+    const nc = await systemUser(b);
+    await nc.request("$SYS.REQ.SERVER.PING.HEALTHZ", "", { timeout: 1000 });
+    await nc.flush();
+    await plain.flush();
+    sub.unsubscribe();
+    expect(seen).toEqual([]);
+  });
+
+  test("no_system_account: no system account, nothing answers", async () => {
+    const b = await server("no_system_account: true\n");
+    expect(b.server.accounts.lookup("$SYS")).toBeUndefined();
+    const nc = await connect({ port: b.port });
+    cleanups.push(() => nc.close());
+    await expect(nc.request("$SYS.REQ.SERVER.PING", "", { timeout: 500 })).rejects.toThrow();
+  });
+});
