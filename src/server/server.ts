@@ -183,10 +183,14 @@ export class Server implements ClientHost, ClusterHost {
     return this.accounts.global.sublist;
   }
 
-  /** The bound client port (differs from opts.port when that was -1 or 0). */
+  /**
+   * The bound client port (differs from opts.port when that was -1 or 0); still that port once the
+   * listener closed (lame duck mode: INFO and connect_urls keep naming it, as the reference's s.info).
+   */
   get port(): number {
-    return this.listener?.port ?? this.opts.port;
+    return this.listener?.port ?? this.boundPort ?? this.opts.port;
   }
+  private boundPort: number | undefined;
 
   get host(): string {
     return this.opts.host;
@@ -301,6 +305,7 @@ export class Server implements ClientHost, ClusterHost {
         },
       },
     });
+    this.boundPort = this.listener.port;
     log.notice(`Listening for client connections on ${hostPort(opts.host, this.port)}`);
     // 2.9.10 says "required" even with allow_non_tls (server.go AcceptLoop).
     if (this.tls) log.notice("TLS required for client connections");
