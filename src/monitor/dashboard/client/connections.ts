@@ -56,7 +56,13 @@ const COLUMNS: readonly Column[] = [
   { key: "idle", label: "Idle", sort: (c) => goDurationSeconds(c.idle), cell: (c) => c.idle },
   { key: "uptime", label: "Uptime", sort: (c) => goDurationSeconds(c.uptime), cell: (c) => c.uptime },
   { key: "rtt", label: "RTT", wide: true, sort: (c) => goDurationSeconds(c.rtt), first: "ascending", cell: (c) => c.rtt },
-  { key: "lang", label: "Client", wide: true, cell: (c) => [c.lang, c.version].filter(Boolean).join(" ") },
+  {
+    key: "lang",
+    label: "Client",
+    wide: true,
+    // The library, and the transport when it is not plain NATS (/connz type: websocket, mqtt).
+    cell: (c) => [c.lang, c.version, c.type !== "nats" ? `(${c.type})` : ""].filter(Boolean).join(" "),
+  },
 ];
 
 export class ConnectionsTable {

@@ -31,9 +31,12 @@ export function setText(el: Element, text: string): void {
   if (el.textContent !== text) el.textContent = text;
 }
 
-/** A <dl> of label/value pairs, each pair wrapped in a <div> (valid HTML, one grid cell each). */
-export function fillFacts(dl: HTMLElement, pairs: ReadonlyArray<readonly [string, Node | string]>): void {
+/**
+ * A <dl> of label/value pairs, each pair wrapped in a <div> (valid HTML, one grid cell each); a third
+ * element is a class for that cell ("wide": two grid columns).
+ */
+export function fillFacts(dl: HTMLElement, pairs: ReadonlyArray<readonly [string, Node | string, string?]>): void {
   const frag = document.createDocumentFragment();
-  for (const [k, v] of pairs) frag.append(h("div", {}, h("dt", {}, k), h("dd", {}, v)));
+  for (const [k, v, cls] of pairs) frag.append(h("div", { class: cls }, h("dt", {}, k), h("dd", {}, v)));
   dl.replaceChildren(frag);
 }

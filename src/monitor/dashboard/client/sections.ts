@@ -63,7 +63,7 @@ export function renderFacts(s: Snapshot): void {
       : `${leaf.port ? `listening on :${String(leaf.port)}, ` : ""}${count(leafs)} connected`;
   fillFacts(byId("facts"), [
     ["Health", health],
-    ["Server ID", h("span", { class: "mono" }, v.server_id)],
+    ["Server ID", h("span", { class: "mono" }, v.server_id), "wide"],
     ["Version", `${v.version} (${v.go})`],
     ["Clients on", `${v.host}:${v.port}`],
     // Where this page came from (the configured port may be -1, "any free port").
@@ -72,6 +72,7 @@ export function renderFacts(s: Snapshot): void {
     ["Auth", v.auth_required ? "required" : "none"],
     ["Cluster", clusterText],
     ["Leaf nodes", leafText],
+    ["WebSocket", v.websocket.port ? `${v.websocket.no_tls ? "ws" : "wss"} on :${v.websocket.port}` : "off"],
     ["Memory (RSS)", bytes(v.mem)],
     ["CPU", `${v.cpu.toFixed(1)}% of ${v.cores} core${v.cores === 1 ? "" : "s"}`],
     ["Max payload", bytes(v.max_payload)],
