@@ -23,6 +23,13 @@ export interface WebsocketServer {
   authRequired(): boolean;
 }
 
+/** websocket.go leafNodeWSPath and mqttWSPath. */
+const LEAF_PATH = "/leafnode";
+const MQTT_PATH = "/mqtt";
+
+/** The events of a connection that was dropped at once. */
+const IGNORED: WebsocketConnHandler = { data() {}, drain() {}, closed() {} };
+
 export class WebsocketClients {
   private listener: WebsocketListener | undefined;
   /** Logins of websocket clients (the block's override, or the server's users). */
@@ -119,6 +126,17 @@ export class WebsocketClients {
   }
 
   private accept(transport: WebsocketTransport): WebsocketConnHandler {
+    // startWebsocketServer routes by path: "/leafnode" is a leaf node connection, "/mqtt" an MQTT
+    // client. bnats takes neither over websocket: closed as the reference closes a leaf connection
+    // without a leafnodes port (silently, after the log line).
+    const path = transport.info.path;
+    if (path.startsWith(LEAF_PATH) || path.startsWith(MQTT_PATH)) {
+      const log = this.server.log;
+      if (path.startsWith(LEAF_PATH) && this.server.opts.leafnodes.port === 0) log.error("Not configured to accept leaf node connections");
+      else log.error(`${transport.remoteAddress}:${transport.remotePort} - websocket ${path.startsWith(LEAF_PATH) ? "leaf node" : "MQTT"} connections are not supported by bnats`);
+      transport.drop();
+      return IGNORED;
+    }
     const client = this.server.acceptClient(transport);
     return {
       data: (chunk) => client.host.loop.read(client, chunk),

@@ -53,9 +53,10 @@ export async function rawUpgrade(
   port: number,
   extra: Record<string, string | null> = {},
   method = "GET",
+  path = "/",
 ): Promise<{ c: RawClient; answer: HttpAnswer }> {
   const c = await RawClient.connect(port);
-  c.send(upgradeRequest(extra, method));
+  c.send(upgradeRequest(extra, method, path));
   return { c, answer: await readHttpAnswer(c) };
 }
 

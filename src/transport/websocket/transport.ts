@@ -97,6 +97,12 @@ export class WebsocketTransport {
     else this.ws.close(wsCloseStatus(reason), wsCloseReasonText(reason));
   }
 
+  /** Close the TCP connection without a close frame (the reference's conn.Close()). */
+  drop(): void {
+    this.ended = true;
+    this.ws.terminate();
+  }
+
   pause(): void {
     this.ws.pause();
   }
