@@ -8,7 +8,7 @@ import { CliError, clusterFlagError, parseArgs, type CliResult } from "./cli/cli
 import { ConfigError, loadConfig } from "./config/load.ts";
 import { describeFsError } from "./config/parser.ts";
 import { createLogger, LoggerError, writeFd, type NatsLogger } from "./log.ts";
-import { GLOBAL_ACCOUNT, mergeOptions, OptionsError, validateAccountOptions, VERSION, type Options } from "./options.ts";
+import { mergeOptions, OptionsError, validateAccountOptions, VERSION, type Options } from "./options.ts";
 import { portsFilePath, portsInfo, removePortsFile, writePidFile, writePortsFile } from "./process/files.ts";
 import { Server } from "./server/server.ts";
 import { attachMonitor, type MonitorService } from "./process/monitoring.ts";
@@ -97,12 +97,6 @@ function configure(cli: CliResult): { opts: Options; notes: string[] } {
   } catch (e) {
     if (e instanceof OptionsError) die(`${PROGRAM}: ${e.message}`);
     throw e;
-  }
-  // Until accounts are enforced at run time (issue 11, phase 2), a configuration whose users or
-  // imports live in accounts is refused: running it in one global account would drop its isolation.
-  const enforced = opts.accounts.filter((a) => a.name !== GLOBAL_ACCOUNT && (a.streamImports.length > 0 || a.serviceImports.length > 0));
-  if (enforced.length > 0 || opts.users.some((u) => u.account !== undefined) || opts.nkeys.some((u) => u.account !== undefined)) {
-    die(`${PROGRAM}: accounts are not enforced by this bnats build yet: refusing to run their users in one global account`);
   }
   // The TLS files named by flags (ConfigureOptions' overrideTLS -> GenTLSConfig, after the -t exit as
   // there): one line, e.g. "error parsing X509 certificate/key pair: open c.pem: no such file or

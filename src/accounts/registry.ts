@@ -8,6 +8,11 @@ export class Accounts<S extends SubscriptionLike = SubscriptionLike, C = unknown
   private readonly byName = new Map<string, Account<S, C>>();
   /** `$G`: connections that log in without an account (globalAccount()). */
   readonly global: Account<S, C>;
+  /**
+   * The system account (s.sys.account): `system_account`, an account named `$SYS`, or the `$SYS`
+   * created at start; undefined with `no_system_account`. Set by configureAccounts (accounts/setup.ts).
+   */
+  system: Account<S, C> | undefined;
 
   constructor() {
     this.global = this.register(GLOBAL_ACCOUNT);

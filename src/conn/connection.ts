@@ -5,6 +5,7 @@
 // Subscription is declared here, beside the connection it points to, so that the two types need no
 // import cycle; src/conn/subscription.ts is its public path.
 import type { Account } from "../accounts/account.ts";
+import { shadowMatches, type StreamImport } from "../accounts/imports.ts";
 import type { Logger } from "../log.ts";
 import { encodeErr, PING } from "../protocol/encode.ts";
 import { ClosedReason, Err } from "../protocol/errors.ts";
@@ -26,6 +27,13 @@ export class Subscription {
   max = 0;
   closed = false;
   readonly sidBytes: Uint8Array;
+  /**
+   * Set on a shadow subscription (sub.im): it sits in an exporter's account for a stream import of its
+   * connection's account, and delivery rewrites the subject to the importer's (client.go processMsgResults).
+   */
+  im: StreamImport<ConnAccount> | undefined = undefined;
+  /** The shadow subscriptions this one made in exporters' accounts (sub.shadow). */
+  shadow: Subscription[] | undefined = undefined;
 
   constructor(
     /** The connection that subscribed: delivery is its method (conn.deliverMsg). */
@@ -190,20 +198,63 @@ export abstract class Connection implements ParserHandler {
     const old = this.account;
     if (old === account) return;
     old.removeConnection(this);
+    this.account = account;
     if (this.subs.size > 0) {
       old.sublist.removeBatch(this.subs.values());
-      for (const sub of this.subs.values()) account.sublist.insert(sub);
+      for (const sub of this.subs.values()) {
+        this.removeShadows(sub);
+        account.sublist.insert(sub);
+        this.addShadowSubscriptions(sub);
+      }
     }
-    this.account = account;
     account.addConnection(this);
+  }
+
+  /**
+   * addShadowSubscriptions (client.go): when the account imports streams matching `sub`, a shadow
+   * subscription goes into each exporter's account, delivering to this connection under the imported
+   * subject. Call after inserting `sub` into the account's sublist (clients, leafs, routes alike).
+   */
+  addShadowSubscriptions(sub: Subscription): void {
+    const imports = this.account.streamImports;
+    if (imports.length === 0) return;
+    for (const m of shadowMatches(imports, sub.subject)) {
+      const nsub = new Subscription(this, m.subject, sub.queue, sub.sid, sub.qw);
+      nsub.im = m.im;
+      if (this.host.log.debugEnabled) this.debug(`Creating import subscription on "${m.subject}" from account "${m.im.acc.name}"`);
+      try {
+        m.im.acc.sublist.insert(nsub);
+      } catch {
+        this.debug(`Could not add shadow import subscription for account "${m.im.acc.name}"`);
+        continue;
+      }
+      (sub.shadow ??= []).push(nsub);
+      this.host.interestChanged?.(this, nsub, 1);
+    }
+  }
+
+  /** The shadow subscriptions of `sub` leave the exporters' accounts (client.go unsubscribe). */
+  protected removeShadows(sub: Subscription): void {
+    const shadow = sub.shadow;
+    if (shadow === undefined) return;
+    sub.shadow = undefined;
+    for (const nsub of shadow) {
+      nsub.closed = true;
+      if (nsub.im!.acc.sublist.remove(nsub)) this.host.interestChanged?.(this, nsub, -1);
+    }
   }
 
   unsubscribe(sub: Subscription): void {
     if (sub.closed) return;
     sub.closed = true;
     this.subs.delete(sub.sid);
-    this.account.sublist.remove(sub);
+    const account = this.account;
+    account.sublist.remove(sub);
     this.host.interestChanged?.(this, sub, -1);
+    this.removeShadows(sub);
+    // A requester that lost interest in a reply no longer needs its response imports (checkForReverseEntry).
+    const replies = account.replies;
+    if (replies.rrMap.size > 0) replies.dropReverseEntries(sub.subject, (s) => account.sublist.hasInterest(s));
   }
 
   // ---- writes
@@ -295,6 +346,11 @@ export abstract class Connection implements ParserHandler {
     account.sublist.removeBatch(this.subs.values());
     const changed = this.host.interestChanged;
     if (changed !== undefined) for (const sub of this.subs.values()) changed.call(this.host, this, sub, -1);
+    for (const sub of this.subs.values()) if (sub.shadow !== undefined) this.removeShadows(sub);
+    const replies = account.replies;
+    if (replies.rrMap.size > 0) {
+      for (const sub of this.subs.values()) replies.dropReverseEntries(sub.subject, (s) => account.sublist.hasInterest(s));
+    }
     account.removeConnection(this);
     this.host.removeConnection(this);
     this.transport.closing?.(reason);

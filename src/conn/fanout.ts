@@ -4,8 +4,25 @@
 // names (a routed message names the groups it is for) decide the route rules below.
 import type { Sublist, SublistResult } from "../subjects/sublist.ts";
 import type { Connection, Subscription } from "./connection.ts";
-import type { MsgFrame } from "./deliver.ts";
+import { MsgFrame } from "./deliver.ts";
 import { Kind } from "./kind.ts";
+
+/** pmrMsgImportedFromService: a message a service import brought in is not re-exported to stream imports. */
+export const PMR_IMPORTED_FROM_SERVICE = 1;
+/** pmrIgnoreEmptyQueueFilter: a remote publisher's message without queue names still reaches queue groups. */
+export const PMR_IGNORE_EMPTY_QUEUE_FILTER = 2;
+
+/** The frames stream-imported deliveries are re-encoded in, one per nesting depth (a service import nests). */
+const importFrames: MsgFrame[] = [];
+let depth = 0;
+
+/** `frame` as delivered under `subject` (a shadow subscription's imported subject). */
+function importFrame(frame: MsgFrame, subject: string): MsgFrame {
+  let f = importFrames[depth];
+  if (f === undefined) importFrames[depth] = f = new MsgFrame();
+  f.reset(subject, frame.reply, frame.hdr, frame.msg, frame.start, frame.end, frame.sizeText, frame.hdrText);
+  return f;
+}
 
 /**
  * A publisher's last match, kept while its account's sublist is unchanged (the reference's per-client
@@ -85,6 +102,22 @@ export function processMsgResults(
   result: SublistResult<Subscription>,
   frame: MsgFrame,
   queues?: readonly string[],
+  flags = 0,
+): boolean {
+  depth++;
+  try {
+    return fanOut(publisher, result, frame, queues, flags);
+  } finally {
+    depth--;
+  }
+}
+
+function fanOut(
+  publisher: Connection,
+  result: SublistResult<Subscription>,
+  frame: MsgFrame,
+  queues: readonly string[] | undefined,
+  flags: number,
 ): boolean {
   let delivered = false;
   const pkind = publisher.kind;
@@ -105,12 +138,21 @@ export function processMsgResults(
       if (conn !== publisher && (!fromRoute || !conn.isSpoke || isServiceReply(frame.subject))) (rts ??= routeTargets(depth)).add(sub);
       continue;
     }
-    if (conn.deliverMsg(sub, frame, publisher)) delivered = true;
+    const im = sub.im;
+    if (im === undefined) {
+      if (conn.deliverMsg(sub, frame, publisher)) delivered = true;
+      continue;
+    }
+    // A shadow subscription (stream import): delivered under the importer's subject, never for a
+    // message a service import brought in.
+    if ((flags & PMR_IMPORTED_FROM_SERVICE) !== 0) continue;
+    if (conn.deliverMsg(sub, importFrame(frame, im.deliverySubject(frame.subject)), publisher)) delivered = true;
   }
   const qsubs = result.qsubs;
   // A message from a route or leaf without queue names is for plain subscribers only.
   const remotePub = fromRoute || pkind === Kind.LEAF || pkind === Kind.GATEWAY;
-  const groups = remotePub && (queues === undefined || queues.length === 0) ? 0 : qsubs.length;
+  const groups =
+    remotePub && (queues === undefined || queues.length === 0) && (flags & PMR_IGNORE_EMPTY_QUEUE_FILTER) === 0 ? 0 : qsubs.length;
   // A leaf member is only a fallback when a client or a leaf published (local members first).
   const leafLast = pkind === Kind.CLIENT || pkind === Kind.LEAF;
   for (let g = 0; g < groups; g++) {
@@ -141,7 +183,9 @@ export function processMsgResults(
         rsub = undefined;
         break;
       }
-      if (sub.conn.deliverMsg(sub, frame, publisher)) {
+      const im = sub.im;
+      if (im !== undefined && (flags & PMR_IMPORTED_FROM_SERVICE) !== 0) continue;
+      if (sub.conn.deliverMsg(sub, im === undefined ? frame : importFrame(frame, im.deliverySubject(frame.subject)), publisher)) {
         delivered = true;
         rsub = undefined;
         break;

@@ -1,10 +1,12 @@
 // Internal connections (nats-server's kind SYSTEM clients, the reference's s.sys.client): no socket; their
 // subscriptions call a function instead of writing MSG (the subscription's icb), and what they publish goes
 // through the same fan-out as a client's publish, in the connection's account. The system account's
-// services (src/system) use one.
+// services (src/system) use one; each account with service imports has one of kind ACCOUNT (a.ic,
+// conn/service-import.ts), made by InternalConnection.of.
 //
 // API (the same shape as the accounts work's internal connections, so the two meet without friction):
 //   const ic = new InternalConnection(host, account, Kind.SYSTEM)
+//   const aic = InternalConnection.of(host, account)                // the account's a.ic (Kind.ACCOUNT)
 //   const sub = ic.subscribeInternal(subject, (sub, publisher, frame) => ..., queue?)
 //   ic.unsubscribeInternal(sub)
 //   ic.publishInternal(subject, reply, payload, headers?)          // as if a client of `account` sent it
@@ -13,7 +15,7 @@ import { ClosedReason } from "../protocol/errors.ts";
 import type { Transport } from "../transport/transport.ts";
 import { Connection, Subscription, type ConnAccount } from "./connection.ts";
 import { MsgFrame } from "./deliver.ts";
-import { processMsgResults } from "./fanout.ts";
+import { processInboundMsg } from "./inbound.ts";
 import type { ConnHost } from "./host.ts";
 import { Kind } from "./kind.ts";
 
@@ -45,6 +47,17 @@ export class InternalConnection extends Connection {
     super(host, cid, new NullTransport(), account);
     this.kind = kind;
     this.connectReceived = true;
+    // An account's internal connection is not one of its clients (accountz client_connections).
+    if (kind === Kind.ACCOUNT) account.removeConnection(this);
+  }
+
+  /** The account's internal ACCOUNT connection (a.ic, accounts.go internalClient), created on first use. */
+  static of(host: ConnHost<Connection>, account: ConnAccount): InternalConnection {
+    const existing = account.internal;
+    if (existing instanceof InternalConnection && !existing.closed) return existing;
+    const ic = new InternalConnection(host, account, Kind.ACCOUNT);
+    account.internal = ic;
+    return ic;
   }
 
   /** subscribeInternal (events.go systemSubscribe): a subscription in this account whose delivery calls `cb`. */
@@ -53,6 +66,9 @@ export class InternalConnection extends Connection {
     this.account.sublist.insert(sub);
     this.subs.set(sub.sid, sub);
     this.callbacks.set(sub, cb);
+    // Leaf links hear of it, and stream imports of the account shadow it (processSubEx).
+    this.host.interestChanged?.(this, sub, 1);
+    this.addShadowSubscriptions(sub);
     return sub;
   }
 
@@ -62,7 +78,8 @@ export class InternalConnection extends Connection {
   }
 
   /**
-   * Publish as a member of this account (internalSendLoop -> processInboundClientMsg). `headers` is a
+   * Publish as a member of this account (internalSendLoop -> processInboundClientMsg: mappings and
+   * imports apply). `headers` is a
    * complete NATS header block ("NATS/1.0\r\n...\r\n\r\n") or undefined. Not counted in the server's
    * inbound totals (the reference's internal client has no read loop to add them); each delivery is
    * counted by its target.
@@ -79,7 +96,7 @@ export class InternalConnection extends Connection {
     this.inBytes += total;
     const frame = this.frame;
     frame.reset(subject, reply, hdr, msg, 0, msg.length, "", "");
-    const delivered = processMsgResults(this, this.account.sublist.match(subject), frame);
+    const delivered = processInboundMsg(this, frame);
     this.host.loop.flushAll();
     return delivered;
   }

@@ -6,6 +6,8 @@ export const Kind = {
   GATEWAY: 2,
   SYSTEM: 3,
   LEAF: 4,
+  /** An account's internal connection (a.ic: service import subscriptions). */
+  ACCOUNT: 5,
 } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];
 
@@ -22,5 +24,7 @@ export function kindName(kind: Kind): string {
       return "System";
     case Kind.LEAF:
       return "Leafnode";
+    case Kind.ACCOUNT:
+      return "Account";
   }
 }

@@ -26,6 +26,11 @@ export function permissionsViolationPublish(subject: string): string {
 }
 
 /** A subscription a config reload's new permissions refuse (client.go processSubsOnConfigReload). */
+/** client.go replySubjectViolation: a client set a reply reserved for service imports or gateways. */
+export function permissionsViolationReply(reply: string): string {
+  return `Permissions Violation for Publish with Reply of ${goQuote(reply)}`;
+}
+
 export function permissionsViolationSubscriptionReload(subject: string, sid: string): string {
   return `Permissions Violation for Subscription to ${goQuote(subject)} (sid ${goQuote(sid)})`;
 }

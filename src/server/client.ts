@@ -4,7 +4,9 @@
 // read loop flushes once at the end of the read.
 import { Connection, type ConnAccount } from "../conn/connection.ts";
 import { writeMsg, type MsgFrame } from "../conn/deliver.ts";
-import { MatchCache, processMsgResults } from "../conn/fanout.ts";
+import { MatchCache } from "../conn/fanout.ts";
+import { processInboundMsg } from "../conn/inbound.ts";
+import { isReservedReply } from "../accounts/imports.ts";
 import type { ConnHost } from "../conn/host.ts";
 import { Kind } from "../conn/kind.ts";
 import { Subscription } from "../conn/subscription.ts";
@@ -14,6 +16,7 @@ import {
   ClosedReason,
   Err,
   permissionsViolationPublish,
+  permissionsViolationReply,
   permissionsViolationSubscription,
 } from "../protocol/errors.ts";
 import type { ServerInfo } from "../protocol/info.ts";
@@ -217,6 +220,12 @@ export class ClientConnection extends Connection {
       this.log.error(`${this.logPrefix} - Publish Violation - ${this.userLabel()}, Subject "${subject}"`);
       return;
     }
+    // Replies reserved for service imports and gateways may not be set by a client (isReservedReply).
+    if (reply.length > 0 && isReservedReply(reply)) {
+      this.sendErr(permissionsViolationReply(reply));
+      this.log.error(`${this.logPrefix} - Publish Violation - ${this.userLabel()}, Reply "${reply}"`);
+      return;
+    }
     if (this.verbose) this.enqueue(OK);
 
     const acc = this.account;
@@ -224,7 +233,7 @@ export class ClientConnection extends Connection {
     acc.stats.inBytes += size;
     const frame = this.frame;
     frame.reset(subject, reply, hdr, buf, start, end, this.parser.sizeText, this.parser.hdrText);
-    const delivered = processMsgResults(this, this.matchCache.lookup(acc.sublist, subject), frame);
+    const delivered = processInboundMsg(this, frame, this.matchCache);
     if (!delivered && reply.length > 0 && this.noResponders) this.sendNoResponders(reply);
   }
 
@@ -256,6 +265,9 @@ export class ClientConnection extends Connection {
       }
       this.subs.set(sid, sub);
       this.server.interestChanged?.(this, sub, 1);
+      if (this.verbose) this.enqueue(OK);
+      this.addShadowSubscriptions(sub);
+      return;
     }
     if (this.verbose) this.enqueue(OK);
   }

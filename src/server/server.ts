@@ -9,6 +9,9 @@ import type { ServerInfo } from "../protocol/info.ts";
 import { ClosedReason, Err } from "../protocol/errors.ts";
 import type { ConnectOptions } from "../protocol/connect.ts";
 import { Accounts } from "../accounts/registry.ts";
+import { GLOBAL_ACCOUNT, SYSTEM_ACCOUNT } from "../accounts/account.ts";
+import { configureAccounts } from "../accounts/setup.ts";
+import { addServiceImportSubs } from "../conn/service-import.ts";
 import type { Connection, ConnAccount, Subscription } from "../conn/connection.ts";
 import { ReadLoop } from "../conn/readloop.ts";
 import { ServerStats } from "../conn/stats.ts";
@@ -111,6 +114,7 @@ export class Server implements ClientHost, ClusterHost {
     this.id = createServerKeys().getPublicKey();
     this.name = opts.serverName || this.id;
     this.stallThreshold = Math.floor(opts.maxPending / 2);
+    this.configureAccounts(opts);
     this.auth = new Authenticator(opts);
     this.cluster = opts.clusterPort !== 0 ? new Cluster(this) : undefined;
     this.leafnodes = new LeafNodes(this);
@@ -170,7 +174,35 @@ export class Server implements ClientHost, ClusterHost {
 
   /** A subscription changed in an account: leaf links forward interest (updateLeafNodes). */
   interestChanged(conn: Connection, sub: Subscription, delta: number): void {
-    this.leafnodes.updateLeafNodes(conn.account, sub, delta);
+    // A shadow subscription (stream import) is interest in the exporter's account.
+    this.leafnodes.updateLeafNodes(sub.im !== undefined ? sub.im.acc : conn.account, sub, delta);
+  }
+
+  /** The user name made for `$G` when only the system account has users (sysAccOnlyNoAuthUser). */
+  private sysAccOnlyNoAuthUser = "";
+
+  /**
+   * server.go configureAccounts: the configured accounts with their exports, imports and mappings, the
+   * system account, and the service import subscriptions. When the configuration defines only the
+   * system account (to give it users), clients without credentials still land in `$G`: a no_auth_user
+   * is made for it, as the reference does.
+   */
+  private configureAccounts(opts: Options): void {
+    const sys = configureAccounts(this.accounts, opts);
+    const defined = opts.accounts.filter((a) => a.name !== GLOBAL_ACCOUNT);
+    const explicitSys = opts.systemAccount !== "" || defined.some((a) => a.name === SYSTEM_ACCOUNT);
+    if (explicitSys && sys !== "" && defined.length === 1 && defined[0]!.name === sys && opts.noAuthUser === "") {
+      if (this.sysAccOnlyNoAuthUser === "") this.sysAccOnlyNoAuthUser = `nats-${randomBase62(8)}`;
+      const uname = this.sysAccOnlyNoAuthUser;
+      if (!opts.users.some((u) => u.username === uname)) opts.users.push({ username: uname, password: uname.slice(6) });
+      opts.noAuthUser = uname;
+    }
+    for (const acc of this.accounts.all()) addServiceImportSubs(this, acc);
+  }
+
+  /** The system account's name (`/varz system_account`), "" with no_system_account. */
+  get systemAccount(): string {
+    return this.accounts.system?.name ?? "";
   }
 
   /** Run `service` beside the server: started by start(), told of TLS reloads, stopped by shutdown(). */
@@ -521,6 +553,14 @@ export class Server implements ClientHost, ClusterHost {
     for (const svc of this.services) await svc.stop?.();
     this.log.notice("Server Exiting..");
   }
+}
+
+/** accounts.go digits: the reference's base-62 alphabet for generated names. */
+function randomBase62(n: number): string {
+  const digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  let s = "";
+  for (let i = 0; i < n; i++) s += digits[(Math.random() * 62) | 0];
+  return s;
 }
 
 export function hostPort(host: string, port: number): string {

@@ -132,6 +132,10 @@ export class SubjectMappings {
     else this.list.push(e);
   }
 
+  clear(): void {
+    this.list.length = 0;
+  }
+
   /** RemoveMapping. */
   remove(src: string): boolean {
     const i = this.list.findIndex((x) => x.m.src === src);

@@ -1,0 +1,24 @@
+// A published message entering an account (client.go processInboundClientMsg after the publisher's
+// own checks): the account's subject mappings pick the subject (selectMappedSubject), then the
+// account's subscriptions get it, service import subscriptions included (their callback forwards it
+// into the exporter's account: src/conn/service-import.ts).
+import type { Connection } from "./connection.ts";
+import type { MsgFrame } from "./deliver.ts";
+import { processMsgResults, type MatchCache } from "./fanout.ts";
+
+/**
+ * Route `frame` in the publisher's account; false when nobody got it. The frame's subject is
+ * replaced when a mapping applies (the frame is the publisher's scratch).
+ */
+export function processInboundMsg(publisher: Connection, frame: MsgFrame, cache?: MatchCache): boolean {
+  const acc = publisher.account;
+  if (acc.mappings.size > 0) {
+    const mapped = acc.mappings.select(frame.subject);
+    // Weights that leave a share to nothing drop the message (the reference maps it to "").
+    if (mapped === "") return false;
+    if (mapped !== null) frame.reset(mapped, frame.reply, frame.hdr, frame.msg, frame.start, frame.end, frame.sizeText, frame.hdrText);
+  }
+  const subject = frame.subject;
+  const result = cache !== undefined ? cache.lookup(acc.sublist, subject) : acc.sublist.match(subject);
+  return processMsgResults(publisher, result, frame);
+}

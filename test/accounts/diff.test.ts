@@ -1,0 +1,334 @@
+// Accounts at run time, side by side with nats-server 2.9.10: the same configuration file to both, the
+// same script with the official client, and the observations compared: isolation of two accounts,
+// stream imports (prefix, wildcard `to`), service imports answered across accounts with request()
+// (the Nats-Request-Info header the responder sees, the `_R_.` reply it cannot reuse), streamed
+// responses, no_auth_user into an account, subject mappings, and permissions on both sides.
+import { afterEach, describe, expect, test } from "bun:test";
+import { connect, headers as natsHeaders, type Msg, type NatsConnection } from "@nats-io/transport-node";
+import { startBnats } from "../helpers/bnats.ts";
+import type { RunningServer } from "../helpers/proc.ts";
+import { hasReference, startReference } from "../helpers/ref.ts";
+
+const CONFIG = `
+listen: 127.0.0.1:-1
+accounts {
+  A: {
+    users: [{user: a, password: a}, {user: a2, password: a2}]
+    exports: [
+      {stream: "pub.>"}
+      {stream: "x.*.*"}
+      {service: "svc.>"}
+      {service: "stream.svc", response_type: stream}
+      {service: "private.svc", accounts: [C]}
+    ]
+    mappings: { "map.in": "map.out", "map.w.*": "map.dest.$1" }
+  }
+  B: {
+    users: [{user: b, password: b}, {user: nb, password: nb}]
+    imports: [
+      {stream: {account: A, subject: "pub.>"}, prefix: froma}
+      {stream: {account: A, subject: "x.*.*"}, to: "y.$2.$1"}
+      {service: {account: A, subject: "svc.>"}, to: "a.svc.>"}
+      {service: {account: A, subject: "stream.svc"}}
+    ]
+  }
+  C: {
+    users: [{user: c, password: c, permissions: {subscribe: {deny: "froma.>"}, publish: {deny: "a.svc.denied"}}}]
+    imports: [
+      {stream: {account: A, subject: "pub.>"}, prefix: froma}
+      {service: {account: A, subject: "svc.>"}, to: "a.svc.>"}
+      {service: {account: A, subject: "private.svc"}}
+    ]
+  }
+}
+no_auth_user: nb
+`;
+
+type Impl = "reference" | "bnats";
+const IMPLS: Impl[] = process.env.ACC_ONLY_REF ? ["reference"] : hasReference() ? ["reference", "bnats"] : ["bnats"];
+
+const servers: RunningServer[] = [];
+const conns: NatsConnection[] = [];
+afterEach(async () => {
+  await Promise.all(conns.splice(0).map((c) => c.close().catch(() => {})));
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+});
+
+async function start(impl: Impl, config = CONFIG): Promise<RunningServer> {
+  const s = impl === "reference" ? await startReference({ config }) : await startBnats({ config });
+  servers.push(s);
+  return s;
+}
+
+async function client(port: number, user?: string): Promise<NatsConnection> {
+  const nc = await connect({ port, ...(user === undefined ? {} : { user, pass: user }) });
+  conns.push(nc);
+  return nc;
+}
+
+/** Collects "<who> <subject> <data>" lines for the subscriptions given, until `n` arrived or a flush round passes. */
+function collector(): { lines: string[]; on: (who: string) => (err: Error | null, m: Msg) => void } {
+  const lines: string[] = [];
+  return {
+    lines,
+    on: (who) => (err, m) => {
+      if (err === null) lines.push(`${who} ${m.subject} ${m.string()}`);
+    },
+  };
+}
+
+/** A full round trip on every connection: whatever was published before has been delivered. */
+async function settle(...ncs: NatsConnection[]): Promise<void> {
+  for (const nc of ncs) await nc.flush();
+  for (const nc of ncs) await nc.flush();
+}
+
+async function scenario(impl: Impl, run: (port: number) => Promise<unknown>): Promise<unknown> {
+  const s = await start(impl);
+  try {
+    return await run(s.port);
+  } finally {
+    await Promise.all(conns.splice(0).map((c) => c.close().catch(() => {})));
+  }
+}
+
+/** Runs the scenario on every implementation and expects the same observations. */
+async function same(run: (port: number) => Promise<unknown>, expected?: unknown): Promise<void> {
+  const results: Record<string, unknown> = {};
+  for (const impl of IMPLS) results[impl] = await scenario(impl, run);
+  if (expected !== undefined) expect(results.reference ?? results.bnats).toEqual(expected);
+  if (process.env.ACC_SHOW) console.log(JSON.stringify(results));
+  if (results.reference !== undefined && IMPLS.includes("bnats")) expect(results.bnats).toEqual(results.reference);
+}
+
+describe("accounts at run time, as nats-server", () => {
+  test("two accounts are isolated: the same subject is two subjects", async () => {
+    await same(async (port) => {
+      const a = await client(port, "a");
+      const b = await client(port, "b");
+      const c = collector();
+      a.subscribe("iso", { callback: c.on("a") });
+      b.subscribe("iso", { callback: c.on("b") });
+      await settle(a, b);
+      a.publish("iso", "from-a");
+      b.publish("iso", "from-b");
+      await settle(a, b);
+      return c.lines.sort();
+    }, ["a iso from-a", "b iso from-b"]);
+  });
+
+  test("users of one account share it", async () => {
+    await same(async (port) => {
+      const a = await client(port, "a");
+      const a2 = await client(port, "a2");
+      const c = collector();
+      a2.subscribe("share", { callback: c.on("a2") });
+      await settle(a, a2);
+      a.publish("share", "x");
+      await settle(a, a2);
+      return c.lines;
+    }, ["a2 share x"]);
+  });
+
+  test("stream import with a prefix: the exporter's messages arrive under the importer's subject", async () => {
+    await same(async (port) => {
+      const a = await client(port, "a");
+      const b = await client(port, "b");
+      const c = collector();
+      b.subscribe("froma.pub.>", { callback: c.on("b-prefix") });
+      b.subscribe(">", { callback: c.on("b-all") });
+      b.subscribe("pub.>", { callback: c.on("b-own") });
+      await settle(a, b);
+      a.publish("pub.one", "1");
+      a.publish("other", "not exported");
+      b.publish("pub.local", "b's own");
+      await settle(a, b);
+      return c.lines.sort();
+    });
+  });
+
+  test("stream import with a wildcard `to`: tokens are placed", async () => {
+    await same(async (port) => {
+      const a = await client(port, "a");
+      const b = await client(port, "b");
+      const c = collector();
+      b.subscribe("y.>", { callback: c.on("b") });
+      b.subscribe("y.k.*", { callback: c.on("b-partial") });
+      await settle(a, b);
+      a.publish("x.a.b", "ab");
+      a.publish("x.j.k", "jk");
+      await settle(a, b);
+      return c.lines.sort();
+    }, ["b y.b.a ab", "b y.k.j jk", "b-partial y.k.j jk"]);
+  });
+
+  test("stream import: an unsubscribed importer gets nothing more", async () => {
+    await same(async (port) => {
+      const a = await client(port, "a");
+      const b = await client(port, "b");
+      const c = collector();
+      const sub = b.subscribe("froma.pub.>", { callback: c.on("b") });
+      await settle(a, b);
+      a.publish("pub.1", "before");
+      await settle(a, b);
+      sub.unsubscribe();
+      await settle(a, b);
+      a.publish("pub.2", "after");
+      await settle(a, b);
+      return c.lines;
+    }, ["b froma.pub.1 before"]);
+  });
+
+  test("service import: request() across accounts; the responder sees Nats-Request-Info and a _R_ reply", async () => {
+    await same(async (port) => {
+      const a = await client(port, "a");
+      const b = await client(port, "b");
+      const seen: string[] = [];
+      a.subscribe("svc.>", {
+        callback: (_e, m) => {
+          const info = m.headers?.get("Nats-Request-Info") ?? "";
+          const parsed = info === "" ? {} : (JSON.parse(info) as Record<string, unknown>);
+          seen.push(`${m.subject} reply=${m.reply?.startsWith("_R_.") ? "_R_" : m.reply} info-keys=${Object.keys(parsed).sort().join(",")} acc=${String(parsed.acc)}`);
+          m.respond(`echo ${m.string()}`);
+        },
+      });
+      await settle(a, b);
+      const r = await b.request("a.svc.hello", "hi", { timeout: 2000 });
+      const r2 = await b.request("a.svc.deep.er", "there", { timeout: 2000 });
+      return { seen, answers: [r.string(), r2.string()] };
+    });
+  });
+
+  test("service import: a request with headers keeps them; a plain request from a non-header client works", async () => {
+    await same(async (port) => {
+      const a = await client(port, "a");
+      const b = await client(port, "b");
+      const got: string[] = [];
+      a.subscribe("svc.h", {
+        callback: (_e, m) => {
+          got.push(`X=${m.headers?.get("X") ?? ""} info=${m.headers?.has("Nats-Request-Info") ?? false}`);
+          m.respond("ok");
+        },
+      });
+      await settle(a, b);
+      const h = natsHeaders();
+      h.set("X", "y");
+      const r = await b.request("a.svc.h", "", { timeout: 2000, headers: h });
+      return { got, answer: r.string() };
+    }, { got: ["X=y info=true"], answer: "ok" });
+  });
+
+  test("service import: the service's own subject is not reachable from the importer without the import", async () => {
+    await same(async (port) => {
+      const a = await client(port, "a");
+      const b = await client(port, "b");
+      a.subscribe("svc.>", { callback: (_e, m) => void m.respond("x") });
+      await settle(a, b);
+      try {
+        await b.request("svc.hello", "", { timeout: 500 });
+        return "answered";
+      } catch (e) {
+        return `${(e as Error).name}: ${(e as Error).message}`;
+      }
+    });
+  });
+
+  test("service import with response_type stream: several answers reach the requester", async () => {
+    await same(async (port) => {
+      const a = await client(port, "a");
+      const b = await client(port, "b");
+      a.subscribe("stream.svc", {
+        callback: (_e, m) => {
+          for (let i = 0; i < 3; i++) m.respond(`part${i}`);
+        },
+      });
+      await settle(a, b);
+      const inbox = b.subscribe("my.inbox.*", { max: 3 });
+      b.publish("stream.svc", "go", { reply: "my.inbox.1" });
+      const got: string[] = [];
+      const done = (async () => {
+        for await (const m of inbox) got.push(`${m.subject} ${m.string()}`);
+      })();
+      await Promise.race([done, new Promise((r) => setTimeout(r, 2000))]);
+      return got;
+    }, ["my.inbox.1 part0", "my.inbox.1 part1", "my.inbox.1 part2"]);
+  });
+
+  test("singleton service: only the first answer gets back", async () => {
+    await same(async (port) => {
+      const a = await client(port, "a");
+      const b = await client(port, "b");
+      a.subscribe("svc.multi", {
+        callback: (_e, m) => {
+          m.respond("first");
+          m.respond("second");
+        },
+      });
+      await settle(a, b);
+      const c = collector();
+      b.subscribe("rep.x", { callback: c.on("b") });
+      await settle(a, b);
+      b.publish("a.svc.multi", "", { reply: "rep.x" });
+      await settle(a, b);
+      await settle(a, b);
+      return c.lines;
+    }, ["b rep.x first"]);
+  });
+
+  test("a service export limited to some accounts is only reachable from them", async () => {
+    await same(async (port) => {
+      const a = await client(port, "a");
+      const cc = await client(port, "c");
+      a.subscribe("private.svc", { callback: (_e, m) => void m.respond("private") });
+      await settle(a, cc);
+      return (await cc.request("private.svc", "", { timeout: 2000 })).string();
+    }, "private");
+  });
+
+  test("no_auth_user lands in its account", async () => {
+    await same(async (port) => {
+      const a = await client(port, "a");
+      const anon = await client(port);
+      const c = collector();
+      anon.subscribe("froma.pub.>", { callback: c.on("anon") });
+      anon.subscribe("iso", { callback: c.on("anon-iso") });
+      await settle(a, anon);
+      a.publish("pub.z", "z");
+      a.publish("iso", "a-only");
+      await settle(a, anon);
+      return c.lines;
+    }, ["anon froma.pub.z z"]);
+  });
+
+  test("subject mappings apply to the publisher's account", async () => {
+    await same(async (port) => {
+      const a = await client(port, "a");
+      const c = collector();
+      a.subscribe("map.>", { callback: c.on("a") });
+      await settle(a);
+      a.publish("map.in", "1");
+      a.publish("map.w.q", "2");
+      await settle(a);
+      return c.lines.sort();
+    }, ["a map.dest.q 2", "a map.out 1"]);
+  });
+
+  test("permissions still apply on both sides of an import", async () => {
+    await same(async (port) => {
+      const a = await client(port, "a");
+      const cc = await client(port, "c");
+      const errs: string[] = [];
+      (async () => {
+        for await (const s of cc.status()) if (s.type === "error") errs.push(String((s as { error?: Error }).error?.message ?? s.type));
+      })().catch(() => {});
+      const c = collector();
+      cc.subscribe("froma.pub.>", { callback: c.on("c") });
+      a.subscribe("svc.denied", { callback: (_e, m) => void m.respond("should not") });
+      await settle(a, cc);
+      a.publish("pub.q", "denied stream");
+      cc.publish("a.svc.denied", "x");
+      await settle(a, cc);
+      return { lines: c.lines };
+    }, { lines: [] });
+  });
+});
