@@ -119,6 +119,8 @@ export class Server implements ClientHost, ClusterHost {
     this.cluster = opts.clusterPort !== 0 ? new Cluster(this) : undefined;
     this.leafnodes = new LeafNodes(this);
     if (opts.websocket.port !== 0) this.websocket = new WebsocketClients(this);
+    // Service import subscriptions once interest can be propagated (addAllServiceImportSubs).
+    for (const acc of this.accounts.all()) addServiceImportSubs(this, acc);
   }
 
   /** A new connection id, shared by every kind (server.go gcid). */
@@ -197,7 +199,6 @@ export class Server implements ClientHost, ClusterHost {
       if (!opts.users.some((u) => u.username === uname)) opts.users.push({ username: uname, password: uname.slice(6) });
       opts.noAuthUser = uname;
     }
-    for (const acc of this.accounts.all()) addServiceImportSubs(this, acc);
   }
 
   /** The system account's name (`/varz system_account`), "" with no_system_account. */
