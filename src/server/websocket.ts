@@ -77,7 +77,9 @@ export class WebsocketClients {
     const log = this.server.log;
     const tls = wo.tls !== undefined ? loadTLSContext(wo.tls) : undefined;
     const listener = new WebsocketListener(
-      { opts: wo, tls, maxMessage: opts.maxPayload + opts.maxControlLine },
+      // A message may carry many operations (clients batch their writes, the reference reads frames as a
+      // stream): allow up to max_pending, and never less than one maximal PUB.
+      { opts: wo, tls, maxMessage: Math.max(opts.maxPending, opts.maxPayload + opts.maxControlLine) },
       { log, accept: (t) => this.accept(t) },
     );
     try {

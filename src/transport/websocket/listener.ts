@@ -1,8 +1,8 @@
 // The websocket listener: Bun.serve with websocket handlers (websocket.go startWebsocketServer, v2.9.10).
 // `fetch` makes the reference's upgrade checks (upgrade.ts), the connection is handed to the host on
 // `open`, and Bun's defaults that would decide things NATS decides are turned off: no idle timeout or
-// automatic pings (NATS PING/PONG decides staleness), a message size limit above max_payload plus the
-// control line (a bigger PUB is the protocol's -ERR, not a 1009 from Bun), no backpressure limit (Bun
+// automatic pings (NATS PING/PONG decides staleness), a message size limit well above max_payload plus
+// the control line (a bigger PUB is the protocol's -ERR, not a 1009 from Bun), no backpressure limit (Bun
 // would drop sends past it; transport.ts keeps Bun's buffer to one flush instead).
 import type { Server as BunServer } from "bun";
 import type { TLSContext } from "../tls/context.ts";
@@ -28,7 +28,7 @@ export interface WebsocketListenerConfig {
   opts: WebsocketOptions;
   /** The loaded websocket tls {} block (wss), when configured. */
   tls?: TLSContext;
-  /** max_payload + max_control_line: the largest protocol message a client may legitimately send. */
+  /** The largest websocket message accepted (Bun closes with 1009 above it, plus a slack). */
   maxMessage: number;
 }
 
