@@ -488,6 +488,9 @@ export class Cluster implements RouteOwner {
   watchAccount(acc: ConnAccount): void {
     if (this.rm.has(acc)) return;
     this.rm.set(acc, new Map());
+    // Interest that exists before routing starts counts too (the system account's internal
+    // subscriptions are made before the cluster starts, as the reference's initEventTracking).
+    for (const sub of acc.sublist.all()) this.updateRouteSubscriptionMap(acc, sub, 1);
     acc.sublist.onChange = (sub, delta) => this.updateRouteSubscriptionMap(acc, sub, delta);
   }
 

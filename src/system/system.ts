@@ -73,8 +73,6 @@ export interface SystemDeps {
   readonly globalAccount: string;
   /** Route connections' counters for STATSZ (none without clustering). */
   routeStats?(): RouteStat[];
-  /** Remote servers heard from (events.go s.sys.servers); 0 without clustering. */
-  remoteServers?(): number;
   /**
    * One account's statz (Account.statz: local client and leaf connections, traffic), undefined when the
    * account does not exist; without it, /accstatz's function answers.
@@ -106,6 +104,9 @@ export class SystemServices implements SystemView {
   private statszInterval = FIRST_STATSZ_DELAY;
   /** Per-account CONNS heartbeats (Account.ctmr), armed while the account has connections. */
   private readonly connsTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Other servers heard from (s.sys.servers): their last STATSZ sequence and when it came. */
+  private readonly servers = new Map<string, { seq: number; ltime: number }>();
+  private sweeper: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly deps: SystemDeps,
@@ -136,8 +137,9 @@ export class SystemServices implements SystemView {
     return active.length + (active.some((a) => a.acc === this.deps.systemAccount) ? 0 : 1);
   }
 
+  /** This server and the others heard from (events.go: 1 + len(s.sys.servers)). */
   activeServers(): number {
-    return 1 + (this.deps.remoteServers?.() ?? 0);
+    return 1 + this.servers.size;
   }
 
   routeStats(): RouteStat[] {
@@ -169,14 +171,37 @@ export class SystemServices implements SystemView {
     }
     for (const name of ACCOUNT_SERVICES) sub(accDirectReqSubj("*", name), ACCOUNT_HANDLERS[name]);
     sub(accPingReqSubj("STATZ"), accountPingStatz);
+    // Other servers' heartbeats and shutdowns (remoteServerUpdate, remoteServerShutdown).
+    this.deps.client.subscribe(serverStatsSubj("*"), (_s, _r, _h, body) => this.remoteServerUpdate(body));
+    this.deps.client.subscribe(shutdownEventSubj("*"), (_s, _r, _h, body) => this.remoteServerShutdown(body));
     this.statszTimer = setTimeout(this.heartbeatStatsz, this.statszInterval);
     this.statszTimer.unref?.();
+    // checkRemoteServers: a server silent for 5 heartbeats is taken as gone, checked every 3.
+    this.sweeper = setInterval(() => this.checkRemoteServers(), 3 * this.hbInterval);
+    this.sweeper.unref?.();
+  }
+
+  private remoteServerUpdate(body: Uint8Array): void {
+    const si = serverInfoOf(body, "server");
+    if (si === undefined || si.id === this.deps.identity().id) return;
+    this.servers.set(si.id, { seq: si.seq, ltime: Date.now() });
+  }
+
+  private remoteServerShutdown(body: Uint8Array): void {
+    const si = serverInfoOf(body);
+    if (si !== undefined) this.servers.delete(si.id);
+  }
+
+  private checkRemoteServers(): void {
+    const now = Date.now();
+    for (const [id, su] of this.servers) if (now - su.ltime > 5 * this.hbInterval) this.servers.delete(id);
   }
 
   /** shutdownEventing: the SHUTDOWN event goes out now (the last message), then everything stops. */
   shutdown(): void {
     if (!this.running) return;
     clearTimeout(this.statszTimer);
+    clearInterval(this.sweeper);
     for (const t of this.connsTimers.values()) clearTimeout(t);
     this.connsTimers.clear();
     const server = this.stamp();
@@ -292,4 +317,17 @@ export class SystemServices implements SystemView {
       }
     }
   };
+}
+
+/** The ServerInfo of a STATSZ (under `key`) or SHUTDOWN (the body itself) message, when it has an id. */
+function serverInfoOf(body: Uint8Array, key?: string): { id: string; seq: number } | undefined {
+  try {
+    const v: unknown = JSON.parse(decoder.decode(body));
+    const si: unknown = key === undefined ? v : v !== null && typeof v === "object" ? (v as Record<string, unknown>)[key] : undefined;
+    if (si === null || typeof si !== "object") return undefined;
+    const { id, seq } = si as { id?: unknown; seq?: unknown };
+    return typeof id === "string" && id !== "" ? { id, seq: typeof seq === "number" ? seq : 0 } : undefined;
+  } catch {
+    return undefined;
+  }
 }
