@@ -11,6 +11,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { Page } from "playwright-core";
 import { REPO_ROOT } from "../../helpers/bnats.ts";
 import { startProcess, type ProcessServer } from "../../helpers/proc.ts";
+import { testCerts } from "../../helpers/certs.ts";
 import { hasChromium, launchBrowser, MISSING_CHROMIUM, SKIP_BROWSER, type Browser } from "./browser.ts";
 
 const work = mkdtempSync(join(tmpdir(), "bnats-dashboard-"));
@@ -122,14 +123,14 @@ describe.skipIf(SKIP_BROWSER)("dashboard in headless Chromium, served by the com
     rmSync(work, { recursive: true, force: true });
   });
 
-  async function start(config?: string): Promise<ProcessServer> {
-    const s = await startProcess(bin, "bnats-binary", { args: ["-m", "-1", "-n", "dashboard-demo"], config });
+  async function start(config?: string, monitor = ["-m", "-1"]): Promise<ProcessServer> {
+    const s = await startProcess(bin, "bnats-binary", { args: [...monitor, "-n", "dashboard-demo"], config });
     servers.push(s);
     return s;
   }
 
-  async function client(s: ProcessServer, name: string): Promise<NatsConnection> {
-    const nc = await connect({ servers: `127.0.0.1:${s.port}`, name });
+  async function client(s: ProcessServer, name: string, caFile?: string): Promise<NatsConnection> {
+    const nc = await connect({ servers: `127.0.0.1:${s.port}`, name, tls: caFile ? { caFile } : undefined });
     clients.push(nc);
     return nc;
   }
@@ -260,6 +261,22 @@ describe.skipIf(SKIP_BROWSER)("dashboard in headless Chromium, served by the com
     const [r, gr, b] = (look.bg.match(/\d+/g) ?? []).map(Number);
     expect((r ?? 255) + (gr ?? 255) + (b ?? 255)).toBeLessThan(120);
     expect(seen.errors.filter((e) => !e.includes("404"))).toEqual([]);
+    expect(seen.foreign).toEqual([]);
+    await page.close();
+  }, 20_000);
+
+  test("works on https (https_port with the server's certificate)", async () => {
+    const certs = testCerts();
+    const s = await start(`tls { cert_file: "${certs.server.cert}", key_file: "${certs.server.key}" }\n`, ["-ms", "-1"]);
+    const origin = `https://127.0.0.1:${s.httpsPort}`;
+    const page = await (browser as Browser).context.newPage();
+    const seen = watch(page, origin);
+    await page.goto(`${origin}/dashboard`);
+    await page.waitForSelector("body[data-updated]");
+    await client(s, "over-tls-monitor", certs.ca.cert);
+    await page.locator('td[data-col="name"]:text-is("over-tls-monitor")').waitFor();
+    expect(await page.locator("#facts").textContent()).toContain("required");
+    expect(seen.errors).toEqual([]);
     expect(seen.foreign).toEqual([]);
     await page.close();
   }, 20_000);

@@ -49,6 +49,8 @@ export async function launchBrowser(opts: { width?: number; height?: number; dar
     args: FLAGS,
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 },
     colorScheme: opts.dark ? "dark" : "light",
+    // The https test's monitor has the test certificate (not from a CA the browser knows).
+    ignoreHTTPSErrors: true,
     // playwright's own defaults would add flags of its own choosing; keep them, they only disable things.
   });
   return {
