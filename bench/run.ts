@@ -17,6 +17,8 @@
 //   --list                              list the scenarios and exit
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type Row, formatValue, median, renderTable } from "./lib/report.ts";
 import { type RunningServer, type ServerSide, freePort, runLoadgen, startServer } from "./lib/servers.ts";
 import type { LoadResult } from "./lib/spec.ts";
@@ -219,7 +221,19 @@ async function main(): Promise<number> {
       peers.delete(side.label);
       const routePort = freePort();
       const cluster = sc.cluster === true ? ["--cluster", `nats://127.0.0.1:${routePort}`, "--cluster_name", "bench"] : [];
-      const s = await startServer(side, [...(sc.serverArgs?.() ?? []), ...cluster], sc.monitor === true, sc.websocket === true);
+      // A leaf scenario: a nats-server hub first, then the side's server as its leaf.
+      let leafArgs: string[] = [];
+      if (sc.leaf === true) {
+        if (natsServer === undefined) throw new Error("leaf scenarios need nats-server as the hub");
+        const leafPort = freePort();
+        const hubConf = join(tmpdir(), `bnats-bench-hub-${process.pid}-${leafPort}.conf`);
+        writeFileSync(hubConf, `server_name: bench-hub\nleafnodes { listen: "127.0.0.1:${leafPort}" }\n`);
+        peers.set(side.label, await startServer({ label: "hub", cmd: [natsServer] }, ["-c", hubConf]));
+        const leafConf = join(tmpdir(), `bnats-bench-leaf-${process.pid}-${leafPort}.conf`);
+        writeFileSync(leafConf, `server_name: bench-leaf\nleafnodes { remotes: [ { url: "nats-leaf://127.0.0.1:${leafPort}" } ] }\n`);
+        leafArgs = ["-c", leafConf];
+      }
+      const s = await startServer(side, [...(sc.serverArgs?.() ?? []), ...cluster, ...leafArgs], sc.monitor === true, sc.websocket === true);
       live.set(side.label, s);
       if (sc.cluster === true) {
         const peerArgs = ["--cluster", `nats://127.0.0.1:${freePort()}`, "--cluster_name", "bench", "--routes", `nats://127.0.0.1:${routePort}`];

@@ -46,6 +46,11 @@ export interface Scenario {
    * member's client port passed on as ctx.peerPort; the CPU figure is the first member's.
    */
   cluster?: boolean;
+  /**
+   * Run each side as a leaf node of a nats-server hub (the same hub binary for both sides): ctx.port is
+   * the leaf's client port, ctx.peerPort the hub's; the CPU figure is the leaf's.
+   */
+  leaf?: boolean;
   /** Start the servers with a websocket listener (ws://, no TLS) on a free port, passed on as ctx.wsPort. */
   websocket?: boolean;
   /** At most this many rounds (slow scenarios, to keep `make bench` within a few minutes). */
@@ -188,6 +193,22 @@ export const scenarios: Scenario[] = [
     byDefault: true,
     cluster: true,
     spec: (ctx) => ({ ...pubsub(ctx, 16, ["bench.route"], [{ subjects: ["bench.route"] }], 1), subPort: ctx.peerPort }),
+    metrics: [delivered],
+  },
+  {
+    id: "leaf-pubsub",
+    title: "1 pub on a leaf -> hub -> 1 sub, 16 B",
+    byDefault: true,
+    leaf: true,
+    spec: (ctx) => ({ ...pubsub(ctx, 16, ["bench.leaf"], [{ subjects: ["bench.leaf"] }], 1), subPort: ctx.peerPort }),
+    metrics: [delivered],
+  },
+  {
+    id: "leaf-hub-pubsub",
+    title: "1 pub on the hub -> leaf -> 1 sub, 16 B",
+    byDefault: false,
+    leaf: true,
+    spec: (ctx) => ({ ...pubsub({ ...ctx, port: ctx.peerPort ?? ctx.port }, 16, ["bench.leaf"], [{ subjects: ["bench.leaf"] }], 1), subPort: ctx.port }),
     metrics: [delivered],
   },
   {
