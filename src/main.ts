@@ -145,7 +145,7 @@ class PortsFile {
     private readonly monitor: MonitorService,
   ) {}
 
-  /** logPorts: the bound client and monitoring URLs, into `<dir>/<binary>_<pid>.ports`. */
+  /** logPorts: the bound client, monitoring, route and websocket URLs, into `<dir>/<binary>_<pid>.ports`. */
   write(opts: Options): void {
     if (opts.portsFileDir === "") return;
     const server = this.server;
@@ -158,6 +158,12 @@ class PortsFile {
         httpHost: opts.httpHost,
         httpPort: this.monitor.httpPort || this.monitor.httpsPort,
         https: this.monitor.httpsPort !== 0,
+        clusterHost: opts.clusterHost,
+        clusterPort: server.clusterPort,
+        clusterTLS: opts.clusterTLS !== undefined,
+        wsHost: opts.websocket.host,
+        wsPort: server.websocketPort,
+        wss: server.websocketSecure,
       });
       this.path = writePortsFile(opts.portsFileDir, ports, path);
     } catch (e) {

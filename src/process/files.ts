@@ -3,7 +3,8 @@
 // - the pid file holds the decimal pid and nothing else (no newline: readers parse it strictly),
 //   mode 0660; it is left in place at shutdown, as the reference does;
 // - the ports file is "<program>_<pid>.ports" in the directory, JSON of the Ports struct
-//   ({"nats":[...],"monitoring":[...]}, empty lists omitted), removed at shutdown;
+//   ({"nats":[...],"monitoring":[...],"cluster":[...],"websocket":[...]}, empty lists omitted),
+//   removed at shutdown;
 // - a listener on 0.0.0.0 or :: is listed under every interface address (resolveHostPorts), the
 //   order being the interfaces' order; IPv6 addresses in brackets, without zone.
 
@@ -67,12 +68,23 @@ export interface ListenerInfo {
   httpPort?: number;
   /** Monitoring over https (https_port): the URLs say https://. */
   https?: boolean;
+  /** The route listener, when clustering: its host and bound port; TLS routes say tls://. */
+  clusterHost?: string;
+  clusterPort?: number;
+  clusterTLS?: boolean;
+  /** The websocket listener, when on: its host and bound port; wss:// when it has a tls {} block. */
+  wsHost?: string;
+  wsPort?: number;
+  wss?: boolean;
 }
 
-/** PortsInfo: the URLs of the listeners. */
+/** PortsInfo: the URLs of the listeners (nats, monitoring, cluster, websocket; no profiler in bnats). */
 export function portsInfo(l: ListenerInfo): Ports {
   const ports: Ports = { nats: formatURLs(l.tls ? "tls" : "nats", l.host, l.port) };
   if (l.httpPort) ports.monitoring = formatURLs(l.https ? "https" : "http", l.httpHost ?? l.host, l.httpPort);
+  // Test launchers (nats.js nst) find a cluster member's route port and the websocket port here.
+  if (l.clusterPort) ports.cluster = formatURLs(l.clusterTLS ? "tls" : "nats", l.clusterHost ?? l.host, l.clusterPort);
+  if (l.wsPort) ports.websocket = formatURLs(l.wss ? "wss" : "ws", l.wsHost ?? l.host, l.wsPort);
   return ports;
 }
 

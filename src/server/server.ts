@@ -234,6 +234,11 @@ export class Server implements ClientHost, ClusterHost {
     return this.websocket?.port ?? 0;
   }
 
+  /** The websocket listener has a tls {} block (wss://; websocket.go s.websocket.tls). */
+  get websocketSecure(): boolean {
+    return this.websocket?.secure ?? false;
+  }
+
   /** The INFO fields shared by every client (server.go s.info). */
   baseInfo(): ServerInfo {
     const opts = this.opts;

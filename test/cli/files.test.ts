@@ -64,6 +64,15 @@ describe("ports file", () => {
     expect(portsInfo({ host: "127.0.0.1", port: 1, tls: false, httpHost: "::1", httpPort: 2, https: true }).monitoring).toEqual(["https://[::1]:2"]);
   });
 
+  test("cluster (nats or tls) and websocket (ws or wss) listeners, in the Ports struct's key order", () => {
+    const plain = portsInfo({ host: "127.0.0.1", port: 1, tls: false, clusterHost: "127.0.0.1", clusterPort: 2, wsHost: "127.0.0.1", wsPort: 3 });
+    expect(JSON.stringify(plain)).toBe('{"nats":["nats://127.0.0.1:1"],"cluster":["nats://127.0.0.1:2"],"websocket":["ws://127.0.0.1:3"]}');
+    const secure = portsInfo({ host: "::1", port: 1, tls: true, clusterHost: "::1", clusterPort: 2, clusterTLS: true, wsHost: "::1", wsPort: 3, wss: true });
+    expect(secure).toEqual({ nats: ["tls://[::1]:1"], cluster: ["tls://[::1]:2"], websocket: ["wss://[::1]:3"] });
+    // A listener that is off (port 0) has no key.
+    expect(portsInfo({ host: "h", port: 1, tls: false, clusterPort: 0, wsPort: 0 })).toEqual({ nats: ["nats://h:1"] });
+  });
+
   test("written as the reference's JSON (no spaces, key order nats, monitoring), then removed", () => {
     const path = writePortsFile(dir, { nats: ["nats://127.0.0.1:4222"], monitoring: ["http://127.0.0.1:8222"] }, join(dir, "x_1.ports"));
     expect(readFileSync(path, "utf8")).toBe('{"nats":["nats://127.0.0.1:4222"],"monitoring":["http://127.0.0.1:8222"]}');
