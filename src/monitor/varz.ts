@@ -199,7 +199,7 @@ export function varz(ctx: MonitorContext, count = true): Varz {
     connections: s.clients.size,
     total_connections: stats.totalConnections,
     routes: s.cluster?.routes.size ?? 0,
-    remotes: 0,
+    remotes: s.cluster?.routes.size ?? 0,
     leafnodes: s.leafnodes?.leafs.size ?? 0,
     in_msgs: stats.inMsgs,
     out_msgs: stats.outMsgs,

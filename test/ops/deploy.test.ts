@@ -28,6 +28,7 @@ interface Container {
   readinessProbe?: { httpGet?: { path: string; port: string | number } };
   livenessProbe?: { httpGet?: { path: string; port: string | number } };
   lifecycle?: { preStop?: { exec?: { command: string[] } } };
+  env?: { name: string; value?: string }[];
   resources?: { requests?: { cpu?: string; memory?: string } };
 }
 
@@ -52,7 +53,7 @@ interface Manifest {
 }
 
 const K8S = join(REPO_ROOT, "deploy", "kubernetes");
-const MANIFESTS = ["sidecar.yaml", "standalone.yaml"];
+const MANIFESTS = ["sidecar.yaml", "standalone.yaml", "cluster.yaml"];
 const HELM_PROBES = {
   startupProbe: "/healthz",
   readinessProbe: "/healthz?js-server-only=true",
@@ -81,7 +82,7 @@ function loadText(text: string, name: string): Options {
 
 function readManifest(file: string): Manifest {
   const docs = Bun.YAML.parse(readFileSync(join(K8S, file), "utf8")) as Obj[];
-  const deployment = kind(docs, "Deployment")[0] as unknown as Manifest["deployment"];
+  const deployment = (kind(docs, "Deployment")[0] ?? kind(docs, "StatefulSet")[0]) as unknown as Manifest["deployment"];
   const pod = deployment.spec.template.spec;
   const all = [...(pod.initContainers ?? []), ...pod.containers];
   const bnats = all.find((c) => c.name === "bnats")!;
@@ -94,7 +95,14 @@ function readManifest(file: string): Manifest {
     (c) => (c.metadata as Obj).name === volume.configMap!.name,
   ) as unknown as Manifest["configMap"];
   const configText = configMap.data[configPath.slice(mount.mountPath.length + 1)]!;
-  return { file, docs, deployment, pod, bnats, configMap, configPath, configText, opts: loadText(configText, file + ".conf") };
+  // Environment the container gets from the Pod (cluster.yaml: SERVER_NAME from the first Pod's name).
+  const set = (bnats.env ?? []).filter((e) => process.env[e.name] === undefined);
+  for (const e of set) process.env[e.name] = e.value ?? `${deployment.metadata.name}-0`;
+  try {
+    return { file, docs, deployment, pod, bnats, configMap, configPath, configText, opts: loadText(configText, file + ".conf") };
+  } finally {
+    for (const e of set) delete process.env[e.name];
+  }
 }
 
 const manifests = MANIFESTS.map(readManifest);
@@ -292,7 +300,27 @@ async function runLikeManifest(m: Manifest): Promise<void> {
 test(
   "the binary run as each manifest runs it passes the probes and stops through preStop within the grace period",
   async () => {
-    await Promise.all(manifests.map((m) => runLikeManifest(m)));
+    // The cluster layout's routes name Pods (DNS) that do not exist here: its checks are the static ones.
+    await Promise.all(manifests.filter((m) => m.opts.clusterPort === 0).map((m) => runLikeManifest(m)));
   },
   40_000,
 );
+
+test("cluster.yaml: a StatefulSet whose members route to every member through the headless Service", () => {
+  const m = manifests.find((x) => x.file === "cluster.yaml")!;
+  const ss = m.deployment as unknown as { metadata: { name: string }; spec: { serviceName: string; replicas: number } };
+  const headless = kind(m.docs, "Service").find((s) => (s.metadata as Obj).name === ss.spec.serviceName) as unknown as {
+    spec: { clusterIP: string; publishNotReadyAddresses: boolean; ports: { name: string; port: number }[] };
+  };
+  expect(headless.spec.clusterIP).toBe("None");
+  expect(headless.spec.publishNotReadyAddresses).toBe(true);
+  expect(containerPort(m.bnats, "cluster")).toBe(m.opts.clusterPort);
+  expect(headless.spec.ports.find((p) => p.name === "cluster")?.port).toBe(m.opts.clusterPort);
+  const want = Array.from(
+    { length: ss.spec.replicas },
+    (_, i) => `nats://${ss.metadata.name}-${i}.${ss.spec.serviceName}:${m.opts.clusterPort}`,
+  );
+  expect(m.opts.routes).toEqual(want);
+  expect(m.opts.clusterName).not.toBe("");
+  expect(m.opts.serverName).toBe(`${ss.metadata.name}-0`);
+});
