@@ -54,6 +54,8 @@ export interface LeafHost extends ConnHost<Connection> {
   initSmapAndSendSubs(conn: LeafConnection): void;
   interestChanged(conn: Connection, sub: Subscription, delta: number): void;
   onLeafClosed(conn: LeafConnection): void;
+  /** The client side of TLS on a solicited link; `done` gets an error text on failure. */
+  startClientTLS(conn: LeafConnection, done: (err?: string) => void): void;
 }
 
 export const LDS_PREFIX = "$LDS.";
@@ -226,18 +228,31 @@ export class LeafConnection extends Connection {
   private resumeConnect(): boolean {
     const remote = this.remote!;
     if (remote.tlsRequired) {
-      // TLS on a soliciting link is not implemented yet: say so rather than send credentials in clear.
-      this.error("TLS required by the remote leafnode, not supported by bnats for solicited leafnode connections");
-      this.closeConnection(ClosedReason.tlsHandshakeError);
-      return false;
+      // The client-side TLS handshake first (doTLSClientHandshake), then CONNECT through it.
+      // Nothing else comes before our CONNECT: the parser needs no pause while the handshake runs.
+      this.mgr.startClientTLS(this, (err) => {
+        if (err !== undefined) {
+          this.error(`TLS handshake error: ${err}`);
+          this.closeConnection(ClosedReason.tlsHandshakeError);
+          return;
+        }
+        this.sendConnect(true);
+      });
+      return true;
     }
+    return this.sendConnect(false);
+  }
+
+  /** sendLeafConnect, then at most 2 s for the answering INFO. */
+  private sendConnect(tls: boolean): boolean {
+    const remote = this.remote!;
     const connect: LeafConnectInfo = {
       version: this.mgr.version,
       jwt: undefined,
       sig: undefined,
       user: undefined,
       pass: undefined,
-      tls_required: false,
+      tls_required: tls,
       server_id: this.mgr.serverId,
       domain: undefined,
       name: this.mgr.serverName,
@@ -278,6 +293,7 @@ export class LeafConnection extends Connection {
     }, CONNECT_PROCESS_TIMEOUT);
     this.timer.unref?.();
     this.debug("Remote leafnode connect msg sent");
+    this.mgr.loop.flushAll();
     return true;
   }
 

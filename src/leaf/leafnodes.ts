@@ -4,6 +4,7 @@
 // forwarded to the links that should hear of it (initLeafNodeSmapAndSendSubs, updateLeafNodes,
 // updateSmap). It is the ConnHost of its links; the server is reached through LeafServer.
 import type { Socket, TCPSocketListener } from "bun";
+import { readFileSync } from "node:fs";
 import type { Authenticator } from "../auth/authenticator.ts";
 import { generateNonce } from "../auth/authenticator.ts";
 import type { Connection, ConnAccount, Subscription } from "../conn/connection.ts";
@@ -350,6 +351,60 @@ export class LeafNodes implements LeafHost {
       }
     }, LEAF_INFO_WAIT);
     t.unref?.();
+  }
+
+  /**
+   * doTLSClientHandshake on a solicited link: the plaintext socket is upgraded in place (Bun's
+   * upgradeTLS), verified against the remote's CA (unless insecure) for the host name we dialed.
+   */
+  startClientTLS(conn: LeafConnection, done: (err?: string) => void): void {
+    const transport = conn.transport as BunSocketTransport<LeafSocketData>;
+    const raw = transport.socket;
+    const remote = conn.remote!;
+    const t = remote.opts.tls;
+    const url = conn.url!;
+    const timeoutMs = t?.timeout ?? 2000;
+    let settled = false;
+    const finish = (err?: string): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      done(err);
+    };
+    const timer = setTimeout(() => finish("TLS handshake timeout"), timeoutMs);
+    timer.unref?.();
+    let tlsOpts: Record<string, unknown>;
+    try {
+      tlsOpts = {
+        serverName: remote.tlsName || url.host,
+        rejectUnauthorized: !remote.opts.tlsInsecure,
+        ca: t?.caFile ? readFileSync(t.caFile, "utf8") : undefined,
+        cert: t?.certFile ? readFileSync(t.certFile, "utf8") : undefined,
+        key: t?.keyFile ? readFileSync(t.keyFile, "utf8") : undefined,
+      };
+    } catch (e) {
+      finish((e as Error).message);
+      return;
+    }
+    // The raw socket's handlers keep seeing ciphertext after the upgrade: they must not feed the parser.
+    raw.data = { conn: null };
+    const handlers = this.socketHandlers(() => {});
+    const [, secure] = raw.upgradeTLS<LeafSocketData>({
+      data: { conn },
+      tls: tlsOpts,
+      socket: {
+        ...handlers,
+        handshake: (s, success, authErr) => {
+          if (!success || (authErr !== null && !remote.opts.tlsInsecure)) {
+            finish(authErr?.message ?? "handshake failed");
+            return;
+          }
+          transport.socket = s;
+          finish();
+        },
+      },
+    });
+    void secure;
   }
 
   /** A link closed: log it and, for a solicited one, dial again after the reconnect interval. */
