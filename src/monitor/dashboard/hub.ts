@@ -3,12 +3,21 @@
 // ten open dashboards cost what one does and a server nobody watches pays nothing at all. The message path
 // is never touched: the snapshot reads counters the server keeps anyway.
 import type { MonitorContext } from "../context.ts";
-import { takeSnapshot, type Counters, type Sample, type Snapshot } from "./snapshot.ts";
+import { takeConnLists, takeSnapshot, type ConnLists, type Counters, type Sample, type Snapshot } from "./snapshot.ts";
 
 /** How often the page is updated. */
 export const TICK_MS = 1000;
 /** Chart history kept while someone watches: five minutes of one-second samples. */
 export const HISTORY_SIZE = 300;
+/**
+ * The connection lists (a /connz page of up to 1,000 connections) are the one costly part of a snapshot:
+ * when taking them costs more than this share of the time, they are refreshed less often than every
+ * tick (figures and charts still every tick), so a server with many connections stays cheap to watch.
+ */
+export const CONN_LISTS_BUDGET = 0.01;
+/** At most this many ticks between two refreshes of the connection lists. */
+const MAX_CONN_LISTS_TICKS = 10;
+
 /** A viewer that has this many bytes unread is skipped until it catches up (a stalled tab, a slow link). */
 const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 
@@ -24,6 +33,9 @@ export class DashboardHub {
   private counters: Counters | undefined;
   private last: Uint8Array | undefined;
   private readonly history: Sample[] = [];
+  private lists: ConnLists | undefined;
+  /** Ticks until the connection lists are taken again. */
+  private listsDue = 0;
 
   constructor(
     private readonly ctx: MonitorContext,
@@ -99,6 +111,8 @@ export class DashboardHub {
     this.timer = undefined;
     this.counters = undefined;
     this.last = undefined;
+    this.lists = undefined;
+    this.listsDue = 0;
     this.history.length = 0;
   }
 
@@ -106,7 +120,13 @@ export class DashboardHub {
   private tick(): void {
     let snap: Snapshot;
     try {
-      const taken = takeSnapshot(this.ctx, this.counters);
+      if (this.lists === undefined || --this.listsDue <= 0) {
+        const t0 = performance.now();
+        this.lists = takeConnLists(this.ctx);
+        const cost = performance.now() - t0;
+        this.listsDue = Math.min(MAX_CONN_LISTS_TICKS, Math.max(1, Math.ceil(cost / (this.tickMs * CONN_LISTS_BUDGET))));
+      }
+      const taken = takeSnapshot(this.ctx, this.counters, this.lists);
       snap = taken.snap;
       this.counters = taken.counters;
     } catch (err) {

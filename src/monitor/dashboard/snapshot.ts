@@ -38,6 +38,8 @@ export interface Snapshot {
   lame_duck: boolean;
   connz: Connz;
   closed: Connz;
+  /** Epoch ms when connz and closed were taken (earlier than `t` when a big list is refreshed less often). */
+  connz_t: number;
   subsz: SublistStatsJSON;
   accountz: Accountz;
   accstatz: AccountStatz;
@@ -54,8 +56,37 @@ export interface Counters {
   outBytes: number;
 }
 
-/** Takes the snapshot; `prev` (the last tick's counters) turns totals into per-second rates. */
-export function takeSnapshot(ctx: MonitorContext, prev: Counters | undefined, now = Date.now()): { snap: Snapshot; counters: Counters } {
+/** The connection lists of a snapshot, which may be reused for a few ticks (see DashboardHub). */
+export interface ConnLists {
+  connz: Connz;
+  closed: Connz;
+  connz_t: number;
+}
+
+/** The open connections (a /connz page) and the most recently closed ones. */
+export function takeConnLists(ctx: MonitorContext, now = Date.now()): ConnLists {
+  const closedTotal = ctx.server.closed.length;
+  return {
+    connz: connz(ctx, { state: "open", limit: OPEN_CONNS_SHOWN }),
+    closed: connz(ctx, {
+      state: "closed",
+      offset: Math.max(0, closedTotal - CLOSED_CONNS_SHOWN),
+      limit: CLOSED_CONNS_SHOWN,
+    }),
+    connz_t: now,
+  };
+}
+
+/**
+ * Takes the snapshot; `prev` (the last tick's counters) turns totals into per-second rates; `lists`, when
+ * given, are connection lists taken earlier and reused instead of taking them again.
+ */
+export function takeSnapshot(
+  ctx: MonitorContext,
+  prev: Counters | undefined,
+  lists?: ConnLists,
+  now = Date.now(),
+): { snap: Snapshot; counters: Counters } {
   const v = varz(ctx, false);
   const counters: Counters = { t: now, inMsgs: v.in_msgs, outMsgs: v.out_msgs, inBytes: v.in_bytes, outBytes: v.out_bytes };
   const secs = prev ? Math.max(0.001, (now - prev.t) / 1000) : 0;
@@ -71,19 +102,13 @@ export function takeSnapshot(ctx: MonitorContext, prev: Counters | undefined, no
     subscriptions: v.subscriptions,
     slow_consumers: v.slow_consumers,
   };
-  const closedTotal = ctx.server.closed.length;
   const snap: Snapshot = {
     t: now,
     sample,
     varz: v,
     healthz: healthz(ctx),
     lame_duck: ctx.server.lameDuckMode === true,
-    connz: connz(ctx, { state: "open", limit: OPEN_CONNS_SHOWN }),
-    closed: connz(ctx, {
-      state: "closed",
-      offset: Math.max(0, closedTotal - CLOSED_CONNS_SHOWN),
-      limit: CLOSED_CONNS_SHOWN,
-    }),
+    ...(lists ?? takeConnLists(ctx, now)),
     subsz: subsz(ctx) as SublistStatsJSON,
     accountz: accountz(ctx),
     accstatz: accountStatz(ctx, true),

@@ -155,3 +155,22 @@ describe("dashboard routes on the monitoring port", () => {
     }
   });
 });
+
+describe("connection lists of a busy server", () => {
+  test("are refreshed less often than every tick when taking them costs more than the budget", async () => {
+    // 3,000 connections on a 5 ms tick: taking /connz's page costs far more than 1% of 5 ms.
+    const clients = Array.from({ length: 3000 }, (_, i) => fakeClient(i + 1));
+    const hub = new DashboardHub(newContext(fakeServer(clients)), 5);
+    const r = new EventReader(hub.connect());
+    const taken = new Set<number>();
+    let ticks = 0;
+    while (ticks < 12) {
+      const s = JSON.parse((await r.nextOf("message")).data) as Snapshot;
+      expect(s.connz.connections?.length).toBe(1000);
+      taken.add(s.connz_t);
+      ticks++;
+    }
+    expect(taken.size).toBeLessThan(ticks);
+    await r.cancel();
+  });
+});

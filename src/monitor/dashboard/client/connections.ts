@@ -93,13 +93,18 @@ export class ConnectionsTable {
     });
   }
 
-  update(connz: Connz, total: number): void {
+  /** `ageMs`: how old the list is (the server refreshes a long one less often than every second). */
+  update(connz: Connz, total: number, ageMs: number): void {
+    const fresh = connz.now !== this.last?.now; // a reused list keeps its /connz `now`
     this.last = connz;
-    this.render();
+    if (fresh) this.render();
     const shown = connz.connections?.length ?? 0;
-    this.note.hidden = shown >= total;
-    if (shown < total) setText(this.note, `Showing the first ${count(shown)} of ${count(total)} connections (by CID); /connz pages through all of them.`);
-    this.dialog.update(connz);
+    const notes: string[] = [];
+    if (shown < total) notes.push(`Showing the first ${count(shown)} of ${count(total)} connections (by CID); /connz pages through all of them.`);
+    if (ageMs >= 1500) notes.push(`A list this long is refreshed every few seconds (this one is ${Math.round(ageMs / 1000)} s old).`);
+    this.note.hidden = notes.length === 0;
+    setText(this.note, notes.join(" "));
+    if (fresh) this.dialog.update(connz);
   }
 
   private renderHead(): void {

@@ -23,7 +23,7 @@ function render(s: Snapshot): void {
   renderFigures(s);
   renderFacts(s);
   charts.push(s.sample);
-  table.update(s.connz, s.varz.connections);
+  table.update(s.connz, s.varz.connections, s.t - s.connz_t);
   renderClosed(s);
   renderAccounts(s);
   renderRoutes(s);
