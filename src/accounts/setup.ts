@@ -9,6 +9,7 @@ import type { SubscriptionLike } from "../subjects/sublist.ts";
 import { SYSTEM_ACCOUNT, type Account } from "./account.ts";
 import { ServiceExport, ServiceImport, StreamExport, StreamImport } from "./imports.ts";
 import type { Accounts } from "./registry.ts";
+import { addSystemAccountExports, registerSystemImports } from "./system-imports.ts";
 
 /**
  * Registers and wires the configured accounts; returns the system account's name ("" when there is
@@ -35,6 +36,11 @@ export function configureAccounts<S extends SubscriptionLike, C>(accounts: Accou
     sys = SYSTEM_ACCOUNT;
   }
   accounts.system = sys === "" ? undefined : accounts.lookup(sys);
+  // setSystemAccount -> addSystemAccountExports -> registerSystemImports (events.go).
+  if (accounts.system !== undefined) {
+    addSystemAccountExports(accounts.system);
+    registerSystemImports(accounts, accounts.system);
+  }
   return sys;
 }
 

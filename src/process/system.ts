@@ -2,7 +2,7 @@
 // entry points like the monitor: an internal connection in the system account (src/conn/internal.ts), the
 // handlers and events of src/system over the monitoring view, and the server's client and account
 // notifications turned into events. `no_system_account` leaves it all off.
-import { GLOBAL_ACCOUNT, SYSTEM_ACCOUNT, type Account } from "../accounts/account.ts";
+import { GLOBAL_ACCOUNT, type Account } from "../accounts/account.ts";
 import { SystemClient } from "../conn/internal.ts";
 import { Kind } from "../conn/kind.ts";
 import { newContext, type MonitorContext } from "../monitor/context.ts";
@@ -79,17 +79,17 @@ export class SystemService implements ServerService, ClientEvents {
   /** setSystemAccount: the account, its internal connection, the subscriptions and the STATSZ timer. */
   start(): void {
     const server = this.server;
-    const opts = server.opts;
-    if (opts.noSystemAccount) return;
-    const sysName = opts.systemAccount || SYSTEM_ACCOUNT;
     const accounts = server.accounts;
+    // configureAccounts chose it (system_account, an account named $SYS, or $SYS); none with no_system_account.
+    const account = accounts.system;
+    if (account === undefined) return;
+    const sysName = account.name;
     // Count what is already connected, then follow every join and leave.
     for (const acc of accounts.all()) for (const c of acc.conns) this.counts.change(acc.name, c.kind, 1);
     accounts.setConnsListener((acc, conn, joined) => {
       this.counts.change(acc.name, conn.kind, joined ? 1 : -1);
       this.services?.accountConnsChanged(acc.name, joined);
     });
-    const account = accounts.register(sysName);
     const client = new SystemClient(server, account, server.nextCid());
     let ctx = this.monitorCtx();
     if (ctx === undefined) {

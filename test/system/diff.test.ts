@@ -7,7 +7,7 @@ import { hasReference, startReference, type ProcessServer } from "../helpers/ref
 import { diffShapes, shapeOf } from "../monitor/shape.ts";
 import { captureEvents, EVENT_KEYS, requestAll, SYS_CONFIG } from "./harness.ts";
 
-/** Requests whose answers do not depend on accounts being configured. */
+/** Requests sent to both servers as the system user (both run SYS_CONFIG). */
 const REQUESTS: [string, string][] = [
   ["$SYS.REQ.SERVER.PING", ""],
   ["$SYS.REQ.SERVER.PING.STATSZ", ""],
@@ -25,28 +25,41 @@ const REQUESTS: [string, string][] = [
   ["$SYS.REQ.SERVER.PING.HEALTHZ", ""],
   ["$SYS.REQ.SERVER.PING.HEALTHZ", '{"server_name":"nomatch"}'],
   ["$SYS.REQ.ACCOUNT.NOPE.INFO", ""],
+  ["$SYS.REQ.ACCOUNT.A.INFO", ""],
+  ["$SYS.REQ.ACCOUNT.SYS.INFO", ""],
+  ["$SYS.REQ.ACCOUNT.A.CONNZ", ""],
+  ["$SYS.REQ.ACCOUNT.SYS.CONNZ", ""],
+  ["$SYS.REQ.ACCOUNT.A.SUBSZ", ""],
+  ["$SYS.REQ.ACCOUNT.SYS.SUBSZ", '{"limit":3}'],
+  ["$SYS.REQ.ACCOUNT.A.LEAFZ", ""],
+  ["$SYS.REQ.ACCOUNT.A.STATZ", ""],
+  ["$SYS.REQ.ACCOUNT.A.STATZ", '{"include_unused":true}'],
+  ["$SYS.REQ.ACCOUNT.SYS.STATZ", ""],
+  ["$SYS.REQ.ACCOUNT.PING.STATZ", ""],
+  ["$SYS.REQ.ACCOUNT.PING.STATZ", '{"include_unused":true}'],
+  ["$SYS.REQ.ACCOUNT.SYS.CONNS", ""],
+  ["$SYS.REQ.ACCOUNT.A.CONNS", ""],
+  ["$SYS.REQ.SERVER.PING.ACCOUNTZ", ""],
+  ["$SYS.REQ.SERVER.PING.SUBSZ", '{"subscriptions":true,"limit":2}'],
   ["$SYS.REQ.ACCOUNT.NOPE.JSZ", ""],
 ];
+
+/** Answers whose data needs the monitoring endpoints to know accounts (see the loop below). */
+const PENDING_ACCOUNT_MONITORING = new Set([
+  "$SYS.REQ.ACCOUNT.A.INFO ",
+  "$SYS.REQ.ACCOUNT.SYS.INFO ",
+  "$SYS.REQ.ACCOUNT.A.CONNZ ",
+  "$SYS.REQ.ACCOUNT.SYS.CONNZ ",
+  "$SYS.REQ.ACCOUNT.A.SUBSZ ",
+  '$SYS.REQ.ACCOUNT.SYS.SUBSZ {"limit":3}',
+  "$SYS.REQ.ACCOUNT.SYS.STATZ ",
+]);
 
 /**
  * Shape lines allowed to differ: bnats's /varz adds nats-server 2.10's slow_consumer_stats (as over HTTP,
  * test/monitor/differential.test.ts); the `account` of a connection needs accounts in bnats (issue 11).
  */
 const KNOWN = /^\+ \.data\.slow_consumer_stats|^- \.data\.connections\[\]\.account:/;
-
-/**
- * bnats with a system user: until users in accounts run (issue 11, accounts helper), the test binds its
- * connection to the system account by hand, as the login would.
- */
-async function bnatsSystemUser(b: InProcessServer): Promise<NatsConnection> {
-  const nc = await connect({ port: b.port, user: "sys", pass: "sys", name: "diff" });
-  await nc.flush();
-  const s = b.server;
-  const sysAcc = s.accounts.lookup("$SYS");
-  if (sysAcc === undefined) throw new Error("no system account");
-  for (const c of s.clients.values()) if (c.account !== sysAcc) c.bindAccount(sysAcc);
-  return nc;
-}
 
 describe.if(hasReference())("$SYS answers have the reference's shapes", () => {
   let ref: ProcessServer;
@@ -57,8 +70,8 @@ describe.if(hasReference())("$SYS answers have the reference's shapes", () => {
   beforeAll(async () => {
     ref = await startReference({ config: SYS_CONFIG });
     refConn = await connect({ port: ref.port, user: "sys", pass: "sys", name: "diff" });
-    bnats = await startBnats({ config: "authorization { users: [{user: sys, password: sys}] }\nserver_name: sysdiff\n" });
-    client = await bnatsSystemUser(bnats);
+    bnats = await startBnats({ config: SYS_CONFIG });
+    client = await connect({ port: bnats.port, user: "sys", pass: "sys", name: "diff" });
     for (const nc of [refConn, client]) nc.subscribe("foo");
     await Promise.all([refConn.flush(), client.flush()]);
   });
@@ -88,7 +101,10 @@ describe.if(hasReference())("$SYS answers have the reference's shapes", () => {
   });
 
   for (const [subject, body] of REQUESTS) {
-    test(`${subject} ${body}`, async () => {
+    // The per-account monitoring data (/connz?acc=, /subsz?acc=, /accountz?acc=, /accstatz of any account)
+    // is the accounts work's (issue 11, monitoring); until it lands these answer for $G only.
+    const run = PENDING_ACCOUNT_MONITORING.has(`${subject} ${body}`) ? test.todo : test;
+    run(`${subject} ${body}`, async () => {
       const [theirs, mine] = await Promise.all([requestAll(refConn, subject, body, 300, 1), requestAll(client, subject, body, 300, 1)]);
       expect(mine.length).toBe(theirs.length);
       if (theirs.length === 0) return;
@@ -98,23 +114,17 @@ describe.if(hasReference())("$SYS answers have the reference's shapes", () => {
 });
 
 describe.if(hasReference())("events side by side", () => {
-  /** Events bnats sends without accounts (until users in accounts run, only the global account's). */
-  const GLOBAL_KEYS = ["$SYS.ACCOUNT.<acc>.SERVER.CONNS", "$SYS.SERVER.ACCOUNT.<acc>.CONNS", "$SYS.SERVER.<id>.CLIENT.AUTH.ERR", "$SYS.SERVER.<id>.STATSZ"];
-
   test("CONNECT, DISCONNECT, SERVER.CONNS (both subjects), CLIENT.AUTH.ERR, STATSZ: same shapes", async () => {
     const ref = await startReference({ config: SYS_CONFIG });
-    const b = await startBnats({ config: "authorization { users: [{user: sys, password: sys}, {user: a, password: a}] }\n" });
+    const b = await startBnats({ config: SYS_CONFIG });
     try {
       const id = /ID:\s+(\S+)/.exec(ref.logs())?.[1] ?? "";
       const theirs = await captureEvents(ref.port, id, (m) => EVENT_KEYS.every((k) => m.has(k)));
       expect([...theirs.keys()].filter((k) => EVENT_KEYS.includes(k)).sort()).toEqual([...EVENT_KEYS].sort());
       expect(Object.keys(theirs.get("$SYS.ACCOUNT.<acc>.CONNECT") as object)).toEqual(["type", "id", "timestamp", "server", "client"]);
-      const sysAcc = b.server.accounts.lookup("$SYS")!;
-      const mine = await captureEvents(b.port, b.server.id, (m) => GLOBAL_KEYS.every((k) => m.has(k)), () => {
-        for (const c of b.server.clients.values()) c.bindAccount(sysAcc);
-      });
-      for (const k of GLOBAL_KEYS) {
-        expect(mine.has(k)).toBe(true);
+      const mine = await captureEvents(b.port, b.server.id, (m) => EVENT_KEYS.every((k) => m.has(k)));
+      for (const k of EVENT_KEYS) {
+        expect([k, mine.has(k)]).toEqual([k, true]);
         expect([k, ...diffShapes(shapeOf(theirs.get(k)), shapeOf(mine.get(k)))]).toEqual([k]);
       }
     } finally {

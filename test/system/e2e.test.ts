@@ -6,6 +6,7 @@ import { connect, type Msg, type NatsConnection } from "@nats-io/transport-node"
 import { mergeOptions } from "../../src/options.ts";
 import { Reloader } from "../../src/server/reload.ts";
 import { startBnats, type InProcessServer } from "../helpers/bnats.ts";
+import { requestAll, SYS_CONFIG } from "./harness.ts";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -115,5 +116,43 @@ describe("system account events in a running server", () => {
     const nc = await connect({ port: b.port });
     cleanups.push(() => nc.close());
     await expect(nc.request("$SYS.REQ.SERVER.PING", "", { timeout: 500 })).rejects.toThrow();
+  });
+});
+
+describe("what every account imports from the system account (registerSystemImports)", () => {
+  test("a user of an ordinary account gets its CONNZ and STATZ through the imports, and nothing else of $SYS", async () => {
+    const b = await server(SYS_CONFIG);
+    const a = await connect({ port: b.port, user: "a", pass: "a", name: "acli" });
+    cleanups.push(() => a.close());
+    const seen: string[] = [];
+    a.subscribe("$SYS.>", {
+      callback: (_e, m) => {
+        seen.push(m.subject);
+      },
+    });
+    for (const subject of ["$SYS.REQ.SERVER.PING.CONNZ", "$SYS.REQ.ACCOUNT.PING.CONNZ"]) {
+      const [r] = (await requestAll(a, subject, "", 1000, 1)) as { server: { id: string }; data: object }[];
+      expect(r?.server.id).toBe(b.server.id);
+      expect(Object.keys(r!.data)).toContain("connections");
+    }
+    // Not imported: the server ping and the other services stay in the system account.
+    await expect(a.request("$SYS.REQ.SERVER.PING", "", { timeout: 500 })).rejects.toThrow();
+    await expect(a.request("$SYS.REQ.SERVER.PING.VARZ", "", { timeout: 500 })).rejects.toThrow();
+    // Events of the system account (a login of another user) never reach account A.
+    const other = await connect({ port: b.port, user: "sys", pass: "sys" });
+    await other.close();
+    await a.flush();
+    expect(seen.filter((s) => !s.startsWith("$SYS.REQ."))).toEqual([]);
+  });
+
+  test("the imports appear in the account's INFO as the reference lists them", async () => {
+    const b = await server(SYS_CONFIG);
+    const acc = b.server.accounts.lookup("A")!;
+    expect([...acc.serviceImports.values()].map((si) => [si.from, si.to])).toEqual([
+      ["$SYS.REQ.ACCOUNT.PING.CONNZ", "$SYS.REQ.ACCOUNT.A.CONNZ"],
+      ["$SYS.REQ.SERVER.PING.CONNZ", "$SYS.REQ.ACCOUNT.A.CONNZ"],
+      ["$SYS.REQ.ACCOUNT.PING.STATZ", "$SYS.REQ.ACCOUNT.A.STATZ"],
+    ]);
+    expect(b.server.accounts.lookup("SYS")!.serviceImports.size).toBe(0);
   });
 });
