@@ -461,7 +461,7 @@ export class Cluster implements RouteOwner {
     this.routes.delete(r.cid);
     if (registered && this.remotes.get(r.remoteID) === r) this.remotes.delete(r.remoteID);
     if (registered && !this.host.opts.clusterNoAdvertise) this.removeConnectURLs(r.connectURLs);
-    if (this.stopped || this.host.shuttingDown) return;
+    if (this.stopped || this.host.shuttingDown || r.noReconnect) return;
     const retryImplicit = r.retry || (r.didSolicit && r.routeType === RouteType.IMPLICIT);
     if (!r.didSolicit && !retryImplicit) return;
     if (r.remoteID !== "" && this.remotes.has(r.remoteID)) {
@@ -569,6 +569,28 @@ export class Cluster implements RouteOwner {
       this.urlsSet = true;
       this.host.connectURLsChanged();
     }
+  }
+
+  /** A config reload changed cluster settings: a configured name replaces ours (clusterOption.Apply). */
+  reloaded(): void {
+    const name = this.host.opts.clusterName;
+    if (name !== "" && name !== this.name) {
+      this.name = name;
+      this.dynamic = false;
+    }
+  }
+
+  /** A config reload changed `routes` (routesOption.Apply): removed ones close for good, new ones are dialed. */
+  reloadRoutes(add: readonly string[], remove: readonly string[]): void {
+    for (const url of remove) {
+      for (const r of [...this.routes.values(), ...this.pending]) {
+        if (r.urlText !== url) continue;
+        r.noReconnect = true;
+        r.closeConnection(ClosedReason.routeRemoved);
+        this.log.notice(`Removed route ${redacted(url)}`);
+      }
+    }
+    for (const url of add) this.solicit(url, true);
   }
 
   /** Lame duck mode: tell the routes (INFO ldm), so their clients stop being sent here. */

@@ -70,6 +70,8 @@ export class RouteConnection extends Connection implements RouteParserHandler {
   infoReceived = false;
   /** The peer's client URLs (its INFO connect_urls), added to ours while the route is up. */
   connectURLs: string[] = [];
+  /** Removed by a config reload: never dialed again (setNoReconnect). */
+  noReconnect = false;
   /** A duplicate of this route was refused: reconnect even if implicit (route.retry). */
   retry = false;
   /** The peer supports leaf-origin interest (LS+ over routes). */

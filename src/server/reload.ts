@@ -87,6 +87,9 @@ export class Reloader {
     // A random port (-1) in the new options means "the port we have" (setBaselineOptions + clientOrgPort).
     if (newOpts.port === -1 || newOpts.port === 0) newOpts.port = cur.port;
     else if (cur.port <= 0 && newOpts.port === server.port) newOpts.port = cur.port;
+    // The same for the cluster port (clusterOrgPort): -1 is the bound one, and so is the bound one written out.
+    if (newOpts.clusterPort === -1) newOpts.clusterPort = cur.clusterPort;
+    else if (cur.clusterPort === -1 && newOpts.clusterPort === server.clusterPort) newOpts.clusterPort = cur.clusterPort;
     newOpts.configFile = cur.configFile;
     const newDigest = tlsDigest(newOpts.tls);
     const changes = this.diffOptions(cur, newOpts, newDigest);
@@ -187,6 +190,33 @@ export class Reloader {
     // default_permissions are folded into the users' permissions by the reference (no field of its own):
     // a change there is an authorization change, already covered by "authorization users".
     if (changed("metricsPrefix")) refuse("MetricsPrefix", cur.metricsPrefix, next.metricsPrefix);
+    // The cluster (reload.go "cluster" and "routes"): its listen address cannot change (validateClusterOpts,
+    // so clustering cannot be turned on or off either); the rest applies to what comes next (new routes'
+    // permissions and credentials, the INFO we send); routes are added and removed.
+    if (changed("clusterHost")) refuse("cluster host", cur.clusterHost, next.clusterHost);
+    if (changed("clusterPort")) refuse("cluster port", cur.clusterPort, next.clusterPort);
+    const clusterFields = [
+      "clusterName", "clusterUsername", "clusterPassword", "clusterAuthTimeout", "clusterTLS", "clusterAdvertise",
+      "clusterNoAdvertise", "clusterConnectRetries", "clusterPermissions",
+    ] as const;
+    if (clusterFields.some((f) => changed(f))) {
+      changes.push({
+        apply: () => {
+          server.cluster?.reloaded();
+          server.log.notice("Reloaded: cluster");
+        },
+      });
+    }
+    if (changed("routes")) {
+      const add = next.routes.filter((r) => !cur.routes.includes(r));
+      const remove = cur.routes.filter((r) => !next.routes.includes(r));
+      changes.push({
+        apply: () => {
+          server.cluster?.reloadRoutes(add, remove);
+          server.log.notice("Reloaded: cluster routes");
+        },
+      });
+    }
     // Anything else bnats grew that the walk above does not know is refused rather than half-applied.
     const known = new Set<string>([
       "configFile", "serverName", "host", "port", "clientAdvertise", "trace", "debug", "traceVerbose", "noLog",
@@ -195,6 +225,7 @@ export class Reloader {
       "authTimeout", "maxControlLine", "maxPayload", "maxPending", "pidFile", "portsFileDir", "logFile",
       "logSizeLimit", "syslog", "remoteSyslog", "tls", "allowNonTLS", "writeDeadline", "maxClosedClients",
       "lameDuckDuration", "lameDuckGracePeriod", "tags", "defaultPermissions", "metricsPrefix",
+      "clusterHost", "clusterPort", ...clusterFields, "routes",
     ]);
     for (const f of Object.keys(next) as Field[]) {
       if (!known.has(f) && changed(f)) refuse(goFieldName(f), cur[f], next[f]);
