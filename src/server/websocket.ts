@@ -85,7 +85,13 @@ export class WebsocketClients {
     try {
       listener.start();
     } catch (e) {
-      const msg = `Unable to listen for websocket connections: ${(e as Error).message}`;
+      // Go's net.Listen text for the common case (Bun says "Failed to start server. Is port N in use?").
+      const err = e as Error & { code?: string };
+      const why =
+        err.code === "EADDRINUSE" || /in use/i.test(err.message)
+          ? `listen tcp ${joinHostPort(wo.host, wo.port)}: bind: address already in use`
+          : err.message;
+      const msg = `Unable to listen for websocket connections: ${why}`;
       log.fatal(msg);
       throw new Error(msg);
     }

@@ -3,7 +3,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { wsconnect, type NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
-import { startBnats, type InProcessServer } from "../helpers/bnats.ts";
+import { MemoryLogger, startBnats, type InProcessServer } from "../helpers/bnats.ts";
+import { defaultWebsocketOptions, mergeOptions } from "../../src/options.ts";
+import { Server } from "../../src/server/server.ts";
 import { lameDuckMode } from "../../src/server/lameduck.ts";
 import { clientFrame, rawUpgrade, readClose, readDataUntil, readFrame } from "../helpers/ws.ts";
 
@@ -260,4 +262,17 @@ describe("lame duck and shutdown", () => {
     expect(f.code).toBe(1001);
     await done;
   });
+});
+
+test("a websocket port in use is fatal at start, with Go's text", async () => {
+  const busy = Bun.listen({ hostname: "0.0.0.0", port: 0, socket: { data() {} } });
+  try {
+    const log = new MemoryLogger();
+    const server = new Server(mergeOptions({ websocket: { ...defaultWebsocketOptions(), port: busy.port, noTLS: true } }, { port: -1 }), log);
+    await expect(server.start()).rejects.toThrow("Unable to listen for websocket connections");
+    expect(log.lines).toContain(`[FTL] Unable to listen for websocket connections: listen tcp 0.0.0.0:${busy.port}: bind: address already in use`);
+    await server.shutdown();
+  } finally {
+    busy.stop(true);
+  }
 });
