@@ -161,6 +161,41 @@ websocket { port: -1, no_tls: true, no_auth_user: b }`,
   });
 });
 
+test("the block's authorization timeout: -ERR 'Authentication Timeout', then close 1008", async () => {
+  const srv = await startBnats({ config: "websocket { port: -1, no_tls: true, authorization { token: t, timeout: 0.3 } }" });
+  try {
+    const { c } = await rawUpgrade(wsPort(srv));
+    const info = await readDataUntil(c, "\r\n");
+    expect(info).toContain('"auth_required":true');
+    const t0 = Date.now();
+    expect(await readDataUntil(c, "\r\n", 3000)).toBe("-ERR 'Authentication Timeout'\r\n");
+    expect(Date.now() - t0).toBeLessThan(1500);
+    const f = await readClose(c);
+    expect({ code: f.code, reason: f.reason }).toEqual({ code: 1008, reason: "Authentication Timeout" });
+  } finally {
+    await srv.stop();
+  }
+});
+
+test("allowed_connection_types: WEBSOCKET users only over websocket, STANDARD ones only over TCP", async () => {
+  const srv = await startBnats({
+    config: `authorization { users: [
+  {user: web, password: w, allowed_connection_types: ["WEBSOCKET"]}
+  {user: tcp, password: t, allowed_connection_types: ["STANDARD"]}
+] }
+websocket { port: -1, no_tls: true }`,
+  });
+  try {
+    const ws = `ws://127.0.0.1:${wsPort(srv)}`;
+    await (await wsconnect({ servers: ws, user: "web", pass: "w" })).close();
+    await expect(wsconnect({ servers: ws, user: "tcp", pass: "t", reconnect: false })).rejects.toThrow();
+    await (await connect({ port: srv.port, user: "tcp", pass: "t" })).close();
+    await expect(connect({ port: srv.port, user: "web", pass: "w", reconnect: false })).rejects.toThrow();
+  } finally {
+    await srv.stop();
+  }
+});
+
 describe("origin", () => {
   test("same_origin refuses another origin with 403 and accepts none", async () => {
     const srv = await startBnats({ config: "websocket { port: -1, no_tls: true, same_origin: true }" });
