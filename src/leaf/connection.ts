@@ -59,6 +59,8 @@ export interface LeafHost extends ConnHost<Connection> {
 }
 
 export const LDS_PREFIX = "$LDS.";
+/** jsAckPre: JetStream ack replies, which may carry the delivered message's subject after an '@'. */
+const JS_ACK_PREFIX = "$JS.ACK.";
 const GR_PREFIX = "$GR.";
 const OLD_GR_PREFIX = "_GR_.";
 
@@ -483,7 +485,19 @@ export class LeafConnection extends Connection {
       this.trace(`<<- [${hdr >= 0 ? "HMSG" : "LMSG"} ${subject}${q}${hdr >= 0 ? ` ${hdr}` : ""} ${size}]`);
     }
     const frame = this.frame;
-    frame.reset(subject, reply, hdr, buf, start, end, "", "");
+    // A JetStream delivery carries its subject in the ack reply ("$JS.ACK....@orders.1", the hub's
+    // msgHeaderForRouteOrLeaf): matched on the LMSG subject (the inbox), shown with the original one
+    // (processMsgResults' remapping for non-client producers).
+    let shown = subject;
+    let creply = reply;
+    if (reply.length > 8 && reply.charCodeAt(0) === 0x24 && reply.startsWith(JS_ACK_PREFIX)) {
+      const at = reply.lastIndexOf("@");
+      if (at !== -1 && at < reply.length - 1) {
+        shown = reply.slice(at + 1);
+        creply = reply.slice(0, at);
+      }
+    }
+    frame.reset(shown, creply, hdr, buf, start, end, "", "");
     processMsgResults(this, this.matchCache.lookup(acc.sublist, subject), frame, queues ?? undefined);
   }
 
