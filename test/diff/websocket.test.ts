@@ -7,7 +7,8 @@ import { hasReference, startReference, type ProcessServer } from "../helpers/ref
 import { clientFrame, rawUpgrade, readFrame, type HttpAnswer } from "../helpers/ws.ts";
 
 const CONFIG = `websocket { port: -1, no_tls: true, same_origin: true, compression: true, authorization { user: u, password: p } }
-max_payload: 1KB`;
+max_payload: 1KB
+http: -1`;
 
 let ref: ProcessServer;
 let ours: InProcessServer;
@@ -89,6 +90,28 @@ describe.skipIf(!hasReference())("websocket: bnats and nats-server answer alike"
       const { c, answer } = await rawUpgrade(port, {}, "GET", path);
       const closed = await c.waitClosed(3000);
       return { status: answer.status, closed, unread: c.unread };
+    });
+    expect(b).toEqual(r);
+  });
+
+  test("/varz websocket block and /connz type", async () => {
+    const get = async (port: number | undefined, path: string) => (await fetch(`http://127.0.0.1:${port}${path}`)).json() as Promise<Record<string, unknown>>;
+    const rv = (await get(ref.httpPort, "/varz")).websocket as Record<string, unknown>;
+    const bv = (await get(ours.httpPort, "/varz")).websocket as Record<string, unknown>;
+    expect(rv.port).toBe(refWs);
+    expect(bv.port).toBe(ours.server.websocketPort);
+    expect({ ...bv, port: 0 }).toEqual({ ...rv, port: 0 });
+    // A logged-in websocket client in /connz.
+    const [r, b] = await both(async (port) => {
+      const { c } = await rawUpgrade(port);
+      await readFrame(c);
+      c.send(clientFrame('CONNECT {"verbose":false,"user":"u","pass":"p","name":"w1"}\r\nPING\r\n'));
+      await readFrame(c);
+      const connz = await get(port === refWs ? ref.httpPort : ours.httpPort, "/connz?auth=1");
+      c.close();
+      const conns = connz.connections as Record<string, unknown>[];
+      const mine = conns.find((x) => x.name === "w1")!;
+      return { kind: mine.kind, type: mine.type, ip: mine.ip, user: mine.authorized_user };
     });
     expect(b).toEqual(r);
   });
