@@ -5,6 +5,8 @@
 import { GLOBAL_ACCOUNT, type Account } from "../accounts/account.ts";
 import { SystemClient } from "../conn/internal.ts";
 import { Kind } from "../conn/kind.ts";
+import type { ConnAccount, Subscription } from "../conn/connection.ts";
+import { subjectIsLiteral, subjectIsSubsetMatch } from "../subjects/subject.ts";
 import { newContext, type MonitorContext } from "../monitor/context.ts";
 import { ProcessUsage } from "../monitor/usage.ts";
 import type { ClientConnection } from "../server/client.ts";
@@ -37,6 +39,23 @@ export function eventClient(c: ClientConnection): EventClient {
     outMsgs: c.outMsgs,
     outBytes: c.outBytes,
   };
+}
+
+/**
+ * totalSubs / the wildcard walk of debugSubscribers: client subscriptions on a literal subject (or covered
+ * by a wildcard one), only those of `queue` when given.
+ */
+export function countSubscribers(sublist: ConnAccount["sublist"], subject: string, queue?: string): number {
+  const counts = (sub: Subscription): boolean => sub.conn.kind === Kind.CLIENT && (queue === undefined || sub.queue === queue);
+  let n = 0;
+  if (subjectIsLiteral(subject)) {
+    const r = sublist.match(subject);
+    if (queue === undefined) for (const sub of r.psubs) if (counts(sub)) n++;
+    for (const group of r.qsubs) for (const sub of group) if (counts(sub)) n++;
+    return n;
+  }
+  for (const sub of sublist.all()) if (counts(sub) && subjectIsSubsetMatch(sub.subject, subject)) n++;
+  return n;
 }
 
 /** Local client and leaf connections per account, kept as connections join and leave. */
@@ -122,6 +141,14 @@ export class SystemService implements ServerService, ClientEvents {
         let n = 0;
         for (const acc of accounts.all()) if (acc.conns.size > 0) n++;
         return n;
+      },
+      countSubscribers: (name, subject, queue) => {
+        const acc = accounts.lookup(name);
+        return acc === undefined ? undefined : countSubscribers(acc.sublist, subject, queue);
+      },
+      hasLocalConnections: (name) => {
+        const acc = accounts.lookup(name);
+        return acc !== undefined && this.counts.statz(acc).total_conns > 0;
       },
       error: (msg) => server.log.error(msg),
     });

@@ -12,7 +12,7 @@ import { routez } from "../monitor/routez.ts";
 import { subszFull } from "../monitor/subsz.ts";
 import { varz } from "../monitor/varz.ts";
 import { goQuote } from "../go/quote.ts";
-import { acceptEncoding, type Compression } from "./compress.ts";
+import { acceptEncoding, headerValue, type Compression } from "./compress.ts";
 import { goUnmarshal, type GoStruct } from "./gojson.ts";
 import {
   accountNumConns,
@@ -61,8 +61,17 @@ export interface SystemView {
   routeStats(): RouteStat[];
   /** The account's statz when it exists on this server (Account.statz), else undefined. */
   accountStat(name: string): AccountStat | undefined;
+  /** The system account's name (a direct request to the debug service counts in it). */
+  readonly systemAccount: string;
   /** Called when a CONNS answer went out (sendAccConnsUpdate re-arms the account's heartbeat). */
   connsSent?(name: string): void;
+  /**
+   * The local client subscribers of an account on a subject (a wildcard counts every subscription it
+   * covers), only those of `queue` when given (totalSubs); undefined when the account is not here.
+   */
+  countSubscribers?(account: string, subject: string, queue?: string): number | undefined;
+  /** Whether the account has local client or leaf connections (numLocalAndLeafConnections > 0). */
+  hasLocalConnections?(account: string): boolean;
 }
 
 /** A handler's outcome: an answer, or nothing (filtered out, no reply subject, not ours). */
@@ -300,3 +309,45 @@ function connsRequest(view: SystemView, req: SysRequest): SysReply | undefined {
 }
 
 export { EndpointError, NoDataError, SkipRequest };
+
+/**
+ * debugSubscribers (`$SYS.DEBUG.SUBSCRIBERS`, exported to any account that imports it): the body is
+ * "<subject> [queue]"; the answer is the number of subscribers in the requester's account (named by the
+ * Nats-Request-Info header a service import adds; the system account for a direct request). Only this
+ * server's: without routes the reference asks nobody else either.
+ */
+export const debugSubscribers: Handler = (view, req) => {
+  if (req.reply === "" || view.countSubscribers === undefined) return undefined;
+  let acc = "";
+  const info = req.hdr !== "" ? headerValue(req.hdr, "Nats-Request-Info") : undefined;
+  if (info !== undefined) {
+    try {
+      const ci = JSON.parse(info) as { acc?: unknown; svc?: unknown };
+      acc = typeof ci.svc === "string" && ci.svc !== "" ? ci.svc : typeof ci.acc === "string" ? ci.acc : "";
+    } catch {
+      return undefined;
+    }
+  }
+  if (acc === "") acc = view.systemAccount;
+  const args = req.body.trim().split(" ");
+  const n = view.countSubscribers(acc, args[0] ?? "", args.length > 1 ? args[1] : undefined) ?? 0;
+  return { subject: req.reply, msg: n };
+};
+
+/** nsubsRequest (`$SYS.REQ.ACCOUNT.NSUBS`): another server asks for our count of an account's subscribers. */
+export const nsubsRequest: Handler = (view, req) => {
+  if (req.body.length === 0 || view.countSubscribers === undefined) return undefined;
+  let m: { acc?: unknown; subject?: unknown; queue?: unknown };
+  try {
+    m = JSON.parse(req.body) as typeof m;
+  } catch {
+    return undefined;
+  }
+  if (typeof m.acc !== "string" || typeof m.subject !== "string") return undefined;
+  if (view.hasLocalConnections?.(m.acc) !== true) return undefined;
+  // accNumSubsReq.Queue is a []byte: base64 in JSON.
+  const queue = typeof m.queue === "string" && m.queue !== "" ? Buffer.from(m.queue, "base64").toString("latin1") : undefined;
+  const n = view.countSubscribers(m.acc, m.subject, queue);
+  if (n === undefined || req.reply === "") return undefined;
+  return { subject: req.reply, msg: n };
+};

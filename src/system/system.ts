@@ -22,6 +22,8 @@ import { Nuid } from "./nuid.ts";
 import {
   accountPingStatz,
   ACCOUNT_HANDLERS,
+  debugSubscribers,
+  nsubsRequest,
   SERVER_HANDLERS,
   statszMsg,
   statszReq,
@@ -32,7 +34,9 @@ import {
   accConnsEventSubjNew,
   accConnsEventSubjOld,
   accDirectReqSubj,
+  accNumSubsReqSubj,
   accPingReqSubj,
+  accSubsSubj,
   ACCOUNT_SERVICES,
   authErrorEventSubj,
   connectEventSubj,
@@ -80,6 +84,10 @@ export interface SystemDeps {
   accountStat?(name: string): AccountStat | undefined;
   /** Accounts with connections, internal ones included (s.activeAccounts); without it, from /accstatz. */
   activeAccounts?(): number;
+  /** Local client subscribers of an account on a subject (see SystemView.countSubscribers). */
+  countSubscribers?(account: string, subject: string, queue?: string): number | undefined;
+  /** Whether the account has local client or leaf connections. */
+  hasLocalConnections?(account: string): boolean;
   /** Where internal errors are reported. */
   error(msg: string): void;
 }
@@ -120,6 +128,18 @@ export class SystemServices implements SystemView {
 
   identity(): ServerIdentity {
     return this.deps.identity();
+  }
+
+  get systemAccount(): string {
+    return this.deps.systemAccount;
+  }
+
+  countSubscribers(account: string, subject: string, queue?: string): number | undefined {
+    return this.deps.countSubscribers?.(account, subject, queue);
+  }
+
+  hasLocalConnections(account: string): boolean {
+    return this.deps.hasLocalConnections?.(account) ?? false;
   }
 
   stamp(): EventServerInfo {
@@ -171,6 +191,8 @@ export class SystemServices implements SystemView {
     }
     for (const name of ACCOUNT_SERVICES) sub(accDirectReqSubj("*", name), ACCOUNT_HANDLERS[name]);
     sub(accPingReqSubj("STATZ"), accountPingStatz);
+    sub(accNumSubsReqSubj, nsubsRequest);
+    sub(accSubsSubj, debugSubscribers);
     // Other servers' heartbeats and shutdowns (remoteServerUpdate, remoteServerShutdown).
     this.deps.client.subscribe(serverStatsSubj("*"), (_s, _r, _h, body) => this.remoteServerUpdate(body));
     this.deps.client.subscribe(shutdownEventSubj("*"), (_s, _r, _h, body) => this.remoteServerShutdown(body));

@@ -133,3 +133,32 @@ describe.if(hasReference())("events side by side", () => {
     }
   });
 });
+
+describe.if(hasReference())("$SYS.DEBUG.SUBSCRIBERS side by side", () => {
+  test("subscriber counts for literal, queue and wildcard subjects, as the system user", async () => {
+    const config = "accounts { SYS { users: [{user: sys, password: sys}] } }\nsystem_account: SYS\n";
+    const ref = await startReference({ config });
+    const b = await startBnats({ config });
+    try {
+      const answers: string[][] = [];
+      for (const port of [ref.port, b.port]) {
+        const nc = await connect({ port, user: "sys", pass: "sys" });
+        nc.subscribe("foo");
+        nc.subscribe("foo");
+        nc.subscribe("foo", { queue: "q" });
+        nc.subscribe("bar.*");
+        await nc.flush();
+        const got: string[] = [];
+        for (const body of ["foo", "foo q", "bar.x", "bar.*", "*", ">", "nope", ""]) {
+          got.push(`${body}=${(await nc.request("$SYS.DEBUG.SUBSCRIBERS", body, { timeout: 2000 })).string()}`);
+        }
+        answers.push(got);
+        await nc.close();
+      }
+      expect(answers[1]).toEqual(answers[0]!);
+    } finally {
+      await ref.stop();
+      await b.stop();
+    }
+  });
+});
