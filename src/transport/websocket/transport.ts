@@ -7,6 +7,7 @@
 // write deadline decide slow consumers as for TCP) until Bun calls `drain`. Bun's own buffer thus holds
 // at most one outbound flush, and its backpressure limit (which drops sends) is never reached.
 import type { ServerWebSocket } from "bun";
+import type { Transport } from "../transport.ts";
 import { wsCloseReasonText, wsCloseStatus, wsSkipsCloseFrame } from "./close.ts";
 import type { UpgradeInfo } from "./upgrade.ts";
 
@@ -34,8 +35,7 @@ export interface WebsocketData {
 
 export type BnatsWebSocket = ServerWebSocket<WebsocketData>;
 
-/** Structurally the server's Transport (write/end/pause/resume/remoteAddress/remotePort), plus closing(). */
-export class WebsocketTransport {
+export class WebsocketTransport implements Transport {
   readonly remoteAddress: string;
   readonly remotePort: number;
   /** The websocket flag of the connection: connz and the log show it, the auth uses the websocket block. */
