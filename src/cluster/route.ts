@@ -31,6 +31,20 @@ export interface RouteOwner {
 
 const PONG = new TextEncoder().encode("PONG\r\n");
 
+/** A peer's interest on a route: a subscription that knows its account (RMSG names it). */
+class RouteSubscription extends Subscription {
+  constructor(
+    conn: Connection,
+    subject: string,
+    queue: string | undefined,
+    sid: string,
+    qw: number,
+    readonly accountName: string,
+  ) {
+    super(conn, subject, queue, sid, qw);
+  }
+}
+
 /** The CONNECT a soliciting server sends (route.go sendRouteConnect / connectInfo). */
 export interface RouteConnect {
   echo?: boolean;
@@ -240,7 +254,7 @@ export class RouteConnection extends Connection implements RouteParserHandler {
       if (queue !== undefined) old.sub.qw = qw; // a weight update (UpdateRemoteQSub)
       return;
     }
-    const sub = new Subscription(this, subject, queue, key, qw);
+    const sub = new RouteSubscription(this, subject, queue, key, qw, account.name);
     try {
       account.sublist.insert(sub);
     } catch (e) {
@@ -301,11 +315,13 @@ export class RouteConnection extends Connection implements RouteParserHandler {
   }
 
   /** RMSG/HMSG to the peer, with the queue names the fan-out chose this route for (frame.queues). */
-  deliverMsg(_sub: Subscription, frame: MsgFrame, publisher: Connection): boolean {
+  deliverMsg(sub: Subscription, frame: MsgFrame, _publisher: Connection): boolean {
     if (this.closed) return false;
     const n = writeRoutedMsg(
       this.outbound,
-      publisher.account.name,
+      // The account whose interest matched (msgHeaderForRouteOrLeaf's acc): not always the publisher's,
+      // e.g. a service import delivers in the exporter's account.
+      (sub as RouteSubscription).accountName,
       frame.subject,
       frame.reply,
       frame.queues,
