@@ -196,6 +196,21 @@ websocket { port: -1, no_tls: true }`,
   }
 });
 
+test("max_connections counts websocket clients: -ERR, then close 1008", async () => {
+  const srv = await startBnats({ config: "max_connections: 1\nwebsocket { port: -1, no_tls: true }" });
+  try {
+    const tcp = await connect({ port: srv.port });
+    const { c } = await rawUpgrade(wsPort(srv));
+    const data = await readDataUntil(c, "-ERR");
+    expect(data).toContain("-ERR 'maximum connections exceeded'\r\n");
+    const f = await readClose(c);
+    expect({ code: f.code, reason: f.reason }).toEqual({ code: 1008, reason: "Maximum Connections Exceeded" });
+    await tcp.close();
+  } finally {
+    await srv.stop();
+  }
+});
+
 describe("origin", () => {
   test("same_origin refuses another origin with 403 and accepts none", async () => {
     const srv = await startBnats({ config: "websocket { port: -1, no_tls: true, same_origin: true }" });
