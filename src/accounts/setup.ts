@@ -44,6 +44,7 @@ export function configureAccounts<S extends SubscriptionLike, C>(accounts: Accou
   return sys;
 }
 
+
 function wire<S extends SubscriptionLike, C>(accounts: Accounts<S, C>, acc: Account<S, C>, ao: AccountOptions): void {
   acc.mappings.clear();
   for (const m of ao.mappings) acc.mappings.add(new SubjectMapping(m.source, m.destinations));

@@ -5,6 +5,7 @@
 import type { Connection } from "./connection.ts";
 import type { MsgFrame } from "./deliver.ts";
 import { processMsgResults, type MatchCache } from "./fanout.ts";
+import { enterMessage, leaveMessage, psi } from "./psi.ts";
 
 /**
  * Route `frame` in the publisher's account; false when nobody got it. The frame's subject is
@@ -20,5 +21,11 @@ export function processInboundMsg(publisher: Connection, frame: MsgFrame, cache?
   }
   const subject = frame.subject;
   const result = cache !== undefined ? cache.lookup(acc.sublist, subject) : acc.sublist.match(subject);
-  return processMsgResults(publisher, result, frame);
+  if (psi.length === 0) return processMsgResults(publisher, result, frame);
+  const outer = enterMessage();
+  try {
+    return processMsgResults(publisher, result, frame);
+  } finally {
+    leaveMessage(outer);
+  }
 }

@@ -12,10 +12,11 @@
 import type { ServiceExport, ServiceImport } from "../accounts/imports.ts";
 import type { Connection, ConnAccount } from "./connection.ts";
 import { MsgFrame } from "./deliver.ts";
-import { PMR_IMPORTED_FROM_SERVICE, processMsgResults } from "./fanout.ts";
+import { PMR_IGNORE_EMPTY_QUEUE_FILTER, PMR_IMPORTED_FROM_SERVICE, processMsgResults } from "./fanout.ts";
 import type { ConnHost } from "./host.ts";
 import { InternalConnection } from "./internal.ts";
 import { Kind } from "./kind.ts";
+import * as chain from "./psi.ts";
 
 type SI = ServiceImport<ConnAccount>;
 type SE = ServiceExport<ConnAccount>;
@@ -23,10 +24,9 @@ type SE = ServiceExport<ConnAccount>;
 /** accounts.go ClientInfoHdr. */
 export const CLIENT_INFO_HDR = "Nats-Request-Info";
 
-/** The service imports being processed, outermost first (c.pa.psi): detects chains and cycles. */
-const psi: SI[] = [];
-/** Frames for re-published messages, one per nesting depth. */
+/** Frames for re-published messages, one per nesting depth (nested publishes included). */
 const frames: MsgFrame[] = [];
+let nesting = 0;
 
 /**
  * Subscribes every configured service import of `acc` (addAllServiceImportSubs) on the account's
@@ -107,6 +107,7 @@ export function processServiceImport(host: ConnHost<Connection>, publisher: Conn
   const isResponse = si.response;
   if ((publisher.kind === Kind.GATEWAY || publisher.kind === Kind.ROUTER) && !isResponse) return;
   // A chain that comes back to an export already crossed is a cycle.
+  const psi = chain.psi;
   for (let i = psi.length - 1; i >= 0; i--) if (psi[i]!.se === si.se) return;
   if (si.invalid) return;
 
@@ -164,15 +165,19 @@ export function processServiceImport(host: ConnHost<Connection>, publisher: Conn
     }
   }
 
-  const depth = psi.length;
-  let f = frames[depth];
-  if (f === undefined) frames[depth] = f = new MsgFrame();
+  let f = frames[nesting];
+  if (f === undefined) frames[nesting] = f = new MsgFrame();
   f.reset(to, nrr, hdr, msg, start, end, sizeText, hdrText);
   psi.push(si);
+  nesting++;
+  // A remote publisher's message reaches queue groups here even without queue names.
+  let flags = PMR_IMPORTED_FROM_SERVICE;
+  if (publisher.kind === Kind.ROUTER || publisher.kind === Kind.GATEWAY || publisher.kind === Kind.LEAF) flags |= PMR_IGNORE_EMPTY_QUEUE_FILTER;
   let didDeliver: boolean;
   try {
-    didDeliver = to !== "" && processMsgResults(publisher, dest.sublist.match(to), f, undefined, PMR_IMPORTED_FROM_SERVICE);
+    didDeliver = to !== "" && processMsgResults(publisher, dest.sublist.match(to), f, undefined, flags);
   } finally {
+    nesting--;
     psi.pop();
   }
 

@@ -151,26 +151,40 @@ export function connz(ctx: MonitorContext, o: Partial<ConnzOptions> = {}): Connz
     limit,
     connections: null,
   };
-  // Every bnats client is in the global account; an unknown account answers like the reference's failed
-  // lookupAccount: no server id and a null list.
-  if (acc !== "" && acc !== GLOBAL_ACCOUNT) return result;
+  // An unknown account answers like the reference's failed lookupAccount: no server id and a null list.
+  const accounts = server.accounts;
+  if (acc !== "" && (accounts === undefined ? acc !== GLOBAL_ACCOUNT : accounts.lookup(acc) === undefined)) return result;
   result.server_id = serverId(ctx);
+  const inAcc = (c: MonitoredClient): boolean => acc === "" || (c.account?.name ?? GLOBAL_ACCOUNT) === acc;
 
   const wantOpen = state === "open" || state === "any";
   const wantClosed = state === "closed" || state === "any";
-  // The reference drops closed connections of the global account when filtering by account.
-  let closed: readonly MonitoredClient[] = wantClosed && acc === "" ? server.closed : [];
-  result.total = (wantOpen ? server.clients.size : 0) + (wantClosed ? closed.length : 0);
+  // Closed connections keep their account's name unless it was the global account (saveClosedClient),
+  // so filtering by `$G` drops them, as the reference.
+  let closed: readonly MonitoredClient[] = !wantClosed
+    ? []
+    : acc === ""
+      ? server.closed
+      : acc === GLOBAL_ACCOUNT
+        ? []
+        : server.closed.filter((c) => c.account?.name === acc);
+  let openCount = server.clients.size;
+  if (acc !== "") {
+    openCount = 0;
+    for (const c of server.clients.values()) if (inAcc(c)) openCount++;
+  }
+  result.total = (wantOpen ? openCount : 0) + (wantClosed ? closed.length : 0);
 
   let open: MonitoredClient[] = [];
   if (cid > 0) {
     closed = closed.filter((c) => c.cid === cid);
     if (wantOpen) {
       const c = server.clients.get(cid);
-      if (c) open.push(c);
+      if (c && inAcc(c)) open.push(c);
     }
   } else if (wantOpen) {
     for (const c of server.clients.values()) {
+      if (!inAcc(c)) continue;
       if (user !== "" && c.user !== user) continue;
       if (mqttClient !== "") continue; // no MQTT clients in bnats
       open.push(c);
@@ -239,8 +253,9 @@ export function connInfo(c: MonitoredClient, now: number, auth: boolean, subs: b
     // ConnInfo was filled at close time with auth false).
     tls_peer_certs: auth && !closed && peer instanceof Uint8Array && peer.length > 0 ? makePeerCerts(peer) : undefined,
     tls_first: tls?.first || undefined,
-    // authorized_user only with auth=1; `account` never, as bnats clients are all in the global account.
+    // authorized_user and account only with auth=1; the account only when it is not the global one.
     authorized_user: auth && c.user ? c.user : undefined,
+    account: auth && c.account !== undefined && c.account.name !== GLOBAL_ACCOUNT ? c.account.name : undefined,
   };
   if (c.subs.size > 0) {
     if (detail) {
@@ -256,7 +271,7 @@ export function connInfo(c: MonitoredClient, now: number, auth: boolean, subs: b
 /** newClientSubDetail / newSubDetail (withAccount). */
 export function subDetail(s: MonitoredSubscription, withAccount: boolean): SubDetail {
   return {
-    account: withAccount ? GLOBAL_ACCOUNT : undefined,
+    account: withAccount ? (s.conn.account?.name ?? GLOBAL_ACCOUNT) : undefined,
     subject: wireText(s.subject),
     qgroup: s.queue ? wireText(s.queue) : undefined,
     sid: wireText(s.sid),

@@ -4,6 +4,8 @@ import { isValidLiteralSubject, subjectMatchesFilter } from "../subjects/subject
 import type { SublistStats } from "../subjects/sublist.ts";
 import { countRequest, GLOBAL_ACCOUNT, Paths, serverId, type MonitorContext } from "./context.ts";
 import { subDetail, type SubDetail } from "./connz.ts";
+import { Kind } from "../conn/kind.ts";
+import type { MonitoredSublist } from "./types.ts";
 import { goTime, nowMs } from "./format.ts";
 import { BadRequest, decodeBool, decodeInt, param, type Query } from "./query.ts";
 
@@ -91,23 +93,71 @@ export function subszFull(ctx: MonitorContext, o: Partial<SubszOptions> = {}): S
     throw new BadRequest(`invalid test subject, must be valid publish subject: ${test}`);
   }
   const acc = o.acc ?? "";
-  // All bnats subscriptions live in the global account; the system account the reference reports has none.
-  const inGlobal = acc === "" || acc === GLOBAL_ACCOUNT;
-  const stats = inGlobal ? sublistStatsJSON(ctx.server.sublist.stats()) : { ...EMPTY_SUBLIST_STATS };
+  const sublists = accountSublists(ctx, acc);
+  const stats = sublists.length === 0 ? { ...EMPTY_SUBLIST_STATS } : sumStats(sublists.map((sl) => sl.stats()));
   const sz: Subsz = { server_id: serverId(ctx), now: goTime(nowMs()), ...stats, total: 0, offset, limit };
-  if (!o.subs || !inGlobal) return sz;
+  if (!o.subs || sublists.length === 0) return sz;
 
   const details: SubDetail[] = [];
   // Only the page is turned into objects; matching walks every subscription, as the reference.
   let matched = 0;
   const end = offset + limit;
-  for (const sub of ctx.server.sublist.all()) {
-    if (test !== "" && !subjectMatchesFilter(test, sub.subject)) continue;
-    if (matched >= offset && matched < end) details.push(subDetail(sub, true));
-    matched++;
+  for (const sl of sublists) {
+    for (const sub of sl.all()) {
+      // localSubs: the subscriptions of clients and internal connections, not of routes and leafs.
+      const kind = sub.conn.kind;
+      if (kind === Kind.ROUTER || kind === Kind.LEAF || kind === Kind.GATEWAY) continue;
+      if (test !== "" && !subjectMatchesFilter(test, sub.subject)) continue;
+      if (matched >= offset && matched < end) details.push(subDetail(sub, true));
+      matched++;
+    }
   }
   // As the reference: `total` is the size of the page, not of the whole list.
   sz.total = details.length;
   if (details.length > 0) sz.subscriptions_list = details;
   return sz;
+}
+
+/** The sublists Subsz() walks: every account's, or the one named (none when it does not exist). */
+function accountSublists(ctx: MonitorContext, acc: string): MonitoredSublist[] {
+  const accounts = ctx.server.accounts;
+  if (accounts === undefined) return acc === "" || acc === GLOBAL_ACCOUNT ? [ctx.server.sublist] : [];
+  if (acc !== "") {
+    const a = accounts.lookup(acc);
+    return a === undefined ? [] : [a.sublist];
+  }
+  return [...accounts.all()].map((a) => a.sublist);
+}
+
+/** SublistStats.add over accounts: counts summed, max fan-out the largest, rates recomputed. */
+function sumStats(list: SublistStats[]): SublistStatsJSON {
+  if (list.length === 1) return sublistStatsJSON(list[0]!);
+  let numSubs = 0;
+  let numCache = 0;
+  let numInserts = 0;
+  let numRemoves = 0;
+  let numMatches = 0;
+  let hits = 0;
+  let maxFanout = 0;
+  let totFanout = 0;
+  for (const st of list) {
+    numSubs += st.numSubs;
+    numCache += st.numCache;
+    numInserts += st.numInserts;
+    numRemoves += st.numRemoves;
+    numMatches += st.numMatches;
+    hits += Math.round(st.cacheHitRate * st.numMatches);
+    if (st.maxFanout > maxFanout) maxFanout = st.maxFanout;
+    totFanout += st.avgFanout * st.numCache;
+  }
+  return sublistStatsJSON({
+    numSubs,
+    numCache,
+    numInserts,
+    numRemoves,
+    numMatches,
+    cacheHitRate: numMatches > 0 ? hits / numMatches : 0,
+    maxFanout,
+    avgFanout: numCache > 0 && totFanout > 0 ? totFanout / numCache : 0,
+  });
 }

@@ -13,7 +13,7 @@ export interface MonitoredSubscription {
   readonly delivered: number;
   /** Auto-unsubscribe limit; 0 = none. */
   readonly max: number;
-  readonly conn: { readonly cid: number };
+  readonly conn: { readonly cid: number; readonly kind?: number; readonly account?: { readonly name: string } };
 }
 
 export interface MonitoredClient {
@@ -40,6 +40,8 @@ export interface MonitoredClient {
   readonly version: string;
   /** The authenticated user name (the reference's getRawAuthUser); "" when none. */
   readonly user: string;
+  /** The account the connection is bound to (absent in plain test objects: `$G`). */
+  readonly account?: { readonly name: string };
   readonly tlsVersion?: string;
   readonly tlsCipher?: string;
   /** A websocket client: connz type "websocket" (client.go clientTypeString). */
@@ -138,7 +140,56 @@ export interface MonitoredLeafNodes {
   readonly port: number;
 }
 
+/** An export as /accountz reads it (accounts/imports.ts StreamExport, ServiceExport). */
+export interface MonitoredExport {
+  readonly approved?: ReadonlySet<string>;
+  readonly respType?: string;
+  readonly latency?: { readonly sampling: number; readonly subject: string };
+}
+
+/** An import as /accountz reads it (accounts/imports.ts StreamImport, ServiceImport). */
+export interface MonitoredImport {
+  readonly acc: { readonly name: string };
+  readonly from: string;
+  readonly to: string;
+  readonly invalid: boolean;
+  readonly share?: boolean;
+}
+
+/** One account (src/accounts Account): its subject space, connections, counters, exports and imports. */
+export interface MonitoredAccount {
+  readonly name: string;
+  readonly updated: Date;
+  readonly sublist: MonitoredSublist;
+  /** Local connections of every kind bound to it (clients and leaf links). */
+  readonly conns: ReadonlySet<{ readonly kind: number }>;
+  readonly stats: {
+    readonly inMsgs: number;
+    readonly inBytes: number;
+    readonly outMsgs: number;
+    readonly outBytes: number;
+    readonly slowConsumers: number;
+  };
+  readonly mappings: { all(): readonly { readonly src: string; destinations(): { subject: string; weight: number; cluster?: string }[] }[] };
+  readonly streamExports: ReadonlyMap<string, MonitoredExport>;
+  readonly serviceExports: ReadonlyMap<string, MonitoredExport>;
+  readonly streamImports: readonly MonitoredImport[];
+  readonly serviceImports: ReadonlyMap<string, MonitoredImport>;
+  /** Pending response imports (exports.responses). */
+  readonly replies: { readonly responses: ReadonlyMap<string, MonitoredImport> };
+}
+
+/** The server's accounts (src/accounts Accounts). */
+export interface MonitoredAccounts {
+  all(): Iterable<MonitoredAccount>;
+  lookup(name: string): MonitoredAccount | undefined;
+  /** The system account; undefined with no_system_account. */
+  readonly system: MonitoredAccount | undefined;
+}
+
 export interface MonitoredServer {
+  /** The accounts (absent in plain test objects: `$G` and `$SYS` as a default nats-server has them). */
+  readonly accounts?: MonitoredAccounts;
   /** Leafnode links (absent in plain test objects: none). */
   readonly leafnodes?: MonitoredLeafNodes;
   /** Clustering, when configured. */

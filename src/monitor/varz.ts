@@ -207,10 +207,11 @@ export function varz(ctx: MonitorContext, count = true): Varz {
     out_bytes: stats.outBytes,
     slow_consumers: stats.slowConsumers,
     slow_consumer_stats: { ...stats.slowConsumerStats },
-    subscriptions: s.sublist.count(),
+    // Every account's subscriptions (internal ones included), as the reference's sum of acc.sl.Count().
+    subscriptions: totalSubscriptions(s),
     http_req_stats: sortedRecord(ctx.httpReqStats),
     config_load_time: goTime(toMs(s.configTime)),
-    system_account: SYSTEM_ACCOUNT,
+    system_account: s.accounts === undefined ? SYSTEM_ACCOUNT : s.accounts.system?.name || undefined,
   };
   // omitempty fields, placed where the reference places them (key order is cosmetic but kept).
   return withOptional(v, {
@@ -251,4 +252,11 @@ function withOptional(v: Varz, optional: Partial<Varz>): Varz {
   const out: Record<string, unknown> = {};
   for (const k of ORDER) if (merged[k] !== undefined) out[k] = merged[k];
   return out as unknown as Varz;
+}
+
+function totalSubscriptions(s: MonitorContext["server"]): number {
+  if (s.accounts === undefined) return s.sublist.count();
+  let n = 0;
+  for (const a of s.accounts.all()) n += a.sublist.count();
+  return n;
 }

@@ -77,6 +77,17 @@ export class SubjectMapping {
     return dests;
   }
 
+  /**
+   * The destinations as /accountz shows them (ExtMap): each transform's destination with its
+   * cumulative weight, the original subject included when it took the missing weight; cluster-scoped
+   * ones after, with their cluster.
+   */
+  destinations(): MapDest[] {
+    const out: MapDest[] = this.dests.map((d) => ({ subject: d.tr.dest, weight: d.weight }));
+    for (const [cluster, list] of this.clusterDests) for (const d of list) out.push({ subject: d.tr.dest, weight: d.weight, cluster });
+    return out;
+  }
+
   /** Does this mapping apply to the literal subject (tokens given)? */
   matches(subject: string, tokens: readonly string[], n: number, srcTokens: readonly string[]): boolean {
     if (!this.wildcard) return this.src === subject;
