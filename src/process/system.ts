@@ -19,7 +19,8 @@ export function eventClient(c: ClientConnection): EventClient {
   const creds = c.credentials;
   // getRawAuthUser: the nkey, else the user, else the token, as presented.
   const raw = creds?.nkey || creds?.user || creds?.auth_token || "";
-  const clientType = "clientType" in c && typeof c.clientType === "string" ? c.clientType : "nats";
+  // clientTypeString: "websocket" for a websocket client, "nats" otherwise (no MQTT in bnats).
+  const clientType = c.websocket ? "websocket" : "nats";
   return {
     start: c.start,
     ip: c.ip,

@@ -2,6 +2,7 @@
 // tags, SHUTDOWN before the connections close, CLIENT.AUTH.ERR, no_system_account, and isolation from
 // the global account.
 import { afterEach, describe, expect, test } from "bun:test";
+import { wsconnect } from "@nats-io/nats-core";
 import { connect, type Msg, type NatsConnection } from "@nats-io/transport-node";
 import { mergeOptions } from "../../src/options.ts";
 import { Reloader } from "../../src/server/reload.ts";
@@ -154,5 +155,25 @@ describe("what every account imports from the system account (registerSystemImpo
       ["$SYS.REQ.ACCOUNT.PING.STATZ", "$SYS.REQ.ACCOUNT.A.STATZ"],
     ]);
     expect(b.server.accounts.lookup("SYS")!.serviceImports.size).toBe(0);
+  });
+});
+
+describe("events of an account's clients", () => {
+  test("CONNECT and DISCONNECT of a user of A; a websocket client is client_type websocket", async () => {
+    const b = await server(`${SYS_CONFIG}\nwebsocket { port: -1, no_tls: true }\n`);
+    const nc = await connect({ port: b.port, user: "sys", pass: "sys" });
+    cleanups.push(() => nc.close());
+    const conn = await next(nc, "$SYS.ACCOUNT.A.CONNECT", 2000, async () => {
+      const a = await connect({ port: b.port, user: "a", pass: "a", name: "acli" });
+      await a.close();
+    });
+    expect(conn?.json<{ client: Record<string, unknown> }>().client).toMatchObject({ acc: "A", user: "a", name: "acli", client_type: "nats" });
+    const disc = await next(nc, "$SYS.ACCOUNT.A.DISCONNECT", 2000, async () => {
+      const ws = await wsconnect({ servers: `ws://127.0.0.1:${b.server.websocketPort}`, user: "a", pass: "a", name: "wscli" });
+      await ws.close();
+    });
+    const j = disc!.json<{ client: Record<string, unknown>; reason: string }>();
+    expect(j.client).toMatchObject({ acc: "A", name: "wscli", client_type: "websocket", kind: "Client" });
+    expect(j.reason).toBe("Client Closed");
   });
 });
