@@ -106,6 +106,9 @@ export class Monitor {
   reloadTLS(tls: MonitorTLS): void {
     const old = this.http;
     if (old === undefined || !this.secure) return;
+    // Open dashboards' event streams would keep the old listener (and certificate) alive forever: end
+    // them; the pages reconnect to the new listener by themselves.
+    dashboardHub(this.ctx).close();
     void old.stop(false);
     try {
       this.http = this.serve(this.boundPort, tls);

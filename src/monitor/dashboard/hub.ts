@@ -90,7 +90,8 @@ export class DashboardHub {
     }
     this.viewers.add(viewer);
     // The history first, so the charts are drawn at once; then the latest picture.
-    this.send(viewer, encoder.encode(`event: history\ndata: ${JSON.stringify(this.history)}\n\n`));
+    // `retry`: a page whose stream ended (server restart, certificate reload) reconnects after 1 s.
+    this.send(viewer, encoder.encode(`retry: 1000\nevent: history\ndata: ${JSON.stringify(this.history)}\n\n`));
     if (this.last) this.send(viewer, this.last);
   }
 
