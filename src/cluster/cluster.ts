@@ -38,6 +38,8 @@ export interface ClusterHost extends ConnHost<Connection> {
   nextCid(): number;
   /** This server's client URLs (getClientConnectURLs). */
   clientConnectURLs(): string[];
+  /** This server's websocket client URLs (s.websocket.connectURLs); empty without a websocket listener. */
+  websocketConnectURLs(): string[];
   /** The cluster's client URLs changed: async INFO to the clients that take it. */
   connectURLsChanged(): void;
 }
@@ -59,6 +61,8 @@ export class Cluster implements RouteOwner {
   private readonly rm = new Map<ConnAccount, Map<string, number>>();
   /** The other members' client URLs, reference counted (clientConnectURLsMap). */
   private readonly peerURLs = new Map<string, number>();
+  /** The other members' websocket client URLs, reference counted (websocket.connectURLsMap). */
+  private readonly peerWsURLs = new Map<string, number>();
   /** connect_urls has been set once (the reference leaves it empty until the first route). */
   private urlsSet = false;
   /** Addresses of this server's own route listener (routesToSelf). */
@@ -236,6 +240,7 @@ export class Cluster implements RouteOwner {
       cluster: this.name,
       cluster_dynamic: this.dynamic || undefined,
       connect_urls: opts.clusterNoAdvertise ? undefined : this.host.clientConnectURLs(),
+      ws_connect_urls: opts.clusterNoAdvertise ? undefined : nonEmpty(this.host.websocketConnectURLs()),
       import: perms?.import,
       export: perms?.export,
     };
@@ -370,7 +375,7 @@ export class Cluster implements RouteOwner {
         this.processImplicitRoute(info);
         return;
       }
-      if (info.ldm === true && !this.host.opts.clusterNoAdvertise) this.removeConnectURLs(r.connectURLs);
+      if (info.ldm === true && !this.host.opts.clusterNoAdvertise) this.removeConnectURLs(r.connectURLs, r.wsConnectURLs);
       return;
     }
     if (!r.didSolicit && info.server_name === this.host.name) {
@@ -402,7 +407,7 @@ export class Cluster implements RouteOwner {
       if (fwd.ip === undefined || fwd.ip === "") fwd.ip = `nats-route://${joinHostPort(r.ip, info.port)}/`;
       this.forwardNewRouteInfo(fwd);
     }
-    if (!this.host.opts.clusterNoAdvertise) this.addConnectURLs(info.connect_urls ?? []);
+    if (!this.host.opts.clusterNoAdvertise) this.addConnectURLs(info.connect_urls ?? [], info.ws_connect_urls ?? []);
   }
 
   /** addRoute: [added, sendInfo]. A second connection to a known server is a duplicate (kept: the first). */
@@ -418,6 +423,7 @@ export class Cluster implements RouteOwner {
     this.routes.set(r.cid, r);
     this.remotes.set(info.server_id, r);
     r.connectURLs = info.connect_urls ?? [];
+    r.wsConnectURLs = info.ws_connect_urls ?? [];
     return [true, this.routes.size > 1];
   }
 
@@ -460,7 +466,7 @@ export class Cluster implements RouteOwner {
     const registered = this.routes.get(r.cid) === r;
     this.routes.delete(r.cid);
     if (registered && this.remotes.get(r.remoteID) === r) this.remotes.delete(r.remoteID);
-    if (registered && !this.host.opts.clusterNoAdvertise) this.removeConnectURLs(r.connectURLs);
+    if (registered && !this.host.opts.clusterNoAdvertise) this.removeConnectURLs(r.connectURLs, r.wsConnectURLs);
     if (this.stopped || this.host.shuttingDown || r.noReconnect) return;
     const retryImplicit = r.retry || (r.didSolicit && r.routeType === RouteType.IMPLICIT);
     if (!r.didSolicit && !retryImplicit) return;
@@ -542,12 +548,20 @@ export class Cluster implements RouteOwner {
     return [...this.host.clientConnectURLs(), ...this.peerURLs.keys()];
   }
 
-  private addConnectURLs(urls: readonly string[]): void {
+  /** The connect_urls of a websocket client's INFO (generateClientInfoJSON): the websocket URLs. */
+  clientWsConnectURLs(): string[] | undefined {
+    if (!this.urlsSet) return undefined;
+    return [...this.host.websocketConnectURLs(), ...this.peerWsURLs.keys()];
+  }
+
+  private addConnectURLs(urls: readonly string[], wsUrls: readonly string[] = []): void {
     let changed = false;
-    for (const u of urls) {
-      const n = this.peerURLs.get(u) ?? 0;
-      this.peerURLs.set(u, n + 1);
-      if (n === 0) changed = true;
+    for (const [map, list] of [[this.peerURLs, urls], [this.peerWsURLs, wsUrls]] as const) {
+      for (const u of list) {
+        const n = map.get(u) ?? 0;
+        map.set(u, n + 1);
+        if (n === 0) changed = true;
+      }
     }
     if (changed) {
       this.urlsSet = true;
@@ -555,15 +569,17 @@ export class Cluster implements RouteOwner {
     }
   }
 
-  removeConnectURLs(urls: readonly string[]): void {
+  removeConnectURLs(urls: readonly string[], wsUrls: readonly string[] = []): void {
     let changed = false;
-    for (const u of urls) {
-      const n = this.peerURLs.get(u);
-      if (n === undefined) continue;
-      if (n <= 1) {
-        this.peerURLs.delete(u);
-        changed = true;
-      } else this.peerURLs.set(u, n - 1);
+    for (const [map, list] of [[this.peerURLs, urls], [this.peerWsURLs, wsUrls]] as const) {
+      for (const u of list) {
+        const n = map.get(u);
+        if (n === undefined) continue;
+        if (n <= 1) {
+          map.delete(u);
+          changed = true;
+        } else map.set(u, n - 1);
+      }
     }
     if (changed) {
       this.urlsSet = true;
@@ -640,3 +656,8 @@ function describeDialError(e: unknown, host: string, port: number): string {
 }
 
 void ROUTE_DIAL_TIMEOUT;
+
+/** A list, or undefined when empty (Go's omitempty). */
+function nonEmpty(l: string[]): string[] | undefined {
+  return l.length > 0 ? l : undefined;
+}

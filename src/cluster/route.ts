@@ -84,6 +84,8 @@ export class RouteConnection extends Connection implements RouteParserHandler {
   infoReceived = false;
   /** The peer's client URLs (its INFO connect_urls), added to ours while the route is up. */
   connectURLs: string[] = [];
+  /** The peer's websocket client URLs (its INFO ws_connect_urls), for our websocket clients' INFO. */
+  wsConnectURLs: string[] = [];
   /** Removed by a config reload: never dialed again (setNoReconnect). */
   noReconnect = false;
   /** A duplicate of this route was refused: reconnect even if implicit (route.retry). */

@@ -154,6 +154,11 @@ export class Server implements ClientHost, ClusterHost {
     return [joinHostPort(host, this.port)];
   }
 
+  /** This server's websocket client URLs (for the route INFO ws_connect_urls). */
+  websocketConnectURLs(): string[] {
+    return this.websocket?.connectURLs() ?? [];
+  }
+
   /** The cluster's client URLs changed: an async INFO to the clients that take one (sendAsyncInfoToClients). */
   connectURLsChanged(): void {
     if (this.shuttingDown) return;
@@ -163,7 +168,7 @@ export class Server implements ClientHost, ClusterHost {
       info.client_id = c.cid;
       info.client_ip = c.ip;
       info.max_payload = c.parser.maxPayload;
-      if (c.websocket && info.connect_urls !== undefined) info.connect_urls = this.websocket?.connectURLs();
+      if (c.websocket) info.connect_urls = this.cluster?.clientWsConnectURLs();
       c.enqueue(encodeInfo(info));
     }
     this.flushClients();
@@ -284,7 +289,7 @@ export class Server implements ClientHost, ClusterHost {
     const ws = client.websocket ? this.websocket : undefined;
     info.auth_required = (ws !== undefined ? ws.authRequired() : this.auth.infoAuthRequired()) || undefined;
     // generateClientInfoJSON: a websocket client's connect_urls are the websocket ones (clustered only).
-    if (ws !== undefined && info.connect_urls !== undefined) info.connect_urls = ws.connectURLs();
+    if (ws !== undefined) info.connect_urls = this.cluster?.clientWsConnectURLs();
     return info;
   }
 
