@@ -63,6 +63,29 @@ export function countSubscribers(sublist: ConnAccount["sublist"], subject: strin
 class ConnCounts {
   private readonly clients = new Map<string, number>();
   private readonly leafs = new Map<string, number>();
+  /**
+   * Connections that joined an account from inside the Connection constructor, before their subclass
+   * set `kind` (class fields are assigned after super()): counted once their kind is known.
+   */
+  private readonly pending = new Map<{ readonly kind: number }, string>();
+
+  join(account: string, conn: { readonly kind: number }): void {
+    if ((conn.kind as number | undefined) === undefined) this.pending.set(conn, account);
+    else this.change(account, conn.kind, 1);
+  }
+
+  leave(account: string, conn: { readonly kind: number }): void {
+    this.resolve();
+    this.change(account, conn.kind, -1);
+  }
+
+  private resolve(): void {
+    for (const [conn, account] of this.pending) {
+      if ((conn.kind as number | undefined) === undefined) continue;
+      this.pending.delete(conn);
+      this.change(account, conn.kind, 1);
+    }
+  }
 
   change(account: string, kind: number, by: number): void {
     const m = kind === Kind.CLIENT ? this.clients : kind === Kind.LEAF ? this.leafs : undefined;
@@ -70,6 +93,7 @@ class ConnCounts {
   }
 
   statz(acc: { readonly name: string; readonly stats: Account["stats"] }): AccountStat {
+    this.resolve();
     const conns = this.clients.get(acc.name) ?? 0;
     const leafnodes = this.leafs.get(acc.name) ?? 0;
     const st = acc.stats;
@@ -105,10 +129,14 @@ export class SystemService implements ServerService, ClientEvents {
     if (account === undefined) return;
     const sysName = account.name;
     // Count what is already connected, then follow every join and leave.
-    for (const acc of accounts.all()) for (const c of acc.conns) this.counts.change(acc.name, c.kind, 1);
+    for (const acc of accounts.all()) for (const c of acc.conns) this.counts.join(acc.name, c);
     accounts.setConnsListener((acc, conn, joined) => {
-      this.counts.change(acc.name, conn.kind, joined ? 1 : -1);
-      this.services?.accountConnsChanged(acc.name, joined);
+      if (joined) this.counts.join(acc.name, conn);
+      else this.counts.leave(acc.name, conn);
+      // The update is built after the current call returns: a connection joins from its constructor,
+      // before it knows its kind (accConnsUpdate counts it).
+      const services = this.services;
+      if (services !== undefined) queueMicrotask(() => services.accountConnsChanged(acc.name, joined));
     });
     const client = new SystemClient(server, account, server.nextCid());
     let ctx = this.monitorCtx();

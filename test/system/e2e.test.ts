@@ -177,3 +177,21 @@ describe("events of an account's clients", () => {
     expect(j.reason).toBe("Client Closed");
   });
 });
+
+describe("account connection counts (Account.statz)", () => {
+  test("a client counts in $G while it logs in, then in its account only; SERVER.CONNS says so", async () => {
+    const b = await server(SYS_CONFIG);
+    const nc = await connect({ port: b.port, user: "sys", pass: "sys" });
+    cleanups.push(() => nc.close());
+    // The pre-login $G membership sends $G's count with the new connection in it, as the reference.
+    const g = await next(nc, "$SYS.ACCOUNT.$G.SERVER.CONNS", 2000, async () => {
+      const a = await connect({ port: b.port, user: "a", pass: "a" });
+      cleanups.push(() => a.close());
+    });
+    expect(g?.json<{ conns: number }>().conns).toBe(1);
+    const [a] = (await requestAll(nc, "$SYS.REQ.ACCOUNT.A.CONNS", "", 1000, 1)) as { conns: number; total_conns: number }[];
+    expect(a).toMatchObject({ conns: 1, total_conns: 1 });
+    // $G has nobody now: its CONNS request stays silent (connsRequest answers only with local connections).
+    expect(await requestAll(nc, "$SYS.REQ.ACCOUNT.$G.CONNS", "", 300)).toEqual([]);
+  });
+});
