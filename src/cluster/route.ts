@@ -31,17 +31,22 @@ export interface RouteOwner {
 
 const PONG = new TextEncoder().encode("PONG\r\n");
 
-/** A peer's interest on a route: a subscription that knows its account (RMSG names it). */
-class RouteSubscription extends Subscription {
+/**
+ * A peer's interest on a route: a subscription that knows its account (RMSG names it; a route carries
+ * every account, so the route connection's own account says nothing).
+ */
+export class RouteSubscription extends Subscription {
+  readonly accountName: string;
   constructor(
     conn: Connection,
     subject: string,
     queue: string | undefined,
     sid: string,
     qw: number,
-    readonly accountName: string,
+    readonly account: ConnAccount,
   ) {
     super(conn, subject, queue, sid, qw);
+    this.accountName = account.name;
   }
 }
 
@@ -253,10 +258,14 @@ export class RouteConnection extends Connection implements RouteParserHandler {
     const qw = queue === undefined ? 1 : Math.max(weight, 1);
     const old = this.remoteSubs.get(key);
     if (old !== undefined) {
-      if (queue !== undefined) old.sub.qw = qw; // a weight update (UpdateRemoteQSub)
+      if (queue === undefined) return;
+      // A weight update (UpdateRemoteQSub); leaf links hear of the difference (updateLeafNodes).
+      const delta = qw - old.sub.qw;
+      old.sub.qw = qw;
+      if (delta !== 0) this.host.interestChanged?.(this, old.sub, delta);
       return;
     }
-    const sub = new RouteSubscription(this, subject, queue, key, qw, account.name);
+    const sub = new RouteSubscription(this, subject, queue, key, qw, account);
     try {
       account.sublist.insert(sub);
     } catch (e) {
@@ -265,6 +274,8 @@ export class RouteConnection extends Connection implements RouteParserHandler {
       return;
     }
     this.remoteSubs.set(key, { sub, account });
+    // processRemoteSub: updateLeafNodes with 1 for a new subscription, the weight difference on updates.
+    this.host.interestChanged?.(this, sub, 1);
   }
 
   processRemoteUnsub(accountName: string, subject: string, _queue: string | undefined, key: string): void {
@@ -278,7 +289,7 @@ export class RouteConnection extends Connection implements RouteParserHandler {
     if (rs === undefined) return;
     this.remoteSubs.delete(key);
     rs.sub.closed = true;
-    rs.account.sublist.remove(rs.sub);
+    if (rs.account.sublist.remove(rs.sub)) this.host.interestChanged?.(this, rs.sub, -1);
   }
 
   // ---- messages
@@ -389,9 +400,11 @@ export class RouteConnection extends Connection implements RouteParserHandler {
       list.push(rs.sub);
     }
     this.remoteSubs.clear();
+    const changed = this.host.interestChanged;
     for (const [account, subs] of byAccount) {
       this.debug(`Removing ${subs.length} subscriptions for account ${JSON.stringify(account.name)}`);
       account.sublist.removeBatch(subs);
+      if (changed !== undefined) for (const sub of subs) changed.call(this.host, this, sub, -1);
     }
     this.cluster.routeClosed(this);
   }

@@ -484,6 +484,14 @@ export class LeafNodes implements LeafHost {
         smap.add(leafKey(sub.subject, sub.queue), sub.queue !== undefined && sub.qw > 0 ? sub.qw : 1);
       }
     }
+    // Interest learned from routes (a hub sends its whole sublist, leafnode.go acc.sl.All): a route serves
+    // every account, so its subscriptions are in the account's sublist, not among its connections.
+    if (!conn.isSpoke) {
+      for (const sub of acc.sublist.all()) {
+        if (sub.conn.kind !== Kind.ROUTER || sub.closed || !conn.canSubscribe(sub.subject)) continue;
+        smap.add(leafKey(sub.subject, sub.queue), sub.queue !== undefined && sub.qw > 0 ? sub.qw : 1);
+      }
+    }
     smap.add(this.lds(acc), 1);
     conn.smap = smap;
     const protos = smap.all();

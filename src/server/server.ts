@@ -24,6 +24,7 @@ import { TLSConnection, type NegotiationConfig } from "../transport/tls/negotiat
 import { RateCounter } from "../transport/tls/ratelimit.ts";
 import { ClientTLSHost } from "./tls-host.ts";
 import { Cluster, joinHostPort, type ClusterHost } from "../cluster/cluster.ts";
+import { RouteSubscription } from "../cluster/route.ts";
 import { encodeInfo } from "../protocol/encode.ts";
 import { networkInterfaces } from "node:os";
 import { LeafNodes } from "../leaf/leafnodes.ts";
@@ -181,8 +182,10 @@ export class Server implements ClientHost, ClusterHost {
 
   /** A subscription changed in an account: leaf links forward interest (updateLeafNodes). */
   interestChanged(conn: Connection, sub: Subscription, delta: number): void {
-    // A shadow subscription (stream import) is interest in the exporter's account.
-    this.leafnodes.updateLeafNodes(sub.im !== undefined ? sub.im.acc : conn.account, sub, delta);
+    // A shadow subscription (stream import) is interest in the exporter's account; a route's carries its
+    // own account (a route serves every account).
+    const account = sub.im !== undefined ? sub.im.acc : sub instanceof RouteSubscription ? sub.account : conn.account;
+    this.leafnodes.updateLeafNodes(account, sub, delta);
   }
 
   /** The user name made for `$G` when only the system account has users (sysAccOnlyNoAuthUser). */

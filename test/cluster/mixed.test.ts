@@ -188,3 +188,35 @@ describe.if(hasReference())("a nats-server leaf behind a nats-server member", ()
     }
   }, 30_000);
 });
+
+describe.if(hasReference())("a nats-server leaf on a bnats member", () => {
+  test("the hub tells its leaf about interest learned from routes, before and after the leaf connects", async () => {
+    const h1 = await startNode({ kind: "bnats", name: "H1", cluster: "HC", extra: 'leafnodes { listen: "127.0.0.1:-1" }' });
+    const h2 = await startNode({ kind: "bnats", name: "H2", cluster: "HC", routes: [h1.routeURL] });
+    let leaf: Awaited<ReturnType<typeof startReference>> | undefined;
+    try {
+      await waitForMesh([h1, h2]);
+      const onH2 = await client(h2);
+      const early = collect(onH2.subscribe("leaf.early"));
+      await onH2.flush();
+      const onH1 = await client(h1);
+      await awaitInterest(onH1, "leaf.early", early.probed); // h1 knows it (from the route)
+      leaf = await startReference({
+        config: `leafnodes { remotes: [ { url: "nats://127.0.0.1:${h1.inProcess!.server.leafPort}" } ] }`,
+      });
+      await leaf.waitForLog(/Leafnode connection created/);
+      const lc = await connect({ servers: `127.0.0.1:${leaf.port}`, reconnect: false });
+      await awaitInterest(lc, "leaf.early", early.probed);
+      const late = collect(onH2.subscribe("leaf.late"));
+      await onH2.flush();
+      await awaitInterest(lc, "leaf.late", late.probed);
+      lc.publish("leaf.early", "1");
+      lc.publish("leaf.late", "2");
+      await until(() => early.msgs.length === 1 && late.msgs.length === 1, "leaf -> h1 -> route -> h2");
+      expect([early.msgs, late.msgs]).toEqual([["1"], ["2"]]);
+      await Promise.all([lc.close(), onH1.close(), onH2.close()]);
+    } finally {
+      await Promise.all([leaf?.stop(), h2.stop(), h1.stop()]);
+    }
+  }, 30_000);
+});
