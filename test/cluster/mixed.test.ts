@@ -214,6 +214,13 @@ describe.if(hasReference())("a nats-server leaf on a bnats member", () => {
       lc.publish("leaf.late", "2");
       await until(() => early.msgs.length === 1 && late.msgs.length === 1, "leaf -> h1 -> route -> h2");
       expect([early.msgs, late.msgs]).toEqual([["1"], ["2"]]);
+      // And back: a subscriber on the leaf hears a publisher on the other member (RS+ of the leaf's interest).
+      const onLeaf = collect(lc.subscribe("to.the.leaf"));
+      await lc.flush();
+      await awaitInterest(onH2, "to.the.leaf", onLeaf.probed);
+      onH2.publish("to.the.leaf", "3");
+      await until(() => onLeaf.msgs.length === 1, "h2 -> route -> h1 -> leaf");
+      expect(onLeaf.msgs).toEqual(["3"]);
       await Promise.all([lc.close(), onH1.close(), onH2.close()]);
     } finally {
       await Promise.all([leaf?.stop(), h2.stop(), h1.stop()]);
