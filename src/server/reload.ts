@@ -217,8 +217,12 @@ export class Reloader {
         },
       });
     }
+    // reload.go "websocket": any change refuses the reload, except the TLS configuration itself (new
+    // certificates serve new connections); whether there is TLS, tls_map and the pins are compared.
+    if (!sameWebsocket(cur.websocket, next.websocket)) refuse("Websocket", "{...}", "{...}");
     // Anything else bnats grew that the walk above does not know is refused rather than half-applied.
     const known = new Set<string>([
+      "websocket",
       "configFile", "serverName", "host", "port", "clientAdvertise", "trace", "debug", "traceVerbose", "noLog",
       "noHeaderSupport", "logtime", "maxConnections", "maxSubscriptions", "nkeys", "users", "noAuthUser", "username",
       "password", "authorization", "pingInterval", "pingMax", "httpHost", "httpPort", "httpBasePath", "httpsPort",
@@ -249,6 +253,8 @@ export class Reloader {
     }
     if (logging) this.hooks.configureLogger?.(server.opts);
     if (auth) await reloadAuthorization(server);
+    // The websocket listener picks up new certificates (re-read from disk) when they changed.
+    server.websocket?.reloadTLS();
     if (tls) (this.hooks.reloadTLS ?? ((o: Options) => server.reloadTLS(o)))(server.opts);
     if (statsz) server.statszChanged();
     server.log.notice("Reloaded server configuration");
@@ -296,4 +302,13 @@ function tlsDigest(tls: TLSOptions | undefined): string {
     }
   }
   return h.digest("hex");
+}
+
+/** reload.go's websocket comparison: the options without the TLS configuration (TLSConfig nil'd). */
+function sameWebsocket(a: Options["websocket"], b: Options["websocket"]): boolean {
+  const strip = (w: Options["websocket"]) => ({
+    ...w,
+    tls: w.tls === undefined ? undefined : { map: w.tls.map, pinnedCerts: w.tls.pinnedCerts },
+  });
+  return sameValue(strip(a), strip(b));
 }

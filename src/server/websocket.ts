@@ -3,15 +3,17 @@
 // a ClientConnection of kind CLIENT with a websocket transport, registered and started like a TCP
 // client. Its logins use the websocket block's authentication when that block sets one (auth.go
 // authOverride; src/auth/websocket.ts).
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { networkInterfaces } from "node:os";
 import { Authenticator } from "../auth/authenticator.ts";
 import { websocketAuthOptions, websocketAuthOverride, websocketAuthTimeout } from "../auth/websocket.ts";
 import type { Logger } from "../log.ts";
-import type { Options } from "../options.ts";
-import { loadTLSContext } from "../transport/tls/context.ts";
+import type { Options, TLSOptions } from "../options.ts";
+import { loadTLSContext, type TLSContext } from "../transport/tls/context.ts";
 import { WebsocketListener } from "../transport/websocket/listener.ts";
 import type { WebsocketConnHandler, WebsocketTransport } from "../transport/websocket/transport.ts";
 import type { ClientConnection } from "./client.ts";
-import { networkInterfaces } from "node:os";
 
 /** What the websocket side needs from the server. */
 export interface WebsocketServer {
@@ -32,6 +34,8 @@ const IGNORED: WebsocketConnHandler = { data() {}, drain() {}, closed() {} };
 
 export class WebsocketClients {
   private listener: WebsocketListener | undefined;
+  /** What the loaded websocket certificates were built from (options and file contents). */
+  private tlsDigest = "";
   /** Logins of websocket clients (the block's override, or the server's users). */
   auth: Authenticator;
   /** websocket.go wsConfigAuth: the block sets a user, a token or a no_auth_user. */
@@ -76,12 +80,8 @@ export class WebsocketClients {
     const wo = opts.websocket;
     const log = this.server.log;
     const tls = wo.tls !== undefined ? loadTLSContext(wo.tls) : undefined;
-    const listener = new WebsocketListener(
-      // A message may carry many operations (clients batch their writes, the reference reads frames as a
-      // stream): allow up to max_pending, and never less than one maximal PUB.
-      { opts: wo, tls, maxMessage: Math.max(opts.maxPending, opts.maxPayload + opts.maxControlLine) },
-      { log, accept: (t) => this.accept(t) },
-    );
+    const listener = this.newListener(tls, wo.port);
+    if (wo.tls !== undefined) this.tlsDigest = tlsFilesDigest(wo.tls);
     try {
       listener.start();
     } catch (e) {
@@ -127,6 +127,48 @@ export class WebsocketClients {
     return [joinHostPort(wo.host, port)];
   }
 
+  /**
+   * Config reload: when the websocket certificates changed (the files are read again), the listener is
+   * started again on its port with them; open connections stay (Bun.serve stop(false) keeps them). The
+   * reference gets the same from tls.Config.GetConfigForClient (wsGetTLSConfig).
+   */
+  reloadTLS(): void {
+    const wo = this.server.opts.websocket;
+    const old = this.listener;
+    if (old === undefined || !old.secure || wo.tls === undefined) return;
+    const digest = tlsFilesDigest(wo.tls);
+    if (digest === this.tlsDigest) return;
+    let tls: TLSContext;
+    try {
+      tls = loadTLSContext(wo.tls);
+    } catch (e) {
+      this.server.log.error(`Can't reload the websocket certificate: ${(e as Error).message}`);
+      return;
+    }
+    const port = old.port;
+    old.stop();
+    const listener = this.newListener(tls, port);
+    try {
+      listener.start();
+    } catch (e) {
+      this.listener = undefined;
+      this.server.log.error(`Can't restart the websocket listener with the new certificate: ${(e as Error).message}`);
+      return;
+    }
+    this.listener = listener;
+    this.tlsDigest = digest;
+  }
+
+  private newListener(tls: TLSContext | undefined, port: number): WebsocketListener {
+    const opts = this.server.opts;
+    return new WebsocketListener(
+      // A message may carry many operations (clients batch their writes, the reference reads frames as a
+      // stream): allow up to max_pending, and never less than one maximal PUB.
+      { opts: { ...opts.websocket, port }, tls, maxMessage: Math.max(opts.maxPending, opts.maxPayload + opts.maxControlLine) },
+      { log: this.server.log, accept: (t) => this.accept(t) },
+    );
+  }
+
   /** Stop accepting; the connections stay until closed as clients (lame duck mode, shutdown). */
   stop(): void {
     this.listener?.stop();
@@ -156,4 +198,19 @@ export class WebsocketClients {
 
 function joinHostPort(host: string, port: number): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** The TLS settings and the bytes of the files they name: a change means new certificates to serve. */
+function tlsFilesDigest(tls: TLSOptions): string {
+  const h = createHash("sha256");
+  h.update(JSON.stringify(tls));
+  for (const f of [tls.certFile, tls.keyFile, tls.caFile]) {
+    if (!f) continue;
+    try {
+      h.update(readFileSync(f));
+    } catch {
+      h.update(`unreadable:${f}`);
+    }
+  }
+  return h.digest("hex");
 }

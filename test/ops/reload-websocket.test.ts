@@ -2,7 +2,8 @@
 // block's logins), and the websocket options themselves cannot be changed by a reload (reload.go:
 // "config reload not supported for Websocket").
 import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { connect as tlsConnect } from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/load.ts";
@@ -11,6 +12,7 @@ import { SignalHandler } from "../../src/process/signals.ts";
 import { Server } from "../../src/server/server.ts";
 import { MemoryLogger } from "../helpers/bnats.ts";
 import { clientFrame, rawUpgrade, readClose, readDataUntil } from "../helpers/ws.ts";
+import { testCerts } from "../helpers/certs.ts";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -69,3 +71,47 @@ test("websocket options cannot be reloaded", async () => {
   expect(await r.reload()).toBe(false);
   expect(r.log.lines.join("\n")).toContain("config reload not supported for Websocket");
 });
+
+test("wss: a reload with new certificate files serves them to new connections; open ones stay", async () => {
+  const c = testCerts();
+  const dir = mkdtempSync(join(tmpdir(), "bnats-wscert-"));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const cert = join(dir, "cert.pem");
+  const key = join(dir, "key.pem");
+  copyFileSync(c.server.cert, cert);
+  copyFileSync(c.server.key, key);
+  const conf = `websocket { port: -1, tls { cert_file: "${cert}", key_file: "${key}" } }`;
+  const r = await start(conf);
+  const port = r.server.websocketPort;
+  const before = await peerFingerprint(port);
+  // An open wss client across the reload.
+  const ws = new WebSocket(`wss://localhost:${port}`, { tls: { rejectUnauthorized: false } } as unknown as string[]);
+  ws.binaryType = "arraybuffer";
+  let got = "";
+  ws.onmessage = (ev) => {
+    got += Buffer.from(ev.data as ArrayBuffer).toString("latin1");
+  };
+  await new Promise((res) => (ws.onopen = res));
+  copyFileSync(c.client.cert, cert);
+  copyFileSync(c.client.key, key);
+  expect(await r.reload()).toBe(true);
+  expect(r.server.websocketPort).toBe(port);
+  const after = await peerFingerprint(port);
+  expect(after).not.toBe(before);
+  ws.send(new TextEncoder().encode('CONNECT {"verbose":false}\r\nPING\r\n'));
+  const deadline = Date.now() + 3000;
+  while (!got.includes("PONG") && Date.now() < deadline) await Bun.sleep(10);
+  expect(got).toContain("PONG\r\n");
+  ws.close();
+});
+
+function peerFingerprint(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = tlsConnect({ host: "127.0.0.1", port, servername: "localhost", rejectUnauthorized: false }, () => {
+      const fp = s.getPeerCertificate().fingerprint256;
+      s.destroy();
+      resolve(fp);
+    });
+    s.on("error", reject);
+  });
+}
