@@ -44,22 +44,11 @@ const REQUESTS: [string, string][] = [
   ["$SYS.REQ.ACCOUNT.NOPE.JSZ", ""],
 ];
 
-/** Answers whose data needs the monitoring endpoints to know accounts (see the loop below). */
-const PENDING_ACCOUNT_MONITORING = new Set([
-  "$SYS.REQ.ACCOUNT.A.INFO ",
-  "$SYS.REQ.ACCOUNT.SYS.INFO ",
-  "$SYS.REQ.ACCOUNT.A.CONNZ ",
-  "$SYS.REQ.ACCOUNT.SYS.CONNZ ",
-  "$SYS.REQ.ACCOUNT.A.SUBSZ ",
-  '$SYS.REQ.ACCOUNT.SYS.SUBSZ {"limit":3}',
-  "$SYS.REQ.ACCOUNT.SYS.STATZ ",
-]);
-
 /**
  * Shape lines allowed to differ: bnats's /varz adds nats-server 2.10's slow_consumer_stats (as over HTTP,
- * test/monitor/differential.test.ts); the `account` of a connection needs accounts in bnats (issue 11).
+ * test/monitor/differential.test.ts).
  */
-const KNOWN = /^\+ \.data\.slow_consumer_stats|^- \.data\.connections\[\]\.account:/;
+const KNOWN = /^\+ \.data\.slow_consumer_stats/;
 
 describe.if(hasReference())("$SYS answers have the reference's shapes", () => {
   let ref: ProcessServer;
@@ -101,16 +90,38 @@ describe.if(hasReference())("$SYS answers have the reference's shapes", () => {
   });
 
   for (const [subject, body] of REQUESTS) {
-    // The per-account monitoring data (/connz?acc=, /subsz?acc=, /accountz?acc=, /accstatz of any account)
-    // is the accounts work's (issue 11, monitoring); until it lands these answer for $G only.
-    const run = PENDING_ACCOUNT_MONITORING.has(`${subject} ${body}`) ? test.todo : test;
-    run(`${subject} ${body}`, async () => {
+    test(`${subject} ${body}`, async () => {
       const [theirs, mine] = await Promise.all([requestAll(refConn, subject, body, 300, 1), requestAll(client, subject, body, 300, 1)]);
       expect(mine.length).toBe(theirs.length);
       if (theirs.length === 0) return;
       expect(diffShapes(shapeOf(theirs[0]), shapeOf(mine[0])).filter((l) => !KNOWN.test(l))).toEqual([]);
     });
   }
+});
+
+describe.if(hasReference())("through the imports every account has, as a user of A", () => {
+  test("CONNZ and STATZ answer for A's own connections on both servers", async () => {
+    const ref = await startReference({ config: SYS_CONFIG });
+    const b = await startBnats({ config: SYS_CONFIG });
+    try {
+      for (const subject of ["$SYS.REQ.SERVER.PING.CONNZ", "$SYS.REQ.ACCOUNT.PING.CONNZ", "$SYS.REQ.ACCOUNT.PING.STATZ"]) {
+        const answers: { data: { connections?: { name?: string }[]; account_statz?: { acc: string; conns: number }[] } }[] = [];
+        for (const port of [ref.port, b.port]) {
+          const nc = await connect({ port, user: "a", pass: "a", name: "acli" });
+          const [r] = (await requestAll(nc, subject, "", 2000, 1)) as (typeof answers)[number][];
+          answers.push(r!);
+          await nc.close();
+        }
+        const [theirs, mine] = answers;
+        expect([subject, ...diffShapes(shapeOf(theirs), shapeOf(mine)).filter((l) => !KNOWN.test(l))]).toEqual([subject]);
+        expect(mine!.data.connections?.map((c) => c.name)).toEqual(theirs!.data.connections?.map((c) => c.name));
+        expect(mine!.data.account_statz?.map((a) => [a.acc, a.conns])).toEqual(theirs!.data.account_statz?.map((a) => [a.acc, a.conns]));
+      }
+    } finally {
+      await ref.stop();
+      await b.stop();
+    }
+  });
 });
 
 describe.if(hasReference())("events side by side", () => {
