@@ -19,42 +19,73 @@ function put(s: string): void {
   for (let i = 0; i < n; i++) line[len++] = s.charCodeAt(i);
 }
 
+// The last control line built, reused while the subject, reply, sizes and queue names repeat (a
+// publisher on a leaf usually repeats them: the line is then copied without being rebuilt).
+let lastSubject = "";
+let lastReply = "";
+let lastSize = -1;
+let lastHdr = -2;
+let lastQueuesText = "";
+let valid = false;
+
+function queuesText(queues: readonly string[] | null): string {
+  if (queues === null || queues.length === 0) return "";
+  return queues.length === 1 ? queues[0]! : queues.join(" ");
+}
+
 /** Appends the message; returns the payload size counted in out_bytes, or -1 when the link was closed as a slow consumer. */
 export function writeLeafMsg(out: Outbound, frame: MsgFrame, queues: readonly string[] | null, headers: boolean): number {
   const hmsg = frame.hdr > 0 && headers;
   const payloadStart = frame.start + (!hmsg && frame.hdr > 0 ? frame.hdr : 0);
   const msgEnd = frame.end;
-  len = 0;
-  put(hmsg ? "HMSG " : "LMSG ");
-  put(frame.subject);
-  put(" ");
-  if (queues !== null && queues.length > 0) {
-    if (frame.reply !== "") {
-      put("+ ");
-      put(frame.reply);
-      put(" ");
-    } else put("| ");
-    for (let i = 0; i < queues.length; i++) {
-      put(queues[i]!);
-      put(" ");
-    }
-  } else if (frame.reply !== "") {
-    put(frame.reply);
-    put(" ");
+  const size = msgEnd - 2 - payloadStart;
+  const hdr = hmsg ? frame.hdr : -1;
+  const qt = queuesText(queues);
+  if (!valid || frame.subject !== lastSubject || frame.reply !== lastReply || size !== lastSize || hdr !== lastHdr || qt !== lastQueuesText) {
+    buildLine(frame.subject, frame.reply, qt, hdr, size);
+    lastSubject = frame.subject;
+    lastReply = frame.reply;
+    lastSize = size;
+    lastHdr = hdr;
+    lastQueuesText = qt;
+    valid = true;
   }
-  if (hmsg) {
-    put(String(frame.hdr));
-    put(" ");
-  }
-  put(String(msgEnd - 2 - payloadStart));
-  put("\r\n");
   const total = len + (msgEnd - payloadStart);
   if (!out.checkPending(total)) return -1;
   let at = out.reserve(total);
   const buf = out.buf;
-  buf.set(line.subarray(0, len), at);
-  at += len;
+  if (len < 64) {
+    for (let i = 0; i < len; i++) buf[at++] = line[i]!;
+  } else {
+    buf.set(line.subarray(0, len), at);
+    at += len;
+  }
   buf.set(frame.msg.subarray(payloadStart, msgEnd), at);
   out.len = at + (msgEnd - payloadStart);
-  return msgEnd - 2 - payloadStart;
+  return size;
+}
+
+function buildLine(subject: string, reply: string, queues: string, hdr: number, size: number): void {
+  len = 0;
+  put(hdr >= 0 ? "HMSG " : "LMSG ");
+  put(subject);
+  put(" ");
+  if (queues !== "") {
+    if (reply !== "") {
+      put("+ ");
+      put(reply);
+      put(" ");
+    } else put("| ");
+    put(queues);
+    put(" ");
+  } else if (reply !== "") {
+    put(reply);
+    put(" ");
+  }
+  if (hdr >= 0) {
+    put(String(hdr));
+    put(" ");
+  }
+  put(String(size));
+  put("\r\n");
 }
