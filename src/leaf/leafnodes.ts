@@ -55,6 +55,8 @@ export class LeafNodes implements LeafHost {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly ldsByAccount = new Map<string, string>();
   private stopped = false;
+  /** The accepting side's TLS material, when leafnodes has tls {}. */
+  private acceptTLS: { cert: string; key: string; ca?: string; requestCert: boolean; rejectUnauthorized: boolean } | undefined;
 
   constructor(readonly server: LeafServer) {}
 
@@ -157,7 +159,16 @@ export class LeafNodes implements LeafHost {
 
   private listen(): void {
     const ln = this.opts.leafnodes;
-    if (ln.tls !== undefined) throw new Error("leafnodes: tls {} is not supported by bnats yet");
+    if (ln.tls !== undefined) {
+      // Read once (a bad file fails the start, as GenTLSConfig fails the config).
+      this.acceptTLS = {
+        cert: readFileSync(ln.tls.certFile, "utf8"),
+        key: readFileSync(ln.tls.keyFile, "utf8"),
+        ca: ln.tls.caFile ? readFileSync(ln.tls.caFile, "utf8") : undefined,
+        requestCert: ln.tls.verify,
+        rejectUnauthorized: ln.tls.verify,
+      };
+    }
     this.listener = Bun.listen<LeafSocketData>({
       hostname: ln.host,
       port: ln.port < 0 ? 0 : ln.port,
@@ -200,9 +211,42 @@ export class LeafNodes implements LeafHost {
     info.nonce = conn.nonce;
     info.client_id = conn.cid;
     conn.sendInfo(info);
+    this.loop.flushAll();
+    // INFO in clear, then the server side of the TLS handshake (createLeafNode -> doTLSServerHandshake).
+    if (this.acceptTLS !== undefined) this.startServerTLS(conn, socket);
     conn.parser.awaitingAuth = true;
     conn.setAuthTimer(this.opts.leafnodes.authTimeout);
-    this.loop.flushAll();
+  }
+
+  /** The upgrade must happen before the leaf's ClientHello reaches the plaintext handlers (BUN-NOTES). */
+  private startServerTLS(conn: LeafConnection, socket: Socket<LeafSocketData>): void {
+    const tls = this.acceptTLS!;
+    const transport = conn.transport as BunSocketTransport<LeafSocketData>;
+    const timeout = setTimeout(() => {
+      if (!handshaken && !conn.closed) {
+        conn.error("TLS handshake timeout");
+        conn.closeConnection(ClosedReason.tlsHandshakeError);
+      }
+    }, this.opts.leafnodes.tls?.timeout ?? 2000);
+    timeout.unref?.();
+    let handshaken = false;
+    socket.data = { conn: null };
+    const [, secure] = socket.upgradeTLS<LeafSocketData>({
+      data: { conn },
+      tls,
+      socket: {
+        ...this.socketHandlers(() => {}),
+        handshake: (_s, success, authErr) => {
+          handshaken = true;
+          clearTimeout(timeout);
+          if (!success || (tls.rejectUnauthorized && authErr !== null)) {
+            conn.error(`TLS handshake error: ${authErr?.message ?? "handshake failed"}`);
+            conn.closeConnection(ClosedReason.tlsHandshakeError);
+          }
+        },
+      },
+    });
+    transport.socket = secure;
   }
 
   /** copyLeafNodeInfo: the accepting side's INFO (auth always required, proto 1, info_on_connect). */
@@ -229,6 +273,8 @@ export class LeafNodes implements LeafHost {
       port,
       headers: !opts.noHeaderSupport,
       auth_required: true,
+      tls_required: ln.tls !== undefined || undefined,
+      tls_verify: (ln.tls !== undefined && ln.tls.verify) || undefined,
       max_payload: opts.maxPayload,
       ip,
       client_id: undefined,

@@ -39,3 +39,23 @@ describe.skipIf(!hasReference())("TLS on the link", () => {
     expect(leaf.logs()).toContain("Leafnode connection closed: TLS Handshake Failure");
   }, 20_000);
 });
+
+describe.skipIf(!hasReference())("TLS on a bnats hub's leafnode port", () => {
+  for (const leafImpl of ["reference", "bnats"] as const) {
+    test(`a ${leafImpl} leaf: INFO in clear, then TLS, then the link`, async () => {
+      const c = testCerts();
+      const hub = await startHub("bnats", { leafExtra: `tls { cert_file: "${c.server.cert}", key_file: "${c.server.key}" }` });
+      cleanups.push(() => hub.stop());
+      const leaf = await startLeaf(leafImpl, `nats-leaf://localhost:${hub.leafPort}`, { name: `tls-${leafImpl}`, remoteExtra: `tls { ca_file: "${c.ca.cert}" }` });
+      cleanups.push(() => leaf.stop());
+      await waitLeafs(hub);
+      const nh = await connect({ servers: `127.0.0.1:${hub.port}`, reconnect: false });
+      const nl = await connect({ servers: `127.0.0.1:${leaf.port}`, reconnect: false });
+      cleanups.push(() => nh.close(), () => nl.close());
+      nh.subscribe("tlshub.svc", { callback: (_e, m) => void m.respond(`hub:${m.string()}`) });
+      await nh.flush();
+      await waitLeafSub(leaf, "tlshub.svc");
+      expect((await nl.request("tlshub.svc", "y", { timeout: 3000 })).string()).toBe("hub:y");
+    }, 20_000);
+  }
+});
