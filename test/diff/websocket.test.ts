@@ -116,6 +116,26 @@ describe.skipIf(!hasReference())("websocket: bnats and nats-server answer alike"
     expect(b).toEqual(r);
   });
 
+  test.each([
+    ["1000 with a reason", Buffer.concat([Buffer.from([0x03, 0xe8]), Buffer.from("bye")])],
+    ["no status", Buffer.alloc(0)],
+  ])("a client's close frame (%s) is echoed", async (_name, body) => {
+    const [r, b] = await both(async (port) => {
+      const { c } = await rawUpgrade(port);
+      await readFrame(c);
+      c.send(clientFrame(new Uint8Array(body), 8));
+      const f = await readFrame(c);
+      c.close();
+      return { opcode: f.opcode, code: f.code };
+    });
+    // Without a status the reference answers 1005, which RFC 6455 7.4.1 says must not be sent; Bun
+    // answers with an empty close frame (a known difference).
+    if (body.length === 0) {
+      expect(r).toEqual({ opcode: 8, code: 1005 });
+      expect(b).toEqual({ opcode: 8, code: undefined });
+    } else expect(b).toEqual(r);
+  });
+
   const conversations: [string, string][] = [
     ["auth failure", 'CONNECT {"verbose":false,"user":"u","pass":"x"}\r\nPING\r\n'],
     ["unknown operation before CONNECT", "FOO\r\n"],
