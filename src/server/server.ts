@@ -2,7 +2,6 @@
 // kind, the accounts, shared counters, TLS configuration. The message path lives in src/conn; the
 // composition root (src/main.ts) attaches services such as the monitor (the server does not know it).
 import type { Socket, TCPSocketListener } from "bun";
-import { createServer as createServerKeys } from "@nats-io/nkeys";
 import { GO_VERSION, PROTO, VERSION, type Options } from "../options.ts";
 import type { Logger } from "../log.ts";
 import type { ServerInfo } from "../protocol/info.ts";
@@ -17,6 +16,7 @@ import { ReadLoop } from "../conn/readloop.ts";
 import { ServerStats } from "../conn/stats.ts";
 import { BunSocketTransport } from "../transport/tcp.ts";
 import { ClientConnection, type ClientHost } from "./client.ts";
+import { newServerId } from "./id.ts";
 import { Authenticator, generateNonce } from "../auth/authenticator.ts";
 import { login, loginNoAuthUser, type LoginOutcome } from "../auth/login.ts";
 import { loadTLSContext } from "../transport/tls/context.ts";
@@ -112,7 +112,7 @@ export class Server implements ClientHost, ClusterHost {
     public opts: Options,
     public log: Logger,
   ) {
-    this.id = createServerKeys().getPublicKey();
+    this.id = newServerId();
     this.name = opts.serverName || this.id;
     this.stallThreshold = Math.floor(opts.maxPending / 2);
     this.configureAccounts(opts);
