@@ -1,7 +1,7 @@
 // Websocket at the byte level, for tests that must see exact upgrade answers and frames: a raw HTTP
 // upgrade over RawClient, masked client frames, and a decoder for server frames (permessage-deflate
 // ones inflated as RFC 7692 says: append 00 00 ff ff, raw inflate).
-import { constants, inflateRawSync } from "node:zlib";
+import { constants, deflateRawSync, inflateRawSync } from "node:zlib";
 import { RawClient } from "./raw.ts";
 
 export const WS_KEY = "dGhlIHNhbXBsZSBub25jZQ==";
@@ -61,10 +61,15 @@ export async function rawUpgrade(
 }
 
 /** A masked client frame (FIN set unless `fin` false). */
-export function clientFrame(payload: Uint8Array | string, opcode = 2, fin = true): Uint8Array {
-  const data = typeof payload === "string" ? new Uint8Array(Buffer.from(payload, "latin1")) : payload;
+export function clientFrame(payload: Uint8Array | string, opcode = 2, fin = true, compressed = false): Uint8Array {
+  let data = typeof payload === "string" ? new Uint8Array(Buffer.from(payload, "latin1")) : payload;
+  if (compressed) {
+    // RFC 7692: raw deflate, sync-flushed, without the trailing 00 00 ff ff; RSV1 set.
+    const d = deflateRawSync(data, { finishFlush: constants.Z_SYNC_FLUSH });
+    data = new Uint8Array(d.subarray(0, d.length - 4));
+  }
   const len = data.length;
-  const head: number[] = [(fin ? 0x80 : 0) | opcode];
+  const head: number[] = [(fin ? 0x80 : 0) | (compressed ? 0x40 : 0) | opcode];
   if (len < 126) head.push(0x80 | len);
   else if (len < 65536) head.push(0x80 | 126, len >> 8, len & 0xff);
   else {

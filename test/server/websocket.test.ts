@@ -105,6 +105,11 @@ describe("compression", () => {
       expect(info.payload).toStartWith("INFO {");
       // The INFO (over 64 bytes) goes out compressed when negotiated (wsCompressThreshold).
       expect(info.compressed).toBe(compression);
+      // A compressed client frame (RSV1) is accepted when negotiated.
+      if (compression) {
+        c.send(clientFrame('CONNECT {"verbose":false}\r\nSUB q 1\r\nPUB q 100\r\n' + "z".repeat(100) + "\r\nPING\r\n", 2, true, true));
+        expect(await readDataUntil(c, "PONG\r\n")).toBe(`MSG q 1 100\r\n${"z".repeat(100)}\r\nPONG\r\n`);
+      }
       c.close();
       // The official client (Bun's WebSocket offers permessage-deflate).
       const nc = await wsconnect({ servers: `ws://127.0.0.1:${wsPort(srv)}` });
