@@ -233,6 +233,14 @@ export abstract class Connection implements ParserHandler {
     }
   }
 
+  /** The account's stream imports changed (a reload): the shadows of every subscription are made again. */
+  refreshShadows(): void {
+    for (const sub of this.subs.values()) {
+      this.removeShadows(sub);
+      this.addShadowSubscriptions(sub);
+    }
+  }
+
   /** The shadow subscriptions of `sub` leave the exporters' accounts (client.go unsubscribe). */
   protected removeShadows(sub: Subscription): void {
     const shadow = sub.shadow;

@@ -10,7 +10,7 @@
 //   export's response_threshold;
 // - the request carries `Nats-Request-Info: {"acc":..,"rtt":..}` (the requester's ClientInfo).
 import type { ServiceExport, ServiceImport } from "../accounts/imports.ts";
-import type { Connection, ConnAccount } from "./connection.ts";
+import { Subscription, type Connection, type ConnAccount } from "./connection.ts";
 import { MsgFrame } from "./deliver.ts";
 import { PMR_IGNORE_EMPTY_QUEUE_FILTER, PMR_IMPORTED_FROM_SERVICE, processMsgResults } from "./fanout.ts";
 import type { ConnHost } from "./host.ts";
@@ -36,6 +36,16 @@ export function addServiceImportSubs(host: ConnHost<Connection>, acc: ConnAccoun
   if (acc.serviceImports.size === 0) return;
   const ic = InternalConnection.of(host, acc);
   for (const si of acc.serviceImports.values()) addServiceImportSub(host, ic, acc, si);
+}
+
+/** removeAllServiceImportSubs: the account's service import subscriptions go (a reload rewires them). */
+export function removeServiceImportSubs(acc: ConnAccount): void {
+  const ic = acc.internal;
+  for (const si of acc.serviceImports.values()) {
+    const sub = si.sub;
+    si.sub = undefined;
+    if (ic instanceof InternalConnection && sub instanceof Subscription) ic.unsubscribe(sub);
+  }
 }
 
 /** addServiceImportSub: one service import's internal subscription. */

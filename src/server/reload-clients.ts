@@ -103,6 +103,11 @@ export async function reloadAuthorization(server: Server): Promise<void> {
       c.authViolation();
       continue;
     }
+    // A user now in another account is closed; it reconnects into the new one (clientHasMovedToDifferentAccount).
+    if (o.login.account !== c.account.name) {
+      c.closeConnection(ClosedReason.clientClosed);
+      continue;
+    }
     c.applyLogin(o.login);
     recheckSubscriptions(server, c);
   }

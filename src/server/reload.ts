@@ -91,6 +91,8 @@ export class Reloader {
     if (newOpts.clusterPort === -1) newOpts.clusterPort = cur.clusterPort;
     else if (cur.clusterPort === -1 && newOpts.clusterPort === server.clusterPort) newOpts.clusterPort = cur.clusterPort;
     newOpts.configFile = cur.configFile;
+    // The running options hold the no_auth_user made for $G when only the system account is configured.
+    server.adjustAccountOptions(newOpts);
     const newDigest = tlsDigest(newOpts.tls);
     const changes = this.diffOptions(cur, newOpts, newDigest);
     server.opts = newOpts;
@@ -190,6 +192,12 @@ export class Reloader {
     // default_permissions are folded into the users' permissions by the reference (no field of its own):
     // a change there is an authorization change, already covered by "authorization users".
     if (changed("metricsPrefix")) refuse("MetricsPrefix", cur.metricsPrefix, next.metricsPrefix);
+    // The system account cannot change (only the default $SYS may be dropped); accounts are rewired with
+    // the authorization (reloadAuthorization, "Reloaded: accounts" above).
+    if (changed("systemAccount") && !(cur.systemAccount === "$SYS" && next.systemAccount === "")) {
+      refuse("SystemAccount", cur.systemAccount, next.systemAccount);
+    }
+    if (changed("noSystemAccount")) refuse("NoSystemAccount", cur.noSystemAccount, next.noSystemAccount);
     // The cluster (reload.go "cluster" and "routes"): its listen address cannot change (validateClusterOpts,
     // so clustering cannot be turned on or off either); the rest applies to what comes next (new routes'
     // permissions and credentials, the INFO we send); routes are added and removed.
@@ -229,7 +237,7 @@ export class Reloader {
       "authTimeout", "maxControlLine", "maxPayload", "maxPending", "pidFile", "portsFileDir", "logFile",
       "logSizeLimit", "syslog", "remoteSyslog", "tls", "allowNonTLS", "writeDeadline", "maxClosedClients",
       "lameDuckDuration", "lameDuckGracePeriod", "tags", "defaultPermissions", "metricsPrefix",
-      "clusterHost", "clusterPort", ...clusterFields, "routes",
+      "clusterHost", "clusterPort", ...clusterFields, "routes", "accounts", "systemAccount", "noSystemAccount",
     ]);
     for (const f of Object.keys(next) as Field[]) {
       if (!known.has(f) && changed(f)) refuse(goFieldName(f), cur[f], next[f]);
@@ -252,7 +260,10 @@ export class Reloader {
       statsz ||= c.statsz === true;
     }
     if (logging) this.hooks.configureLogger?.(server.opts);
-    if (auth) await reloadAuthorization(server);
+    if (auth) {
+      server.reloadAccounts(server.opts);
+      await reloadAuthorization(server);
+    }
     // The websocket listener picks up new certificates (re-read from disk) when they changed.
     server.websocket?.reloadTLS();
     if (tls) (this.hooks.reloadTLS ?? ((o: Options) => server.reloadTLS(o)))(server.opts);

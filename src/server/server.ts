@@ -10,7 +10,7 @@ import type { ConnectOptions } from "../protocol/connect.ts";
 import { Accounts } from "../accounts/registry.ts";
 import { GLOBAL_ACCOUNT, SYSTEM_ACCOUNT } from "../accounts/account.ts";
 import { configureAccounts } from "../accounts/setup.ts";
-import { addServiceImportSubs } from "../conn/service-import.ts";
+import { addServiceImportSubs, removeServiceImportSubs } from "../conn/service-import.ts";
 import type { Connection, ConnAccount, Subscription } from "../conn/connection.ts";
 import { ReadLoop } from "../conn/readloop.ts";
 import { ServerStats } from "../conn/stats.ts";
@@ -198,7 +198,16 @@ export class Server implements ClientHost, ClusterHost {
    * is made for it, as the reference does.
    */
   private configureAccounts(opts: Options): void {
-    const sys = configureAccounts(this.accounts, opts);
+    configureAccounts(this.accounts, opts);
+    this.adjustAccountOptions(opts);
+  }
+
+  /**
+   * The options as the running server holds them: the no_auth_user made for `$G` when only the system
+   * account is configured (a reload compares and applies options adjusted the same way).
+   */
+  adjustAccountOptions(opts: Options): void {
+    const sys = opts.systemAccount || (opts.accounts.some((a) => a.name === SYSTEM_ACCOUNT) ? SYSTEM_ACCOUNT : opts.noSystemAccount ? "" : SYSTEM_ACCOUNT);
     const defined = opts.accounts.filter((a) => a.name !== GLOBAL_ACCOUNT);
     const explicitSys = opts.systemAccount !== "" || defined.some((a) => a.name === SYSTEM_ACCOUNT);
     if (explicitSys && sys !== "" && defined.length === 1 && defined[0]!.name === sys && opts.noAuthUser === "") {
@@ -206,6 +215,36 @@ export class Server implements ClientHost, ClusterHost {
       const uname = this.sysAccOnlyNoAuthUser;
       if (!opts.users.some((u) => u.username === uname)) opts.users.push({ username: uname, password: uname.slice(6) });
       opts.noAuthUser = uname;
+    }
+  }
+
+  /**
+   * reload.go reloadAuthorization for configured accounts: exports, imports and mappings are wired
+   * again from the new options, an account no longer configured loses them (its clients' users are
+   * gone or moved, so they are closed by the re-check), service import subscriptions are made anew, and
+   * the clients of accounts whose stream imports changed get their shadow subscriptions again.
+   */
+  reloadAccounts(opts: Options): void {
+    const importsOf = (a: ConnAccount): string => JSON.stringify(a.streamImports.map((i) => [i.acc.name, i.from, i.to]));
+    const before = new Map<ConnAccount, string>();
+    for (const acc of this.accounts.all()) {
+      before.set(acc, importsOf(acc));
+      removeServiceImportSubs(acc);
+    }
+    const configured = new Set(opts.accounts.map((a) => a.name));
+    for (const acc of this.accounts.all()) {
+      if (configured.has(acc.name) || acc === this.accounts.system) continue;
+      acc.mappings.clear();
+      acc.streamExports.clear();
+      acc.serviceExports.clear();
+      acc.streamImports.length = 0;
+      acc.serviceImports.clear();
+    }
+    configureAccounts(this.accounts, opts);
+    for (const acc of this.accounts.all()) {
+      addServiceImportSubs(this, acc);
+      if (before.get(acc) === importsOf(acc)) continue;
+      for (const conn of acc.conns) conn.refreshShadows();
     }
   }
 

@@ -331,3 +331,64 @@ describe("reload: TLS", () => {
     expect((await peerCN(r.server.port)).cn).toBe("second");
   });
 });
+
+describe("reload: accounts (reload.go reloadAuthorization with configured accounts)", () => {
+  const accounts = (bImports: string, aUsers = "{user: a, password: pw}", bUsers = "{user: b, password: pw}"): string => `
+accounts {
+  A: { users: [${aUsers}], exports: [{stream: "pub.>"}, {service: "svc"}] }
+  B: { users: [${bUsers}], imports: [${bImports}] }
+}
+`;
+
+  test("a stream import added by a reload delivers to subscriptions made before it", async () => {
+    const r = await start(accounts(""));
+    const a = await client(r.server.port, { user: "a", pass: "pw" });
+    const b = await client(r.server.port, { user: "b", pass: "pw" });
+    b.send("SUB froma.pub.> 1\r\nPING\r\n");
+    await b.expect("PONG\r\n");
+    r.write(accounts(`{stream: {account: A, subject: "pub.>"}, prefix: froma}`));
+    expect(await r.reload()).toBe(true);
+    expect(r.log.lines).toContain("[INF] Reloaded: accounts");
+    a.send("PUB pub.x 2\r\nhi\r\nPING\r\n");
+    await a.expect("PONG\r\n");
+    await b.expect("MSG froma.pub.x 1 2\r\nhi\r\n");
+  });
+
+  test("a service import added by a reload answers; removed by the next one, it is gone", async () => {
+    const r = await start(accounts(""));
+    const a = await client(r.server.port, { user: "a", pass: "pw" });
+    const b = await client(r.server.port, { user: "b", pass: "pw" });
+    a.send("SUB svc 1\r\nPING\r\n");
+    await a.expect("PONG\r\n");
+    r.write(accounts(`{service: {account: A, subject: "svc"}, to: "b.svc"}`));
+    expect(await r.reload()).toBe(true);
+    b.send("SUB rep 9\r\nPUB b.svc rep 1\r\nq\r\nPING\r\n");
+    await b.expect("PONG\r\n");
+    const req = await a.readUntil((u) => (/MSG svc 1 (_R_\.\S+) 1\r\nq\r\n/.test(u) ? u.length : false));
+    const reply = /MSG svc 1 (_R_\.\S+) 1/.exec(req)![1]!;
+    a.send(`PUB ${reply} 3\r\nans\r\nPING\r\n`);
+    await a.expect("PONG\r\n");
+    await b.expect("MSG rep 9 3\r\nans\r\n");
+    r.write(accounts(""));
+    expect(await r.reload()).toBe(true);
+    b.send("PUB b.svc rep 1\r\nq\r\nPING\r\n");
+    await b.expect("PONG\r\n");
+    a.send("PING\r\n");
+    await a.expect("PONG\r\n");
+  });
+
+  test("a user moved to another account is closed (it reconnects into the new one)", async () => {
+    const r = await start(accounts("", "{user: a, password: pw}, {user: mover, password: pw}"));
+    await client(r.server.port, { user: "mover", pass: "pw" });
+    r.write(accounts("", "{user: a, password: pw}", "{user: b, password: pw}, {user: mover, password: pw}"));
+    expect(await r.reload()).toBe(true);
+    expect(r.server.closed.map((c) => [c.user, c.closeReason])).toEqual([["mover", "Client Closed"]]);
+  });
+
+  test("the system account cannot change", async () => {
+    const r = await start(`${accounts("")}\nsystem_account: A\n`);
+    r.write(`${accounts("")}\nsystem_account: B\n`);
+    expect(await r.reload()).toBe(false);
+    expect(r.errors().join("\n")).toContain("config reload not supported for SystemAccount: old=A, new=B");
+  });
+});

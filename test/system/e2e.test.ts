@@ -4,6 +4,8 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { wsconnect } from "@nats-io/nats-core";
 import { connect, type Msg, type NatsConnection } from "@nats-io/transport-node";
+import { configToOptions } from "../../src/config/load.ts";
+import { parseTokens } from "../../src/config/parser.ts";
 import { mergeOptions } from "../../src/options.ts";
 import { Reloader } from "../../src/server/reload.ts";
 import { startBnats, type InProcessServer } from "../helpers/bnats.ts";
@@ -58,14 +60,18 @@ describe("system account events in a running server", () => {
   });
 
   test("a reload that changes the tags sends STATSZ at once, with the new tags", async () => {
-    const b = await server("server_tags: [a]\n");
-    const nc = await systemUser(b);
+    // A real user of the system account: a reload re-judges logins, and a client bound by hand would
+    // be closed as moved to another account (reload.go clientHasMovedToDifferentAccount).
+    const accounts = "accounts { $SYS: { users: [{user: sys, password: sys}] } }\n";
+    const b = await server(`server_tags: [a]\n${accounts}`);
+    const nc = await connect({ port: b.port, user: "sys", pass: "sys" });
+    cleanups.push(() => nc.close().catch(() => undefined));
     // Wait for the third start-up heartbeat (at 250 + 500 + 1000 ms): the next one is 2 s away.
     const beats = nc.subscribe(`$SYS.SERVER.${b.server.id}.STATSZ`);
     for await (const _ of beats) if (Date.now() - b.server.startTime.getTime() > 1500) break;
     const reloader = new Reloader(b.server, {});
     const m = await next(nc, `$SYS.SERVER.${b.server.id}.STATSZ`, 1500, () =>
-      reloader.reloadOptions(mergeOptions({ tags: ["a", "b"] }, { port: -1 })),
+      reloader.reloadOptions(mergeOptions(configToOptions(parseTokens(`server_tags: [a, b]\n${accounts}`, "test.conf"), "test.conf"), { port: -1 })),
     );
     expect(m?.json<{ server: { tags?: string[] } }>().server.tags).toEqual(["a", "b"]);
   });
