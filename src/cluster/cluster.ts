@@ -202,8 +202,8 @@ export class Cluster implements RouteOwner {
       name: this.host.id,
       cluster: this.name,
       cluster_dynamic: this.dynamic || undefined,
-      // No "lnoc": bnats does not parse LS+/LMSG on routes yet, so peers send leaf interest and messages
-      // as RS+/RMSG (route.go falls back to them for a peer without lnoc).
+      // Leaf-origin interest and messages (LS+ <origin> ..., LMSG <origin> ...) are understood.
+      lnoc: true,
     };
     if (this.log.traceEnabled) r.trace(`->> [CONNECT ${JSON.stringify({ ...connect, pass: connect.pass && "[REDACTED]" })}]`);
     r.enqueue(new TextEncoder().encode(`CONNECT ${JSON.stringify(connect)}\r\n`));
@@ -243,6 +243,7 @@ export class Cluster implements RouteOwner {
       ws_connect_urls: opts.clusterNoAdvertise ? undefined : nonEmpty(this.host.websocketConnectURLs()),
       import: perms?.import,
       export: perms?.export,
+      lnoc: true,
     };
   }
 
@@ -533,8 +534,21 @@ export class Cluster implements RouteOwner {
     if (this.routes.size === 0) return;
     const line = n > 0 ? rsPlus(acc.name, sub.subject, sub.queue, n) : rsMinus(acc.name, sub.subject, sub.queue);
     const bytes = Buffer.from(line, "latin1");
+    // A leaf's interest goes as LS+ <origin> / LS- to peers that take it (addRouteSubOrUnsubProtoToBuf).
+    const origin = kind === Kind.LEAF ? sub.conn.remoteCluster : "";
+    let lline = "";
+    let lbytes: Buffer | undefined;
     for (const r of this.routes.values()) {
       if (!r.canImport(sub.subject)) continue;
+      if (origin !== "" && r.lnoc) {
+        if (lbytes === undefined) {
+          lline = n > 0 ? `LS+ ${origin} ${line.slice(4)}` : `LS-${line.slice(3)}`;
+          lbytes = Buffer.from(lline, "latin1");
+        }
+        if (this.log.traceEnabled) r.trace(`->> [${lline.slice(0, -2)}]`);
+        r.enqueue(lbytes);
+        continue;
+      }
       if (this.log.traceEnabled) r.trace(`->> [${line.slice(0, -2)}]`);
       r.enqueue(bytes);
     }

@@ -53,27 +53,35 @@ export function writeRoutedMsg(
   queues: readonly string[] | null,
   hdr: number,
   headers: boolean,
+  origin: string,
   msg: Uint8Array,
   start: number,
   end: number,
 ): number {
-  const withHdr = hdr > 0 && headers;
-  const payloadStart = hdr > 0 && !headers ? start + hdr : start;
+  // LMSG (leaf origin): headers kept, and the header size always written ("0" for none).
+  const lmsg = origin !== "";
+  const withHdr = lmsg || (hdr > 0 && headers);
+  const payloadStart = hdr > 0 && !headers && !lmsg ? start + hdr : start;
   const total = end - payloadStart - 2;
-  // "RMSG " acc " " subject
-  let n = 5 + account.length + 1 + subject.length;
+  const hdrLen = hdr > 0 ? hdr : 0;
+  // "RMSG " [origin " "] acc " " subject
+  let n = 5 + (lmsg ? origin.length + 1 : 0) + account.length + 1 + subject.length;
   if (queues !== null && queues.length > 0) {
     n += reply.length > 0 ? 3 + reply.length : 2; // " + reply" or " |"
     for (const q of queues) n += 1 + q.length;
   } else if (reply.length > 0) n += 1 + reply.length;
-  if (withHdr) n += 1 + digits(hdr);
+  if (withHdr) n += 1 + digits(hdrLen);
   n += 1 + digits(total) + 2;
   const size = n + (end - payloadStart);
   if (!out.checkPending(size)) return -1;
   let at = out.reserve(size);
   const b = out.buf;
-  b[at++] = withHdr ? 0x48 : 0x52; // H | R
+  b[at++] = lmsg ? 0x4c : withHdr ? 0x48 : 0x52; // L | H | R
   at = putStr(b, at, "MSG ");
+  if (lmsg) {
+    at = putStr(b, at, origin);
+    b[at++] = 0x20;
+  }
   at = putStr(b, at, account);
   b[at++] = 0x20;
   at = putStr(b, at, subject);
@@ -92,7 +100,7 @@ export function writeRoutedMsg(
   }
   if (withHdr) {
     b[at++] = 0x20;
-    at = putUint(b, at, hdr);
+    at = putUint(b, at, hdrLen);
   }
   b[at++] = 0x20;
   at = putUint(b, at, total);

@@ -242,8 +242,17 @@ export class RouteConnection extends Connection implements RouteParserHandler {
 
   // ---- interest
 
-  processRemoteSub(accountName: string, subject: string, queue: string | undefined, weight: number, key: string): void {
-    if (this.host.log.traceEnabled) this.trace(`<<- [RS+ ${key}${queue !== undefined ? ` ${weight}` : ""}]`);
+  processRemoteSub(
+    accountName: string,
+    subject: string,
+    queue: string | undefined,
+    weight: number,
+    key: string,
+    origin: string,
+  ): void {
+    if (this.host.log.traceEnabled) {
+      this.trace(`<<- [${origin !== "" ? `LS+ ${origin} ` : "RS+ "}${key}${queue !== undefined ? ` ${weight}` : ""}]`);
+    }
     const account = this.cluster.accounts.lookup(accountName);
     if (account === undefined) {
       // route.go: an Errorf with a static resolver; a peer with a system account sends its $SYS
@@ -266,6 +275,7 @@ export class RouteConnection extends Connection implements RouteParserHandler {
       return;
     }
     const sub = new RouteSubscription(this, subject, queue, key, qw, account);
+    sub.origin = origin;
     try {
       account.sublist.insert(sub);
     } catch (e) {
@@ -303,6 +313,7 @@ export class RouteConnection extends Connection implements RouteParserHandler {
     buf: Buffer,
     start: number,
     end: number,
+    origin: string,
   ): void {
     const size = end - start - 2;
     this.inMsgs++;
@@ -324,11 +335,12 @@ export class RouteConnection extends Connection implements RouteParserHandler {
     account.stats.inBytes += size;
     const frame = this.host.loop.frame;
     frame.reset(subject, reply, hdr, buf, start, end, "", "");
+    frame.origin = origin;
     processMsgResults(this, this.matchCache.lookup(account.sublist, subject), frame, queues ?? undefined);
   }
 
   /** RMSG/HMSG to the peer, with the queue names the fan-out chose this route for (frame.queues). */
-  deliverMsg(sub: Subscription, frame: MsgFrame, _publisher: Connection): boolean {
+  deliverMsg(sub: Subscription, frame: MsgFrame, publisher: Connection): boolean {
     if (this.closed) return false;
     const n = writeRoutedMsg(
       this.outbound,
@@ -340,6 +352,8 @@ export class RouteConnection extends Connection implements RouteParserHandler {
       frame.queues,
       frame.hdr,
       this.headers,
+      // From a leaf with a cluster name, to a peer that takes it: LMSG with that origin.
+      this.lnoc && publisher.kind === Kind.LEAF ? publisher.remoteCluster : "",
       frame.msg,
       frame.start,
       frame.end,

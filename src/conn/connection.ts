@@ -32,6 +32,8 @@ export class Subscription {
    * connection's account, and delivery rewrites the subject to the importer's (client.go processMsgResults).
    */
   im: StreamImport<ConnAccount> | undefined = undefined;
+  /** The leaf cluster this interest comes from (sub.origin: LS+ over a route); "" otherwise. */
+  origin = "";
   /** The shadow subscriptions this one made in exporters' accounts (sub.shadow). */
   shadow: Subscription[] | undefined = undefined;
 

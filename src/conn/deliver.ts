@@ -80,6 +80,8 @@ export class MsgFrame {
    * RMSG names them so the peer serves only those), or null (client.go routeTarget.qs).
    */
   queues: readonly string[] | null = null;
+  /** A message from a route that came as LMSG: the leaf cluster it comes from (c.pa.origin); "" otherwise. */
+  origin = "";
   private encSizeText = "";
   private encHdrText = "";
 

@@ -194,7 +194,8 @@ function fanOut(
     if (rsub !== undefined) (rts ??= routeTargets(depth)).add(rsub);
   }
   if (rts !== undefined) {
-    const srcCluster = pkind === Kind.LEAF ? publisher.remoteCluster : "";
+    // From a leaf its cluster, from a route the LMSG's origin: never back into that cluster.
+    const srcCluster = pkind === Kind.LEAF ? publisher.remoteCluster : pkind === Kind.ROUTER ? frame.origin : "";
     const subs = rts.subs;
     for (let i = 0; i < subs.length; i++) {
       const sub = subs[i]!;

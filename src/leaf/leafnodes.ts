@@ -535,6 +535,7 @@ export class LeafNodes implements LeafHost {
     if (!conn.isSpoke) {
       for (const sub of acc.sublist.all()) {
         if (sub.conn.kind !== Kind.ROUTER || sub.closed || !conn.canSubscribe(sub.subject)) continue;
+        if (rc !== "" && sub.origin === rc) continue;
         smap.add(leafKey(sub.subject, sub.queue), sub.queue !== undefined && sub.qw > 0 ? sub.qw : 1);
       }
     }
@@ -549,7 +550,7 @@ export class LeafNodes implements LeafHost {
   updateLeafNodes(account: ConnAccount, sub: Subscription, delta: number): void {
     if (this.leafs.size === 0) return;
     const from = sub.conn;
-    const origin = from.kind === Kind.LEAF ? from.remoteCluster : "";
+    const origin = from.kind === Kind.LEAF ? from.remoteCluster : sub.origin;
     for (const ln of this.leafs.values()) {
       if (ln === from || ln.account !== account || !ln.ready) continue;
       const lds = sub.subject.startsWith(LDS_PREFIX);

@@ -43,8 +43,16 @@ export interface RouteParserHandler extends ParserHandler {
    * `RS+ <account> <subject> [<queue> <weight>]`. `key` is the line without the weight, as the
    * reference keys a route's subscriptions (an RS- line is that same key).
    */
-  processRemoteSub(account: string, subject: string, queue: string | undefined, weight: number, key: string): void;
-  /** `RS- <account> <subject> [<queue>]`; `key` is the whole line. */
+  processRemoteSub(
+    account: string,
+    subject: string,
+    queue: string | undefined,
+    weight: number,
+    key: string,
+    /** `LS+ <origin> <account> ...`: the leaf cluster the interest comes from ("" for RS+). */
+    origin: string,
+  ): void;
+  /** `RS- <account> <subject> [<queue>]` (and LS-, the same); `key` is the whole line. */
   processRemoteUnsub(account: string, subject: string, queue: string | undefined, key: string): void;
   /**
    * A complete RMSG/HMSG: as processMsg, plus the account and the queue names the sender chose
@@ -59,6 +67,8 @@ export interface RouteParserHandler extends ParserHandler {
     buf: Buffer,
     start: number,
     end: number,
+    /** LMSG: the leaf cluster the message comes from ("" for RMSG/HMSG). */
+    origin: string,
   ): void;
 }
 
@@ -174,6 +184,8 @@ export class Parser {
   private account = "";
   private queues: string[] | null = null;
   private lastAccount = "";
+  /** LMSG on a route: its origin cluster. */
+  private origin = "";
   private lastAccountBytes = new Uint8Array(0);
   // Argument boundaries of a route line (any number of queue names; grown when needed).
   private rArgStart = new Int32Array(16);
@@ -242,8 +254,8 @@ export class Parser {
               if (this.route === null) return this.fail(buf, i);
               this.state = S.R;
               break;
-            case 0x6c: // l: leaf verbs, from leafs only
-              if (this.leaf === null) return this.fail(buf, i);
+            case 0x6c: // l: leaf verbs, from leafs, and leaf-origin ones from routes (LS+/LS-/LMSG)
+              if (this.leaf === null && this.route === null) return this.fail(buf, i);
               this.state = S.L;
               break;
             default:
@@ -479,6 +491,8 @@ export class Parser {
       case S.HMSG_ARG:
         if (this.leaf !== null) {
           if (!this.leafMsgArgs(line, lineStart, end, state === S.HMSG_ARG)) return buf.length;
+        } else if (this.op === 0x6c && state === S.MSG_ARG) {
+          if (!this.routedOriginMsgArgs(line, lineStart, end)) return buf.length;
         } else if (!this.routedMsgArgs(line, lineStart, end, state === S.HMSG_ARG)) return buf.length;
         this.state = S.MSG_PAYLOAD;
         this.msgPos = 0;
@@ -486,13 +500,14 @@ export class Parser {
       case S.SUB_ARG:
         if (this.leaf !== null) this.leafSubArgs(line, lineStart, end);
         else if (this.route === null) this.subArgs(line, lineStart, end);
-        else if (this.op === 0x72) this.remoteSubArgs(line, lineStart, end);
+        else if (this.op === 0x72) this.remoteSubArgs(line, lineStart, end, false);
+        else if (this.op === 0x6c) this.remoteSubArgs(line, lineStart, end, true);
         // A plain SUB from a route is ignored, as parser.go (no case for it).
         break;
       case S.UNSUB_ARG:
         if (this.leaf !== null) this.leaf.processLeafUnsub(line.toString("latin1", lineStart, end));
         else if (this.route === null) this.unsubArgs(line, lineStart, end);
-        else if (this.op === 0x72) this.remoteUnsubArgs(line, lineStart, end);
+        else if (this.op === 0x72 || this.op === 0x6c) this.remoteUnsubArgs(line, lineStart, end);
         break;
       case S.CONNECT_ARG:
         this.h.processConnect(line.subarray(lineStart, end));
@@ -579,7 +594,9 @@ export class Parser {
     this.routed = false;
     const queues = this.queues;
     this.queues = null;
-    this.route!.processRoutedMsg(this.account, this.subject, this.reply, queues, this.hdr, buf, start, end);
+    const origin = this.origin;
+    this.origin = "";
+    this.route!.processRoutedMsg(this.account, this.subject, this.reply, queues, this.hdr, buf, start, end, origin);
   }
 
   /**
@@ -813,6 +830,66 @@ export class Parser {
   }
 
   /**
+   * route.go processRoutedOriginClusterMsgArgs: `LMSG <origin> <acc> <subject> [reply] <hdr> <size>`, or
+   * with queues `+ <reply> <q..>` / `| <q..>` after the subject; the header size is always there.
+   */
+  private routedOriginMsgArgs(line: Buffer, start: number, end: number): boolean {
+    const h = this.h;
+    const verb = "processRoutedOriginClusterMsgArgs";
+    const n = this.splitAll(line, start, end);
+    if (n < 5) {
+      h.protocolError(false, `${verb} Parse Error: '${this.rArgList(line, n)}'`);
+      return false;
+    }
+    let reply = "";
+    let queues: string[] | null = null;
+    if (n === 6) reply = this.rArg(line, 3);
+    else if (n > 6) {
+      const ind = line[this.rArgStart[3]!]!;
+      if (this.rArgEnd[3]! - this.rArgStart[3]! !== 1 || (ind !== 0x2b && ind !== 0x7c)) {
+        h.protocolError(false, `${verb} Bad or Missing Reply Indicator: '${this.rArg(line, 3)}'`);
+        return false;
+      }
+      let first = 4;
+      if (ind === 0x2b) {
+        reply = this.rArg(line, 4);
+        first = 5;
+      }
+      queues = [];
+      for (let k = first; k < n - 2; k++) queues.push(this.rArg(line, k));
+    }
+    this.hdr = parseSize(line, this.rArgStart[n - 2]!, this.rArgEnd[n - 2]!);
+    this.size = parseSize(line, this.rArgStart[n - 1]!, this.rArgEnd[n - 1]!);
+    if (this.hdr < 0) {
+      h.protocolError(false, `${verb} Bad or Missing Header Size: '${line.toString("latin1", start, end)}'`);
+      return false;
+    }
+    if (this.size < 0) {
+      h.protocolError(false, `${verb} Bad or Missing Size: '${this.rArgList(line, n)}'`);
+      return false;
+    }
+    if (this.hdr > this.size) {
+      h.protocolError(false, `${verb} Header Size larger then TotalSize: '${line.toString("latin1", start, end)}'`);
+      return false;
+    }
+    // No header block is a header size of 0 on the wire (pa.hdr > 0 checks downstream).
+    if (this.hdr === 0) this.hdr = -1;
+    this.sizeText = "";
+    this.hdrText = "";
+    this.origin = this.rArg(line, 0);
+    this.rArgStart[0] = this.rArgStart[1]!;
+    this.rArgEnd[0] = this.rArgEnd[1]!;
+    this.account = this.routedAccount(line);
+    this.argStart[0] = this.rArgStart[2]!;
+    this.argEnd[0] = this.rArgEnd[2]!;
+    this.subject = this.pubSubject(line, 0);
+    this.reply = reply;
+    this.queues = queues;
+    this.routed = true;
+    return true;
+  }
+
+  /**
    * leafnode.go processLeafMsgArgs / processLeafHeaderMsgArgs: `LMSG <subject> [reply] <size>`,
    * `LMSG <subject> + <reply> <q1..qn> <size>`, `LMSG <subject> | <q1..qn> <size>`; HMSG has `<hdr>`
    * before the size. The same shapes as a routed message without the account.
@@ -887,23 +964,31 @@ export class Parser {
     this.leaf!.processLeafSub(subject, this.rArg(line, 1), weight, line.toString("latin1", start, keyEnd));
   }
 
-  /** route.go processRemoteSub: `RS+ <acc> <subject>` or `RS+ <acc> <subject> <queue> <weight>`. */
-  private remoteSubArgs(line: Buffer, start: number, end: number): void {
+  /**
+   * route.go processRemoteSub: `RS+ <acc> <subject>` or `RS+ <acc> <subject> <queue> <weight>`; with
+   * `hasOrigin` (LS+), the same after the origin cluster, which is not part of the key.
+   */
+  private remoteSubArgs(line: Buffer, start: number, end: number, hasOrigin: boolean): void {
     const n = this.splitAll(line, start, end);
-    if (n !== 2 && n !== 4) {
+    const off = hasOrigin ? 1 : 0;
+    if (n !== 2 + off && n !== 4 + off) {
       this.h.protocolError(false, `processRemoteSub Parse Error: '${line.toString("latin1", start, end)}'`);
       return;
     }
-    const account = this.rArg(line, 0);
-    const subject = this.rArg(line, 1);
-    if (n === 2) {
-      this.route!.processRemoteSub(account, subject, undefined, 0, line.toString("latin1", start, end));
+    const origin = hasOrigin ? this.rArg(line, 0) : "";
+    const keyStart = hasOrigin ? start + origin.length + 1 : start;
+    const account = this.rArg(line, off);
+    const subject = this.rArg(line, 1 + off);
+    if (n === 2 + off) {
+      this.route!.processRemoteSub(account, subject, undefined, 0, line.toString("latin1", keyStart, end), origin);
       return;
     }
-    const weight = parseSize(line, this.rArgStart[3]!, this.rArgEnd[3]!);
-    // The key is the line up to the weight (arg[:len(arg)-len(weight)-1]).
-    const keyEnd = end - (this.rArgEnd[3]! - this.rArgStart[3]!) - 1;
-    this.route!.processRemoteSub(account, subject, this.rArg(line, 2), weight, line.toString("latin1", start, keyEnd));
+    const w = 3 + off;
+    const weight = parseSize(line, this.rArgStart[w]!, this.rArgEnd[w]!);
+    // The key is the line up to the weight (arg[len(origin)+off : len(arg)-len(weight)-1]).
+    const keyEnd = end - (this.rArgEnd[w]! - this.rArgStart[w]!) - 1;
+    const queue = this.rArg(line, 2 + off);
+    this.route!.processRemoteSub(account, subject, queue, weight, line.toString("latin1", keyStart, keyEnd), origin);
   }
 
   /** route.go processRemoteUnsub (parseUnsubProto): `RS- <acc> <subject> [<queue>]`. */

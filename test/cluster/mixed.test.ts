@@ -159,13 +159,16 @@ describe.if(hasReference())("bnats in a nats-server cluster", () => {
 });
 
 describe.if(hasReference())("a nats-server leaf behind a nats-server member", () => {
-  test("leaf interest and messages reach bnats over the route (as RS+/RMSG: bnats does not announce lnoc)", async () => {
+  test("leaf interest and messages reach bnats over the route (as LS+/LMSG with the leaf's cluster as origin)", async () => {
     const a = await startNode({ kind: "reference", name: "LA", cluster: "LC", extra: 'leafnodes { listen: "127.0.0.1:-1" }' });
     const x = await startNode({ kind: "bnats", name: "LX", cluster: "LC", routes: [a.routeURL] });
     const LEAF_RE = /Listening for leafnode connections on [^\s]+:(\d+)/;
     await a.process!.waitForLog(LEAF_RE);
     const leafPort = Number(LEAF_RE.exec(a.logs())![1]);
-    const leaf = await startReference({ config: `leafnodes { remotes: [ { url: "nats://127.0.0.1:${leafPort}" } ] }` });
+    // A named leaf: its cluster name (the server name) is the origin of its interest and messages.
+    const leaf = await startReference({
+      config: `server_name: LEAF1\nleafnodes { remotes: [ { url: "nats://127.0.0.1:${leafPort}" } ] }`,
+    });
     try {
       await waitForRoutes(x, 1);
       await leaf.waitForLog(/Leafnode connection created/);
@@ -190,9 +193,9 @@ describe.if(hasReference())("a nats-server leaf behind a nats-server member", ()
 });
 
 describe.if(hasReference())("a nats-server leaf on a bnats member", () => {
-  test("the hub tells its leaf about interest learned from routes, before and after the leaf connects", async () => {
+  test.each(["bnats", "reference"] as const)("the hub tells its leaf about interest learned from routes, before and after the leaf connects (other member: %s)", async (otherKind) => {
     const h1 = await startNode({ kind: "bnats", name: "H1", cluster: "HC", extra: 'leafnodes { listen: "127.0.0.1:-1" }' });
-    const h2 = await startNode({ kind: "bnats", name: "H2", cluster: "HC", routes: [h1.routeURL] });
+    const h2 = await startNode({ kind: otherKind, name: "H2", cluster: "HC", routes: [h1.routeURL] });
     let leaf: Awaited<ReturnType<typeof startReference>> | undefined;
     try {
       await waitForMesh([h1, h2]);
@@ -201,8 +204,9 @@ describe.if(hasReference())("a nats-server leaf on a bnats member", () => {
       await onH2.flush();
       const onH1 = await client(h1);
       await awaitInterest(onH1, "leaf.early", early.probed); // h1 knows it (from the route)
+      // Named: its interest and messages cross the route as LS+/LMSG with origin LEAF2.
       leaf = await startReference({
-        config: `leafnodes { remotes: [ { url: "nats://127.0.0.1:${h1.inProcess!.server.leafPort}" } ] }`,
+        config: `server_name: LEAF2\nleafnodes { remotes: [ { url: "nats://127.0.0.1:${h1.inProcess!.server.leafPort}" } ] }`,
       });
       await leaf.waitForLog(/Leafnode connection created/);
       const lc = await connect({ servers: `127.0.0.1:${leaf.port}`, reconnect: false });
@@ -224,6 +228,41 @@ describe.if(hasReference())("a nats-server leaf on a bnats member", () => {
       await Promise.all([lc.close(), onH1.close(), onH2.close()]);
     } finally {
       await Promise.all([leaf?.stop(), h2.stop(), h1.stop()]);
+    }
+  }, 30_000);
+});
+
+describe.if(hasReference())("a leaf cluster attached to two bnats members", () => {
+  test("a message from one leaf member reaches a subscriber on the other exactly once (origin suppression)", async () => {
+    const leafListen = 'leafnodes { listen: "127.0.0.1:-1" }';
+    const h1 = await startNode({ kind: "bnats", name: "OH1", cluster: "HUB", extra: leafListen });
+    const h2 = await startNode({ kind: "bnats", name: "OH2", cluster: "HUB", routes: [h1.routeURL], extra: leafListen });
+    await waitForMesh([h1, h2]);
+    const remote = (n: ClusterNode) => `leafnodes { remotes: [ { url: "nats://127.0.0.1:${n.inProcess!.server.leafPort}" } ] }`;
+    const l1 = await startNode({ kind: "reference", name: "OL1", cluster: "LC", extra: remote(h1) });
+    const l2 = await startNode({ kind: "reference", name: "OL2", cluster: "LC", routes: [l1.routeURL], extra: remote(h2) });
+    try {
+      await waitForMesh([l1, l2]);
+      await Promise.all([l1.process!.waitForLog(/Leafnode connection created/), l2.process!.waitForLog(/Leafnode connection created/)]);
+      const sub = await client(l2);
+      const got = collect(sub.subscribe("origin.once"));
+      await sub.flush();
+      // Interest must also have reached the hubs (via l2's leaf link and the route) before counting.
+      const onH1 = await client(h1);
+      await awaitInterest(onH1, "origin.once", got.probed);
+      const pub = await client(l1);
+      for (let i = 0; i < 20; i++) pub.publish("origin.once", `${i}`);
+      await pub.flush();
+      await until(() => got.msgs.length >= 20, "20 messages");
+      // A round trip through every path a duplicate could take.
+      await onH1.flush();
+      await pub.flush();
+      await sub.flush();
+      await Bun.sleep(200);
+      expect(got.msgs.length).toBe(20);
+      await Promise.all([sub.close(), pub.close(), onH1.close()]);
+    } finally {
+      await Promise.all([l2.stop(), l1.stop(), h2.stop(), h1.stop()]);
     }
   }, 30_000);
 });

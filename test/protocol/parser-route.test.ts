@@ -45,8 +45,8 @@ class RouteRecorder implements RouteParserHandler {
     this.ops.push("MAXPAYLOAD");
   }
   pubArgsParsed(): void {}
-  processRemoteSub(account: string, subject: string, queue: string | undefined, weight: number, key: string): void {
-    this.ops.push(`RS+ ${account}|${subject}|${queue ?? "-"}|${weight}|${key}`);
+  processRemoteSub(account: string, subject: string, queue: string | undefined, weight: number, key: string, origin: string): void {
+    this.ops.push(`${origin !== "" ? `LS+ ${origin}|` : "RS+ "}${account}|${subject}|${queue ?? "-"}|${weight}|${key}`);
   }
   processRemoteUnsub(account: string, subject: string, queue: string | undefined, key: string): void {
     this.ops.push(`RS- ${account}|${subject}|${queue ?? "-"}|${key}`);
@@ -60,9 +60,11 @@ class RouteRecorder implements RouteParserHandler {
     buf: Buffer,
     start: number,
     end: number,
+    origin: string,
   ): void {
     const q = queues === null ? "-" : queues.join(",");
-    this.ops.push(`RMSG ${account}|${subject}|${reply}|${q}|${hdr}|${buf.toString("latin1", start, end)}`);
+    const verb = origin !== "" ? `LMSG ${origin}|` : "RMSG ";
+    this.ops.push(`${verb}${account}|${subject}|${reply}|${q}|${hdr}|${buf.toString("latin1", start, end)}`);
   }
 }
 
@@ -121,6 +123,25 @@ describe("route parser", () => {
     ]);
   });
 
+  test("leaf-origin verbs on a route: LS+ (origin not in the key), LS-, LMSG with its header size", () => {
+    expect(
+      parseAllSplits(
+        "LS+ LC $G foo\r\nLS+ LC $G bar q 2\r\nLS- $G bar q\r\nLMSG LC $G foo 0 2\r\nhi\r\nLMSG LC A foo + r q1 12 14\r\nNATS/1.0\r\n\r\nhi\r\n",
+      ),
+    ).toEqual([
+      "LS+ LC|$G|foo|-|0|$G foo",
+      "LS+ LC|$G|bar|q|2|$G bar q",
+      "RS- $G|bar|q|$G bar q",
+      "LMSG LC|$G|foo||-|-1|hi\r\n",
+      "LMSG LC|A|foo|r|q1|12|NATS/1.0\r\n\r\nhi\r\n",
+    ]);
+    const one = (x: string) => run([Buffer.from(x)])[0];
+    expect(one("LMSG LC $G foo 2\r\n")).toBe("PROTOERR false processRoutedOriginClusterMsgArgs Parse Error: '[LC $G foo 2]'");
+    expect(one("LMSG LC $G foo * q 0 1\r\n")).toBe(
+      "PROTOERR false processRoutedOriginClusterMsgArgs Bad or Missing Reply Indicator: '*'",
+    );
+  });
+
   test("INFO, CONNECT, PING, PONG, -ERR as a route peer sends them", () => {
     expect(parseAllSplits('CONNECT {"echo":true}\r\nINFO {"server_id":"x"}\r\nPING\r\nPONG\r\n-ERR \'x\'\r\n')).toEqual([
       'CONNECT {"echo":true}',
@@ -155,6 +176,7 @@ describe("route parser", () => {
     const long = "a".repeat(10_000);
     expect(run([Buffer.from(`RS+ $G ${long}\r\n`)])).toEqual([`RS+ $G|${long}|-|0|$G ${long}`]);
     expect(run([Buffer.from("RS+ $G foo\r\n")], false)[0]).toStartWith("PROTOERR true Client parser ERROR");
+    expect(run([Buffer.from("LS+ LC $G foo\r\n")], false)[0]).toStartWith("PROTOERR true Client parser ERROR");
     expect(run([Buffer.from("HMSG $G foo 0 0\r\n\r\n")], false)[0]).toStartWith("PROTOERR true Client parser ERROR");
   });
 
