@@ -238,7 +238,15 @@ export class SystemServices implements SystemView {
       if (!this.running) return;
       // The body is copied out of the reused delivery buffer before anything else runs.
       const req = { subject: subj, reply, body: decoder.decode(body), hdr: hdr === undefined ? "" : decoder.decode(hdr) };
-      const r = handler(this, req);
+      // A failing handler costs only its answer: it runs inside the publisher's delivery, whose
+      // connection must not pay for it.
+      let r: ReturnType<Handler>;
+      try {
+        r = handler(this, req);
+      } catch (e) {
+        this.deps.error(`Internal subscription on "${subj}" failed: ${(e as Error).stack ?? e}`);
+        return;
+      }
       if (r !== undefined) this.send(r.subject, "", r.msg, r.compress);
     });
   }

@@ -233,3 +233,31 @@ function unframe(b: Uint8Array): Uint8Array {
   }
   return new Uint8Array(parts);
 }
+
+describe("a failing handler", () => {
+  test("is logged and answers nothing; the delivery (the publisher's read) does not throw", async () => {
+    const server = fakeServer([]);
+    Object.defineProperty(server, "stats", {
+      get() {
+        throw new Error("boom");
+      },
+    });
+    const client = new FakeInternalClient();
+    const errors: string[] = [];
+    const sys = new SystemServices({
+      ctx: newContext(server),
+      identity: () => ({ name: "fake", host: "0.0.0.0", id: ID, cluster: "", domain: "", tags: [], jetstream: false }),
+      client,
+      systemAccount: "$SYS",
+      globalAccount: "$G",
+      error: (m) => errors.push(m),
+    });
+    sys.start();
+    current = sys;
+    expect(await client.request("$SYS.REQ.SERVER.PING")).toEqual([]);
+    expect(errors.join("\n")).toContain('Internal subscription on "$SYS.REQ.SERVER.PING" failed');
+    // zReq turns an endpoint's exception into its 500 answer instead.
+    const [varz] = await client.request("$SYS.REQ.SERVER.PING.VARZ");
+    expect(varz!.json).toMatchObject({ data: null, error: { code: 500, description: "boom" } });
+  });
+});
