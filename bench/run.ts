@@ -14,11 +14,14 @@
 //   --profile=dir   | BENCH_PROFILE     run bnats from source under `bun --cpu-prof --cpu-prof-md`; each bnats
 //                                       server writes a .cpuprofile and a .md summary into dir when it stops
 //   --verbose       | BENCH_VERBOSE=1   print each run as it finishes
+//   --footprint=n   | BENCH_FOOTPRINT   starts per server for the footprint rows (start-up time, idle RSS with
+//                                       monitoring, executable size); 0 = skip (default 5)
 //   --list                              list the scenarios and exit
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { measureFootprint } from "./lib/footprint.ts";
 import { type Row, formatValue, median, renderTable } from "./lib/report.ts";
 import { type RunningServer, type ServerSide, freePort, runLoadgen, startServer } from "./lib/servers.ts";
 import type { LoadResult } from "./lib/spec.ts";
@@ -292,6 +295,15 @@ async function main(): Promise<number> {
     }
     const summary = sides.map((s) => `${s.label} ${formatValue(median(first.values.get(s.label) ?? []), first.unit)}`);
     console.log(`  ${sc.id}: ${summary.join(", ")} ${first.unit}`);
+  }
+
+  // The footprint rows (issue 15): spawned directly, monitoring on, medians of alternating starts.
+  const footprintStarts = Number(arg("footprint", "BENCH_FOOTPRINT") ?? 5);
+  if (footprintStarts > 0 && arg("profile", "BENCH_PROFILE") === undefined) {
+    const fp = await measureFootprint(sides, footprintStarts);
+    const summary = sides.map((s) => `${s.label} ${fp.map((r) => `${formatValue(median(r.values.get(s.label) ?? []), r.unit)} ${r.unit}`).join(" / ")}`);
+    console.log(`  footprint (start / idle RSS / executable): ${summary.join("; ")}`);
+    rows.push(...fp);
   }
 
   console.log("");
