@@ -2,10 +2,11 @@
 // binary messages through Bun's ServerWebSocket, and come in from its `message` handler (whole messages,
 // fragments already joined, control frames answered by Bun).
 //
-// No silent loss: `write` sends only while Bun has nothing buffered for the socket; otherwise it takes
-// nothing and the client's outbound queue keeps the bytes (counted as pending, so max_pending and the
-// write deadline decide slow consumers as for TCP) until Bun calls `drain`. Bun's own buffer thus holds
-// at most one outbound flush, and its backpressure limit (which drops sends) is never reached.
+// No silent loss: `write` sends only while Bun has nothing buffered for the socket, in messages of at
+// most WS_MAX_MESSAGE bytes, and stops at the first one Bun has to buffer; the rest stays in the
+// client's outbound queue (counted as pending, so max_pending and the write deadline decide slow
+// consumers as for TCP) until Bun calls `drain`. Bun's own buffer thus holds at most one message, and
+// its backpressure limit (which drops sends) is never reached.
 import type { ServerWebSocket } from "bun";
 import type { Transport } from "../transport.ts";
 import { wsCloseReasonText, wsCloseStatus, wsSkipsCloseFrame } from "./close.ts";
@@ -13,6 +14,9 @@ import type { UpgradeInfo } from "./upgrade.ts";
 
 /** websocket.go wsCompressThreshold: smaller writes are not worth compressing. */
 export const WS_COMPRESS_THRESHOLD = 64;
+
+/** Largest message one write sends: bounds what Bun buffers beyond the outbound's own accounting. */
+export const WS_MAX_MESSAGE = 256 * 1024;
 
 /** What the connection's owner receives from the socket. */
 export interface WebsocketConnHandler {
@@ -70,10 +74,20 @@ export class WebsocketTransport implements Transport {
     // A closed socket is a write error for the outbound (as Bun's TCP write returning -1).
     if (ws.readyState !== 1) return -1;
     if (ws.getBufferedAmount() > 0) return 0;
-    // With backpressureLimit 0 (no limit) send only drops (0) on a closed socket; -1 = queued by Bun,
-    // its drain handler follows.
-    const n = ws.send(bytes, this.compress && bytes.length > WS_COMPRESS_THRESHOLD);
-    return n === 0 ? -1 : bytes.length;
+    // One message per WS_MAX_MESSAGE bytes, until Bun starts buffering: what Bun holds stays within one
+    // message, and the rest remains the outbound's pending bytes (max_pending, connz pending_bytes).
+    const compress = this.compress;
+    let off = 0;
+    while (off < bytes.length) {
+      const end = Math.min(off + WS_MAX_MESSAGE, bytes.length);
+      // With backpressureLimit 0 (no limit) send only drops (0) on a closed socket; -1 = queued by
+      // Bun, its drain handler follows.
+      const n = ws.send(off === 0 && end === bytes.length ? bytes : bytes.subarray(off, end), compress && end - off > WS_COMPRESS_THRESHOLD);
+      if (n === 0) return off > 0 ? off : -1;
+      off = end;
+      if (n < 0) break;
+    }
+    return off;
   }
 
   /** The closed reason (ClosedReason text) the close frame carries; set before end(). */
