@@ -3,7 +3,7 @@
 // `open`, and Bun's defaults that would decide things NATS decides are turned off: no idle timeout or
 // automatic pings (NATS PING/PONG decides staleness), a message size limit well above max_payload plus
 // the control line (a bigger PUB is the protocol's -ERR, not a 1009 from Bun), no backpressure limit (Bun
-// would drop sends past it; transport.ts keeps Bun's buffer to one flush instead).
+// would drop sends past it; transport.ts keeps Bun's buffer to one message instead).
 import type { Server as BunServer } from "bun";
 import type { TLSContext } from "../tls/context.ts";
 import { OriginChecker } from "./origin.ts";
