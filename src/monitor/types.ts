@@ -91,6 +91,8 @@ export interface MonitoredSublist<S extends MonitoredSubscription = MonitoredSub
 export interface MonitoredRoute {
   readonly cid: number;
   readonly remoteID: string;
+  /** The peer's server name (route.remoteName: STATSZ routes[].name). */
+  readonly remoteName?: string;
   readonly didSolicit: boolean;
   /** Configured in `routes` (explicit), rather than learned by gossip. */
   readonly isConfigured: boolean;

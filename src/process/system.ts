@@ -153,7 +153,7 @@ export class SystemService implements ServerService, ClientEvents {
           name: info.server_name,
           host: info.host,
           id: info.server_id,
-          cluster: "",
+          cluster: server.cluster?.name ?? "",
           domain: "",
           tags: server.opts.tags,
           jetstream: false,

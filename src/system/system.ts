@@ -162,8 +162,22 @@ export class SystemServices implements SystemView {
     return 1 + this.servers.size;
   }
 
+  /** routeStat of every route (events.go sendStatsz), from the monitoring view of the cluster. */
   routeStats(): RouteStat[] {
-    return this.deps.routeStats?.() ?? [];
+    if (this.deps.routeStats !== undefined) return this.deps.routeStats();
+    const routes = this.ctx.server.cluster?.routes;
+    if (routes === undefined) return [];
+    const out: RouteStat[] = [];
+    for (const r of routes.values()) {
+      out.push({
+        rid: r.cid,
+        name: r.remoteName || undefined,
+        sent: { msgs: r.outMsgs, bytes: r.outBytes },
+        received: { msgs: r.inMsgs, bytes: r.inBytes },
+        pending: r.pendingBytes,
+      });
+    }
+    return out;
   }
 
   accountStat(name: string): AccountStat | undefined {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { startNode, until, waitForMesh, type ClusterNode } from "../helpers/cluster.ts";
 import { hasReference } from "../helpers/ref.ts";
+import { diffShapes, shapeOf } from "../monitor/shape.ts";
 import { requestAll } from "./harness.ts";
 
 const ACCOUNTS = `
@@ -66,6 +67,15 @@ describe.if(hasReference())("system account in a nats-server + bnats cluster", (
       return answers.length === 2 && answers.every((a) => a.statsz.active_servers === 2);
     }, "active_servers 2 on both", 10_000);
   }, 15_000);
+
+  test("both STATSZ answers have the same shape: the cluster name in server, the route in routes", async () => {
+    const nc = await sysUser(ref);
+    const answers = (await requestAll(nc, "$SYS.REQ.SERVER.PING", "", 1000, 2)) as { server: { name: string; cluster?: string } }[];
+    const byName = new Map(answers.map((a) => [a.server.name, a]));
+    const [r, b] = [byName.get("R"), byName.get("B")];
+    expect(b?.server.cluster).toBe("C");
+    expect(diffShapes(shapeOf(r), shapeOf(b))).toEqual([]);
+  });
 
   test("bnats's STATSZ heartbeat reaches a system user on nats-server", async () => {
     const nc = await sysUser(ref);
