@@ -216,6 +216,23 @@ test("max_connections counts websocket clients: -ERR, then close 1008", async ()
   }
 });
 
+test("log names: wid:N, behind the X-Forwarded-For address (client.go initClient)", async () => {
+  const srv = await startBnats({ config: "websocket { port: -1, no_tls: true }", debug: true });
+  try {
+    const { c } = await rawUpgrade(wsPort(srv), { "X-Forwarded-For": "203.0.113.7" });
+    await readDataUntil(c, "\r\n");
+    c.send(clientFrame('CONNECT {"verbose":false}\r\nPING\r\n'));
+    await readDataUntil(c, "PONG\r\n");
+    c.close();
+    expect(srv.logs()).toMatch(/\[DBG\] 203\.0\.113\.7\/127\.0\.0\.1:\d+ - wid:\d+ - Client connection created/);
+    const tcp = await connect({ port: srv.port });
+    await tcp.close();
+    expect(srv.logs()).toMatch(/\[DBG\] 127\.0\.0\.1:\d+ - cid:\d+ - Client connection created/);
+  } finally {
+    await srv.stop();
+  }
+});
+
 describe("origin", () => {
   test("same_origin refuses another origin with 403 and accepts none", async () => {
     const srv = await startBnats({ config: "websocket { port: -1, no_tls: true, same_origin: true }" });
