@@ -87,3 +87,25 @@ describe.if(hasReference())("system account in a nats-server + bnats cluster", (
     for await (const m of sub) expect(m.json<{ server: { name: string } }>().server.name).toBe("B");
   });
 });
+
+describe("system account in a bnats-only cluster", () => {
+  test("both answer the ping from either side and count each other", async () => {
+    const one = await startNode({ kind: "bnats", name: "B1", cluster: "C2", extra: ACCOUNTS });
+    const two = await startNode({ kind: "bnats", name: "B2", cluster: "C2", routes: [one.routeURL], extra: ACCOUNTS });
+    const conns: NatsConnection[] = [];
+    try {
+      await waitForMesh([one, two]);
+      for (const n of [one, two]) {
+        const nc = await connect({ servers: n.url, user: "sys", pass: "sys", reconnect: false });
+        conns.push(nc);
+        await until(async () => {
+          const answers = (await requestAll(nc, "$SYS.REQ.SERVER.PING", "", 500, 2)) as { server: { name: string }; statsz: { active_servers: number } }[];
+          return answers.length === 2 && answers.every((a) => a.statsz.active_servers === 2);
+        }, `both answer on ${n.spec.name}`, 10_000);
+      }
+    } finally {
+      for (const nc of conns) await nc.close().catch(() => undefined);
+      await Promise.all([two.stop(), one.stop()]);
+    }
+  }, 30_000);
+});
