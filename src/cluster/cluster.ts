@@ -23,6 +23,9 @@ export type { RouteInfo } from "./info.ts";
 const ROUTE_RECONNECT = 1000;
 const ROUTE_CONNECT_DELAY = 1000;
 const ROUTE_DIAL_TIMEOUT = 1000;
+/** opts.go DEFAULT_CONNECT_ERROR_REPORTS / DEFAULT_RECONNECT_ERROR_REPORTS. */
+const CONNECT_ERROR_REPORTS = 3600;
+const RECONNECT_ERROR_REPORTS = 60;
 /** server.go firstPingInterval (routes, gateways, leafs). */
 const FIRST_PING_INTERVAL = 1000;
 /** route.go RouteProtoV2. */
@@ -324,7 +327,10 @@ export class Cluster implements RouteOwner {
     } catch (e) {
       attempts++;
       const msg = `Error trying to connect to route (attempt ${attempts}): ${describeDialError(e, host, port)}`;
-      if (firstConnect && (attempts === 1 || attempts % 3600 === 0)) this.log.error(msg);
+      // shouldReportConnectErr: the first attempt, then every connect_error_reports (3600) attempts of a
+      // first connect, every reconnect_error_reports (60) of a reconnect.
+      const every = firstConnect ? CONNECT_ERROR_REPORTS : RECONNECT_ERROR_REPORTS;
+      if (attempts === 1 || attempts % every === 0) this.log.error(msg);
       else this.log.debug(msg);
       if (!tryForEver) {
         const retries = this.host.opts.clusterConnectRetries;
