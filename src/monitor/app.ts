@@ -1,9 +1,8 @@
-// The monitoring HTTP app: the reference's routes (server.go startMonitoring) as a table, looked up by exact
-// path. Every route answers every method, as Go's ServeMux; paths are case-sensitive and exact, so "/varz/"
-// is a 404; "//varz" gets ServeMux's 301 to the cleaned path. Each handler is a plain function of
+// The monitoring HTTP app: the reference's routes (server.go startMonitoring) as a table, served by Elysia.
+// Every route answers every method, as Go's ServeMux; paths are case-sensitive and exact (strictPath), so
+// "/varz/" is a 404; "//varz" gets ServeMux's 301 to the cleaned path. Each handler is a plain function of
 // (context, query) -> Response; the endpoint functions behind them are (context, options) -> JSON object.
-// A Map lookup is all the routing this needs: a router framework cost ~10 MB of resident memory and tens
-// of ms of start-up (issue 15) for exact-path dispatch.
+import { Elysia } from "elysia";
 import { handleAccountStatz, handleAccountz } from "./accountz.ts";
 import { handleConnz } from "./connz.ts";
 import { dashboardEvents, dashboardPage, DashboardPaths } from "./dashboard/routes.ts";
@@ -67,7 +66,8 @@ export const ROUTES: readonly Route[] = [
 ];
 
 /** Runs a handler, turning BadRequest into the reference's 400. */
-function run(handler: RouteHandler, ctx: MonitorContext, url: URL, request: Request): Response {
+function run(handler: RouteHandler, ctx: MonitorContext, request: Request): Response {
+  const url = new URL(request.url);
   try {
     return handler(ctx, url.searchParams, request);
   } catch (err) {
@@ -76,24 +76,19 @@ function run(handler: RouteHandler, ctx: MonitorContext, url: URL, request: Requ
   }
 }
 
-/** The monitoring app: `fetch` for Bun.serve, `handle` (async) for tests. */
-export interface MonitorApp {
-  fetch(request: Request): Response;
-  handle(request: Request): Promise<Response>;
-}
-
-/** The app serving ROUTES under the configured http_base_path. */
-export function createMonitorApp(ctx: MonitorContext): MonitorApp {
+/** The Elysia app serving ROUTES under the configured http_base_path. */
+export function createMonitorApp(ctx: MonitorContext): Elysia {
   const base = ctx.server.opts.httpBasePath;
-  const routes = new Map<string, RouteHandler>();
-  for (const route of ROUTES) routes.set(joinBasePath(base, route.path), route.handler);
-  const fetch = (request: Request): Response => {
-    const url = new URL(request.url);
-    const clean = cleanPath(url.pathname);
-    if (clean !== url.pathname) return movedPermanently(clean + url.search, request.method);
-    const handler = routes.get(url.pathname);
-    if (handler === undefined) return notFound();
-    return run(handler, ctx, url, request);
-  };
-  return { fetch, handle: async (request) => fetch(request) };
+  const app = new Elysia({ strictPath: true })
+    .onRequest(({ request }) => {
+      const url = new URL(request.url);
+      const clean = cleanPath(url.pathname);
+      if (clean !== url.pathname) return movedPermanently(clean + url.search, request.method);
+      return undefined;
+    })
+    .onError(({ code }) => (code === "NOT_FOUND" ? notFound() : undefined));
+  for (const route of ROUTES) {
+    app.all(joinBasePath(base, route.path), ({ request }) => run(route.handler, ctx, request));
+  }
+  return app as unknown as Elysia;
 }
