@@ -67,8 +67,11 @@ export interface ConnLists {
 export function takeConnLists(ctx: MonitorContext, now = Date.now()): ConnLists {
   const closedTotal = ctx.server.closed.length;
   return {
-    connz: connz(ctx, { state: "open", limit: OPEN_CONNS_SHOWN }),
+    // auth=1, as /connz?auth=1: the account (when not the global one) and the authenticated user name,
+    // which the table filters on; never a password or token (connz has none to give).
+    connz: connz(ctx, { state: "open", limit: OPEN_CONNS_SHOWN, auth: true }),
     closed: connz(ctx, {
+      auth: true,
       state: "closed",
       offset: Math.max(0, closedTotal - CLOSED_CONNS_SHOWN),
       limit: CLOSED_CONNS_SHOWN,

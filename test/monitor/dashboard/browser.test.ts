@@ -46,6 +46,13 @@ function binary(): string {
   return out;
 }
 
+/** Two accounts, each with a user whose password is its name: the table shows and filters by account. */
+const ACCOUNTS = `accounts {
+  ORDERS { users: [{ user: orders, password: orders }] }
+  BILLING { users: [{ user: billing, password: billing }] }
+}
+`;
+
 /** Text of a data-metric figure as a number (uptime is Go duration text and not read this way). */
 async function metric(page: Page, name: string): Promise<number> {
   return Number(await page.locator(`[data-metric="${name}"]`).textContent());
@@ -129,14 +136,15 @@ describe.skipIf(SKIP_BROWSER)("dashboard in headless Chromium, served by the com
     return s;
   }
 
-  async function client(s: ProcessServer, name: string, caFile?: string): Promise<NatsConnection> {
-    const nc = await connect({ servers: `127.0.0.1:${s.port}`, name, tls: caFile ? { caFile } : undefined });
+  async function client(s: ProcessServer, name: string, opts: { user?: string; caFile?: string } = {}): Promise<NatsConnection> {
+    const { user, caFile } = opts;
+    const nc = await connect({ servers: `127.0.0.1:${s.port}`, name, user, pass: user, tls: caFile ? { caFile } : undefined });
     clients.push(nc);
     return nc;
   }
 
   test("loads with no console error, fetches nothing elsewhere, follows traffic and clients", async () => {
-    const s = await start();
+    const s = await start(ACCOUNTS);
     const origin = `http://127.0.0.1:${s.httpPort}`;
     const page = await (browser as Browser).context.newPage();
     const seen = watch(page, origin);
@@ -146,7 +154,7 @@ describe.skipIf(SKIP_BROWSER)("dashboard in headless Chromium, served by the com
     expect(await metric(page, "connections")).toBe(0);
 
     // A client appears under its name, with its subscriptions.
-    const orders = await client(s, "orders-api");
+    const orders = await client(s, "orders-api", { user: "orders" });
     orders.subscribe("orders.>");
     orders.subscribe("orders.created", { queue: "workers" });
     await orders.flush();
@@ -158,9 +166,9 @@ describe.skipIf(SKIP_BROWSER)("dashboard in headless Chromium, served by the com
     expect(await metric(page, "connections")).toBe(1);
 
     // Traffic moves the per-second figures and the charts.
-    const billing = await client(s, "billing-worker");
-    billing.subscribe("orders.*");
-    const audit = await client(s, "audit-log");
+    const billing = await client(s, "billing-worker", { user: "billing" });
+    billing.subscribe("invoices.*");
+    const audit = await client(s, "audit-log", { user: "orders" });
     audit.subscribe(">");
     const payload = new Uint8Array(256);
     let flowing = true;
@@ -168,6 +176,7 @@ describe.skipIf(SKIP_BROWSER)("dashboard in headless Chromium, served by the com
       let i = 0;
       while (flowing && !orders.isClosed()) {
         for (let k = 0; k < 100; k++) orders.publish(`orders.${i++ % 3 === 0 ? "created" : "paid"}`, payload);
+        for (let k = 0; k < 20; k++) billing.publish("invoices.sent", payload);
         await orders.flush();
         await Bun.sleep(5);
       }
@@ -194,7 +203,7 @@ describe.skipIf(SKIP_BROWSER)("dashboard in headless Chromium, served by the com
     await dialog.waitFor({ state: "hidden" });
 
     // A few seconds of charts for the screenshot, with one closed connection in its table.
-    const brief = await client(s, "short-lived");
+    const brief = await client(s, "short-lived", { user: "billing" });
     await brief.close();
     await rows(page, "#charts canvas", 4);
     await rows(page, "#closed-body tr", 1);
@@ -202,9 +211,12 @@ describe.skipIf(SKIP_BROWSER)("dashboard in headless Chromium, served by the com
     await updatedSince(page, t0 + 4000);
     // From the top, with no focus ring (the keyboard steps above left one on a row).
     await page.evaluate(() => {
-      const g = globalThis as unknown as { scrollTo(x: number, y: number): void; document: { activeElement: { blur?(): void } | null } };
+      const g = globalThis as unknown as {
+        scrollTo(o: { top: number; behavior: string }): void;
+        document: { activeElement: { blur?(): void } | null };
+      };
       g.document.activeElement?.blur?.();
-      g.scrollTo(0, 0);
+      g.scrollTo({ top: 0, behavior: "instant" }); // the page scrolls smoothly otherwise
     });
     mkdirSync(join(SCREENSHOT, ".."), { recursive: true });
     // The top of the page: figures, charts and the connections (the sections below are in the other tests).
@@ -222,10 +234,14 @@ describe.skipIf(SKIP_BROWSER)("dashboard in headless Chromium, served by the com
     await closedRow.waitFor();
     expect(await closedRow.locator("td.reason").textContent()).toBe("Client Closed");
 
-    // Filtering by name keeps only the matching rows.
-    await page.locator("#conn-filter").fill("billing");
+    // Filtering by account or name keeps only the matching rows.
+    await page.locator("#conn-filter").fill("ORDERS");
     await rows(page, "#conn-body tr", 1, true);
-    expect(await page.locator('#conn-body td[data-col="name"]').textContent()).toBe("billing-worker");
+    expect(await page.locator('#conn-body td[data-col="name"]').textContent()).toBe("audit-log");
+    await page.locator("#conn-filter").fill("billing-w");
+    await rows(page, "#conn-body tr", 1, true);
+    expect(await page.locator('#conn-body td[data-col="account"]').textContent()).toBe("BILLING");
+    expect(await page.locator('#acc-body tr[data-account="ORDERS"] td').nth(1).textContent()).toBe("1");
 
     expect(seen.errors).toEqual([]);
     expect(seen.foreign).toEqual([]);
@@ -273,7 +289,7 @@ describe.skipIf(SKIP_BROWSER)("dashboard in headless Chromium, served by the com
     const seen = watch(page, origin);
     await page.goto(`${origin}/dashboard`);
     await page.waitForSelector("body[data-updated]");
-    await client(s, "over-tls-monitor", certs.ca.cert);
+    await client(s, "over-tls-monitor", { caFile: certs.ca.cert });
     await page.locator('td[data-col="name"]:text-is("over-tls-monitor")').waitFor();
     expect(await page.locator("#facts").textContent()).toContain("required");
     expect(seen.errors).toEqual([]);

@@ -12,7 +12,8 @@ type Field = Exclude<keyof Sample, "t">;
 
 interface ChartSpec {
   id: string;
-  series: ReadonlyArray<{ label: string; field: Field; color: string }>;
+  /** `right`: on a scale of its own, with its axis on the right (subscriptions beside connections). */
+  series: ReadonlyArray<{ label: string; field: Field; color: string; right?: boolean }>;
   value: (n: number) => string;
 }
 
@@ -37,7 +38,7 @@ const SPECS: readonly ChartSpec[] = [
     id: "chart-conns",
     series: [
       { label: "connections", field: "connections", color: "--conns" },
-      { label: "subscriptions", field: "subscriptions", color: "--subs" },
+      { label: "subscriptions", field: "subscriptions", color: "--subs", right: true },
     ],
     value: (n) => count(Math.round(n)),
   },
@@ -126,6 +127,7 @@ export class Charts {
           // At least ten seconds wide, so a fresh page's few points do not get sub-second ticks.
           x: { time: true, range: (_u, min, max) => [Math.min(min, max - 10), max] },
           y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
+          right: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
         },
         axes: [
           // Whole seconds and minutes only: samples are a second apart.
@@ -136,11 +138,24 @@ export class Charts {
             incrs: spec.id === "chart-bytes" ? BYTE_INCRS : COUNT_INCRS,
             values: (_u, splits) => splits.map((n) => (spec.id === "chart-bytes" ? bytes(n).replace(/\.0+ /, " ") : compact(n))),
           },
+          ...spec.series
+            .filter((se) => se.right)
+            .map((se) => ({
+              ...axis,
+              scale: "right",
+              side: 1 as const,
+              size: 56,
+              stroke: v(se.color),
+              grid: { show: false },
+              incrs: COUNT_INCRS,
+              values: (_u: uPlot, splits: number[]) => splits.map((n) => compact(n)),
+            })),
         ],
         series: [
           { value: (_u, t) => (t == null ? "" : new Date(t * 1000).toLocaleTimeString()) },
           ...spec.series.map((se) => ({
             label: se.label,
+            scale: se.right ? "right" : "y",
             stroke: v(se.color),
             width: 2,
             fill: `${v(se.color)}22`,

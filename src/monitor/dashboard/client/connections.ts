@@ -136,7 +136,7 @@ export class ConnectionsTable {
 
   private matches(c: ConnInfo): boolean {
     if (this.filter === "") return true;
-    const hay = `${c.name ?? ""}\n${accountOf(c)}\n${c.ip}:${c.port}`.toLowerCase();
+    const hay = `${c.name ?? ""}\n${accountOf(c)}\n${c.ip}:${c.port}\n${c.authorized_user ?? ""}`.toLowerCase();
     return hay.includes(this.filter);
   }
 

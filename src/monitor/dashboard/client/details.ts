@@ -120,5 +120,5 @@ export class ConnDialog {
 
 /** Relative to the page (…/dashboard -> …/connz), so it works under http_base_path and behind proxies. */
 function connzURL(cid: number): string {
-  return `connz?cid=${cid}&subs=detail&state=any`;
+  return `connz?cid=${cid}&subs=detail&state=any&auth=1`;
 }
