@@ -4,7 +4,7 @@
 // `$SYS.REQ.ACCOUNT.PING.CONNZ` and `$SYS.REQ.SERVER.PING.CONNZ` as its own `$SYS.REQ.ACCOUNT.<acc>.CONNZ`,
 // and `$SYS.REQ.ACCOUNT.PING.STATZ` as its `$SYS.REQ.ACCOUNT.<acc>.STATZ`. So a user of any account can
 // run `nats server report connections` on its own connections. (The subjects are src/system/subjects.ts's;
-// the accounts layer sits below it and spells them here.)
+// the accounts layer sits below it and spells them here; src/system answers them.)
 import type { SubscriptionLike } from "../subjects/sublist.ts";
 import type { Account } from "./account.ts";
 import type { ServiceResponseType } from "../options.ts";

@@ -12,8 +12,6 @@ export const accPingReqSubj = (name: string): string => `$SYS.REQ.ACCOUNT.PING.$
 /** The account connection count events, new and old spelling (accConnsEventSubjNew/Old). */
 export const accConnsEventSubjNew = (acc: string): string => `$SYS.ACCOUNT.${acc}.SERVER.CONNS`;
 export const accConnsEventSubjOld = (acc: string): string => `$SYS.SERVER.ACCOUNT.${acc}.CONNS`;
-/** Where other servers answer our CONNS requests (connsRespSubj). */
-export const connsRespSubj = (serverId: string): string => `$SYS._INBOX_.${serverId}`;
 export const shutdownEventSubj = (serverId: string): string => `$SYS.SERVER.${serverId}.SHUTDOWN`;
 export const authErrorEventSubj = (serverId: string): string => `$SYS.SERVER.${serverId}.CLIENT.AUTH.ERR`;
 export const serverStatsSubj = (serverId: string): string => `$SYS.SERVER.${serverId}.STATSZ`;
@@ -50,36 +48,3 @@ export type ServerService = (typeof SERVER_SERVICES)[number];
 /** The per-account services (initEventTracking monAccSrvc). */
 export const ACCOUNT_SERVICES = ["SUBSZ", "CONNZ", "LEAFZ", "JSZ", "INFO", "STATZ", "CONNS"] as const;
 export type AccountService = (typeof ACCOUNT_SERVICES)[number];
-
-/**
- * The account named by a per-account request subject (`$SYS.REQ.ACCOUNT.<acc>.<name>`), or an error
- * text as the reference's extractAccount.
- */
-export function extractAccount(subject: string): { acc: string } | { error: string } {
-  const tk = subject.split(".");
-  if (tk.length !== accReqTokens) return { error: `subject ${JSON.stringify(subject)} is malformed` };
-  return { acc: tk[accReqAccIndex] ?? "" };
-}
-
-/**
- * The service imports every account gets from the system account (events.go registerSystemImports):
- * `[from, to]` pairs, `from` in the importing account, `to` in the system account.
- */
-export function systemImports(acc: string): [string, string][] {
-  const connz = accDirectReqSubj(acc, "CONNZ");
-  return [
-    [accPingReqSubj("CONNZ"), connz],
-    [serverPingReqSubj("CONNZ"), connz],
-    [accPingReqSubj("STATZ"), accDirectReqSubj(acc, "STATZ")],
-  ];
-}
-
-/**
- * The system account's own exports (events.go addSystemAccountExports): the two per-account services,
- * streamed, with the importing account's name at token 4, and the debug service.
- */
-export const SYSTEM_EXPORTS: readonly { subject: string; responseType: "Streamed" | "Singleton"; accountTokenPosition?: number }[] = [
-  { subject: accDirectReqSubj("*", "CONNZ"), responseType: "Streamed", accountTokenPosition: 4 },
-  { subject: accDirectReqSubj("*", "STATZ"), responseType: "Streamed", accountTokenPosition: 4 },
-  { subject: accSubsSubj, responseType: "Singleton" },
-];
