@@ -4,27 +4,33 @@
 // into the exporter's account: src/conn/service-import.ts).
 import type { Connection } from "./connection.ts";
 import type { MsgFrame } from "./deliver.ts";
-import { processMsgResults, type MatchCache } from "./fanout.ts";
+import { PMR_IGNORE_EMPTY_QUEUE_FILTER, processMsgResults, type MatchCache } from "./fanout.ts";
 import { enterMessage, leaveMessage, psi } from "./psi.ts";
 
 /**
  * Route `frame` in the publisher's account; false when nobody got it. The frame's subject is
  * replaced when a mapping applies (the frame is the publisher's scratch).
  */
-export function processInboundMsg(publisher: Connection, frame: MsgFrame, cache?: MatchCache): boolean {
+export function processInboundMsg(publisher: Connection, frame: MsgFrame, cache?: MatchCache, queues?: readonly string[]): boolean {
   const acc = publisher.account;
+  let flags = 0;
   if (acc.mappings.size > 0) {
     const mapped = acc.mappings.select(frame.subject);
     // Weights that leave a share to nothing drop the message (the reference maps it to "").
     if (mapped === "") return false;
-    if (mapped !== null) frame.reset(mapped, frame.reply, frame.hdr, frame.msg, frame.start, frame.end, frame.sizeText, frame.hdrText);
+    if (mapped !== null) {
+      frame.reset(mapped, frame.reply, frame.hdr, frame.msg, frame.start, frame.end, frame.sizeText, frame.hdrText);
+      // A mapped message from a leaf without queue names still reaches local queue groups
+      // (processInboundLeafMsg: pmrIgnoreEmptyQueueFilter when c.pa.mapped is set).
+      if (queues === undefined || queues.length === 0) flags |= PMR_IGNORE_EMPTY_QUEUE_FILTER;
+    }
   }
   const subject = frame.subject;
   const result = cache !== undefined ? cache.lookup(acc.sublist, subject) : acc.sublist.match(subject);
-  if (psi.length === 0) return processMsgResults(publisher, result, frame);
+  if (psi.length === 0) return processMsgResults(publisher, result, frame, queues, flags);
   const outer = enterMessage();
   try {
-    return processMsgResults(publisher, result, frame);
+    return processMsgResults(publisher, result, frame, queues, flags);
   } finally {
     leaveMessage(outer);
   }

@@ -7,6 +7,7 @@
 import { Connection, Subscription, type ConnAccount } from "../conn/connection.ts";
 import type { MsgFrame } from "../conn/deliver.ts";
 import { MatchCache, processMsgResults } from "../conn/fanout.ts";
+import { processInboundMsg } from "../conn/inbound.ts";
 import { Kind } from "../conn/kind.ts";
 import { CompiledPermissions, PermissionChecker } from "../auth/permissions.ts";
 import type { Permissions } from "../options.ts";
@@ -488,17 +489,17 @@ export class LeafConnection extends Connection {
     // A JetStream delivery carries its subject in the ack reply ("$JS.ACK....@orders.1", the hub's
     // msgHeaderForRouteOrLeaf): matched on the LMSG subject (the inbox), shown with the original one
     // (processMsgResults' remapping for non-client producers).
-    let shown = subject;
-    let creply = reply;
     if (reply.length > 8 && reply.charCodeAt(0) === 0x24 && reply.startsWith(JS_ACK_PREFIX)) {
       const at = reply.lastIndexOf("@");
       if (at !== -1 && at < reply.length - 1) {
-        shown = reply.slice(at + 1);
-        creply = reply.slice(0, at);
+        frame.reset(reply.slice(at + 1), reply.slice(0, at), hdr, buf, start, end, "", "");
+        processMsgResults(this, this.matchCache.lookup(acc.sublist, subject), frame, queues ?? undefined);
+        return;
       }
     }
-    frame.reset(shown, creply, hdr, buf, start, end, "", "");
-    processMsgResults(this, this.matchCache.lookup(acc.sublist, subject), frame, queues ?? undefined);
+    // The account's mappings and service imports apply as to a client's publish (processInboundLeafMsg).
+    frame.reset(subject, reply, hdr, buf, start, end, "", "");
+    processInboundMsg(this, frame, this.matchCache, queues ?? undefined);
   }
 
   processMsg(subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void {

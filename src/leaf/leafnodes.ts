@@ -539,6 +539,16 @@ export class LeafNodes implements LeafHost {
         smap.add(leafKey(sub.subject, sub.queue), sub.queue !== undefined && sub.qw > 0 ? sub.qw : 1);
       }
     }
+    // Leafs only send on interest: the account's imported services and mapping sources are interest too
+    // (a spoke only those it may subscribe to).
+    const ims: string[] = [...acc.serviceImports.keys(), ...acc.mappings.all().map((m) => m.src)];
+    for (const subject of ims) {
+      if (conn.isSpoke && !conn.canSubscribe(subject)) {
+        conn.debug(`Not permitted to import service or mapping ${JSON.stringify(subject)} on behalf of ${acc.name}`);
+        continue;
+      }
+      smap.add(subject, 1);
+    }
     smap.add(this.lds(acc), 1);
     conn.smap = smap;
     const protos = smap.all();

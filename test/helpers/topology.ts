@@ -112,11 +112,17 @@ export async function leafz(s: TopoServer, query = ""): Promise<Leafz> {
 }
 
 /** Waits until `s` has `n` leaf connections (default: at least one). */
-export function waitLeafs(s: TopoServer, n = 1): Promise<Leafz> {
-  return pollUntil(async () => {
-    const z = await leafz(s);
-    return z.leafnodes === n ? z : undefined;
-  }, `${s.impl} to have ${n} leaf connection(s)`);
+export async function waitLeafs(s: TopoServer, n = 1, others: TopoServer[] = []): Promise<Leafz> {
+  try {
+    return await pollUntil(async () => {
+      const z = await leafz(s);
+      return z.leafnodes === n ? z : undefined;
+    }, `${s.impl} to have ${n} leaf connection(s)`);
+  } catch (e) {
+    // The logs say why (auth, TLS, dial errors): part of the failure message.
+    const tail = (t: TopoServer): string => t.logs().split("\n").slice(-25).join("\n");
+    throw new Error(`${(e as Error).message}\n--- ${s.impl} log:\n${tail(s)}${others.map((o) => `\n--- ${o.impl} log:\n${tail(o)}`).join("")}`);
+  }
 }
 
 /** Waits until one of `s`'s leaf connections lists `subject` (as "subject" or "subject queue") among its subscriptions, or none does. */

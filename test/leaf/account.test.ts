@@ -19,7 +19,7 @@ for (const hubImpl of ["reference", "bnats"] as Impl[]) {
       cleanups.push(() => hub.stop());
       const leaf = await startLeaf("bnats", `nats-leaf://la:la@127.0.0.1:${hub.leafPort}`, { name: "acc-leaf", remoteExtra: "account: A", extra: ACCOUNTS });
       cleanups.push(() => leaf.stop());
-      await waitLeafs(hub);
+      await waitLeafs(hub, 1, [leaf]);
       const opts = (s: { port: number }, user: string) => ({ servers: `127.0.0.1:${s.port}`, user, pass: user, reconnect: false });
       const hubA: NatsConnection = await connect(opts(hub, "a"));
       const hubB: NatsConnection = await connect(opts(hub, "b"));
@@ -37,6 +37,28 @@ for (const hubImpl of ["reference", "bnats"] as Impl[]) {
       await hubB.flush();
       expect(gotA).toEqual(["to A"]);
       expect(gotB).toEqual([]);
+    }, 20_000);
+  });
+}
+
+for (const hubImpl of ["reference", "bnats"] as Impl[]) {
+  describe.skipIf(!hasReference())(`hub ${hubImpl} with a mapping, leaf bnats`, () => {
+    test("the mapping's source is interest on the link: a leaf publish is mapped at the hub", async () => {
+      const hub = await startHub(hubImpl, { name: `map-hub-${hubImpl}`, extra: 'mappings { "old.x": "new.x" }' });
+      cleanups.push(() => hub.stop());
+      const leaf = await startLeaf("bnats", hub, { name: `map-leaf-${hubImpl}` });
+      cleanups.push(() => leaf.stop());
+      await waitLeafs(hub);
+      await waitLeafSub(leaf, "old.x");
+      const nh = await connect({ servers: `127.0.0.1:${hub.port}`, reconnect: false });
+      const nl = await connect({ servers: `127.0.0.1:${leaf.port}`, reconnect: false });
+      cleanups.push(() => nh.close(), () => nl.close());
+      const got: string[] = [];
+      nh.subscribe("new.x", { callback: (_e, m) => void got.push(`${m.subject}:${m.string()}`) });
+      await nh.flush();
+      nl.publish("old.x", "mapped");
+      await pollUntil(() => got.length === 1, "the mapped message at the hub");
+      expect(got).toEqual(["new.x:mapped"]);
     }, 20_000);
   });
 }
