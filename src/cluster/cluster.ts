@@ -12,7 +12,7 @@ import { GO_VERSION, VERSION } from "../options.ts";
 import { ClosedReason } from "../protocol/errors.ts";
 import { BunSocketTransport } from "../transport/tcp.ts";
 import { loadTLSContext, type TLSContext } from "../transport/tls/context.ts";
-import { GoURLError, parseGoURL, urlHostPort, type GoURL } from "../go/url.ts";
+import { GoURLError, parseGoURL, splitGoHostPort, urlHostPort, type GoURL } from "../go/url.ts";
 import { rsMinus, rsPlus } from "./encode.ts";
 import type { RouteInfo } from "./info.ts";
 import { RouteConnection, RouteType, type RouteOwner } from "./route.ts";
@@ -73,6 +73,8 @@ export class Cluster implements RouteOwner {
   private listener: TCPSocketListener<SocketData> | undefined;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private stopped = false;
+  /** cluster_advertise, parsed at start (setRouteInfoHostPortAndIP). */
+  private advertised: { host: string; port: number } | undefined;
   /**
    * Route TLS (cluster { tls {} }): from the first byte, both ways, always verified (getTLSConfig forces
    * RequireAndVerifyClientCert and uses the CA for both sides); the certificate serves as client and server.
@@ -108,7 +110,35 @@ export class Cluster implements RouteOwner {
     this.accounts.onRegister = (acc) => this.watchAccount(acc);
     this.log.notice(`Cluster name is ${this.name}`);
     if (this.dynamic) this.log.warn("Cluster name was dynamically generated, consider setting one");
-    this.listener = Bun.listen<SocketData>({
+    try {
+      this.listener = this.listen();
+    } catch (e) {
+      // Go's net.Listen text for the common case (Bun says "Failed to listen at <host>").
+      const err = e as Error & { code?: string };
+      const hp = joinHostPort(opts.clusterHost, opts.clusterPort < 0 ? 0 : opts.clusterPort);
+      const why = err.code === "EADDRINUSE" || /in use|Failed to listen/i.test(err.message) ? `listen tcp ${hp}: bind: address already in use` : err.message;
+      const msg = `Error listening on router port: ${opts.clusterPort} - ${why}`;
+      this.log.fatal(msg);
+      throw new Error(msg);
+    }
+    this.log.notice(`Listening for route connections on ${joinHostPort(opts.clusterHost, this.port)}`);
+    // setRouteInfoHostPortAndIP: a cluster_advertise that does not parse stops the server.
+    if (opts.clusterAdvertise !== "") {
+      try {
+        this.advertised = parseHostPort(opts.clusterAdvertise, this.port);
+      } catch (e) {
+        const msg = `Error setting route INFO with Cluster.Advertise value of ${opts.clusterAdvertise}, err=${(e as Error).message}`;
+        this.log.fatal(msg);
+        throw new Error(msg);
+      }
+    }
+    for (const ip of localIPs()) this.selfAddrs.add(joinHostPort(ip, this.port));
+    for (const r of opts.routes) this.solicit(r, true);
+  }
+
+  private listen(): TCPSocketListener<SocketData> {
+    const opts = this.host.opts;
+    return Bun.listen<SocketData>({
       hostname: opts.clusterHost,
       port: opts.clusterPort < 0 ? 0 : opts.clusterPort,
       data: { route: null },
@@ -130,9 +160,6 @@ export class Cluster implements RouteOwner {
         },
       },
     });
-    this.log.notice(`Listening for route connections on ${joinHostPort(opts.clusterHost, this.port)}`);
-    for (const ip of localIPs()) this.selfAddrs.add(joinHostPort(ip, this.port));
-    for (const r of opts.routes) this.solicit(r, true);
   }
 
   shutdown(): void {
@@ -218,10 +245,9 @@ export class Cluster implements RouteOwner {
     let host = opts.clusterHost;
     let port = this.port;
     let ip: string | undefined;
-    if (opts.clusterAdvertise !== "") {
-      const hp = urlHostPort(parseGoURL(`nats-route://${opts.clusterAdvertise}`), port);
-      host = hp.host;
-      port = hp.port;
+    if (this.advertised !== undefined) {
+      host = this.advertised.host;
+      port = this.advertised.port;
       ip = `nats-route://${joinHostPort(host, port)}/`;
     }
     const perms = opts.clusterPermissions;
@@ -636,6 +662,23 @@ export class Cluster implements RouteOwner {
     for (const r of this.routes.values()) r.enqueue(bytes);
     this.host.loop.flushAll();
   }
+}
+
+/** server.go parseHostPort: "host:port", or a host alone with the default port; Go's errors. */
+function parseHostPort(hostPort: string, defaultPort: number): { host: string; port: number } {
+  let host: string;
+  let sPort: string;
+  try {
+    ({ host, port: sPort } = splitGoHostPort(hostPort));
+  } catch (e) {
+    if (!(e instanceof GoURLError) || !e.message.includes("missing port")) throw e;
+    return { host: hostPort.trim(), port: defaultPort };
+  }
+  const port = Number(sPort.trim());
+  if (!/^[+-]?[0-9]+$/.test(sPort.trim())) throw new Error(`strconv.Atoi: parsing ${JSON.stringify(sPort.trim())}: invalid syntax`);
+  if (port === 0 || port === -1) return { host: host.trim(), port: defaultPort };
+  if (port < 0 || port > 65535) throw new Error(`invalid port number: ${port}`);
+  return { host: host.trim(), port };
 }
 
 /** net.JoinHostPort. */

@@ -51,3 +51,25 @@ describe.if(hasReference())("cluster flags: same error and exit code as nats-ser
     });
   }
 });
+
+describe.if(hasReference())("fatal cluster start-up errors: the same [FTL] line and exit code", () => {
+  const ftl = (s: string) => /\[FTL\] (.*)/.exec(s)?.[1];
+  test("the route port in use; a cluster_advertise that does not parse", async () => {
+    const busy = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    try {
+      for (const args of [
+        ["--cluster", `nats://127.0.0.1:${busy.port}`],
+        ["--cluster", "nats://127.0.0.1:-1", "--cluster_advertise", "a:b:c"],
+        ["--cluster", "nats://127.0.0.1:-1", "--cluster_advertise", "h:x"],
+      ]) {
+        const a = runner.bnats("-p", "-1", ...args);
+        const b = runner.ref("-p", "-1", ...args);
+        expect(ftl(a.err)).toBeDefined();
+        expect(ftl(a.err)).toBe(ftl(b.err));
+        expect(a.code).toBe(b.code);
+      }
+    } finally {
+      busy.stop(true);
+    }
+  });
+});
