@@ -114,6 +114,17 @@ export class LeafNodes implements LeafHost {
 
   // ---- lifecycle
 
+  /** A reload changed the TLS files: new links use them (the accepting side's are read again). */
+  reloadTLS(): void {
+    const t = this.opts.leafnodes.tls;
+    if (t === undefined || this.acceptTLS === undefined) return;
+    try {
+      this.acceptTLS = { ...this.acceptTLS, cert: readFileSync(t.certFile, "utf8"), key: readFileSync(t.keyFile, "utf8"), ca: t.caFile ? readFileSync(t.caFile, "utf8") : undefined };
+    } catch (e) {
+      this.log.error(`Error reloading leafnode TLS files: ${(e as Error).message}`);
+    }
+  }
+
   /** startLeafNodeAcceptLoop, when leafnodes has a port. */
   listenIfConfigured(): void {
     if (this.opts.leafnodes.port !== 0) this.listen();

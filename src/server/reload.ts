@@ -227,10 +227,13 @@ export class Reloader {
     }
     // reload.go "websocket": any change refuses the reload, except the TLS configuration itself (new
     // certificates serve new connections); whether there is TLS, tls_map and the pins are compared.
+    // reload.go "leafnode": only the TLS files may change (for new links); anything else is refused.
+    if (!sameLeafNodes(cur.leafnodes, next.leafnodes)) refuse("LeafNode", "{...}", "{...}");
+    if (changed("leafnodes")) changes.push({ apply: () => server.leafnodes.reloadTLS() });
     if (!sameWebsocket(cur.websocket, next.websocket)) refuse("Websocket", "{...}", "{...}");
     // Anything else bnats grew that the walk above does not know is refused rather than half-applied.
     const known = new Set<string>([
-      "websocket",
+      "websocket", "leafnodes",
       "configFile", "serverName", "host", "port", "clientAdvertise", "trace", "debug", "traceVerbose", "noLog",
       "noHeaderSupport", "logtime", "maxConnections", "maxSubscriptions", "nkeys", "users", "noAuthUser", "username",
       "password", "authorization", "pingInterval", "pingMax", "httpHost", "httpPort", "httpBasePath", "httpsPort",
@@ -316,6 +319,15 @@ function tlsDigest(tls: TLSOptions | undefined): string {
 }
 
 /** reload.go's websocket comparison: the options without the TLS configuration (TLSConfig nil'd). */
+function sameLeafNodes(a: Options["leafnodes"], b: Options["leafnodes"]): boolean {
+  const strip = (l: Options["leafnodes"]) => ({
+    ...l,
+    tls: l.tls === undefined ? undefined : { verify: l.tls.verify, map: l.tls.map },
+    remotes: l.remotes.map((r) => ({ ...r, tls: r.tls === undefined ? undefined : true, localAccount: r.localAccount || "$G" })),
+  });
+  return sameValue(strip(a), strip(b));
+}
+
 function sameWebsocket(a: Options["websocket"], b: Options["websocket"]): boolean {
   const strip = (w: Options["websocket"]) => ({
     ...w,
