@@ -1,7 +1,7 @@
 // The dashboard's push: one timer per monitor, running only while at least one page is connected. Each tick
 // takes ONE snapshot, serializes it once and hands the same bytes to every viewer (server-sent events), so
-// ten open dashboards cost what one does and a server nobody watches pays nothing at all. The message path
-// is never touched: the snapshot reads counters the server keeps anyway.
+// ten open dashboards take one snapshot, not ten, and a server nobody watches pays nothing at all. The
+// message path is never touched: the snapshot reads counters the server keeps anyway.
 import type { MonitorContext } from "../context.ts";
 import { takeConnLists, takeSnapshot, type ConnLists, type Counters, type Sample, type Snapshot } from "./snapshot.ts";
 
@@ -42,7 +42,7 @@ export class DashboardHub {
     private readonly tickMs = TICK_MS,
   ) {}
 
-  /** How many pages are connected (tests and the bench read it). */
+  /** How many pages are connected. */
   get viewerCount(): number {
     return this.viewers.size;
   }
