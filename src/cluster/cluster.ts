@@ -12,6 +12,7 @@ import { GO_VERSION, VERSION } from "../options.ts";
 import { ClosedReason } from "../protocol/errors.ts";
 import { BunSocketTransport } from "../transport/tcp.ts";
 import { loadTLSContext, type TLSContext } from "../transport/tls/context.ts";
+import { matchesPinnedCert } from "../transport/tls/pinned.ts";
 import { GoURLError, parseGoURL, splitGoHostPort, urlHostPort, type GoURL } from "../go/url.ts";
 import { rsMinus, rsPlus } from "./encode.ts";
 import type { RouteInfo } from "./info.ts";
@@ -191,19 +192,37 @@ export class Cluster implements RouteOwner {
     socket.data = { route: r };
     // With TLS nothing is sent before the handshake (createRoute's doTLSHandshake comes first).
     if (this.tls === undefined) this.created(r);
+    else this.startTLSTimer(r);
   }
 
   /** The TLS handshake of a route finished: go on, or close as the reference (TLS route handshake error). */
   private handshaken(socket: Socket<SocketData>, success: boolean, err: Error | null): void {
     const r = socket.data.route;
     if (r === null || r.closed) return;
-    if (!success || err !== null) {
-      r.error(`TLS route handshake error: ${err?.message ?? "handshake failed"}`);
+    r.tlsDone = true;
+    r.clearTLSTimer();
+    let why = !success || err !== null ? (err?.message ?? "handshake failed") : "";
+    // pinned_certs: the peer's key must be one of them (matchesPinnedCert, ErrCertNotPinned).
+    if (why === "" && !matchesPinnedCert(this.tls?.pinned, peerCertificateDer(socket))) why = "certificate not pinned";
+    if (why !== "") {
+      r.error(`TLS route handshake error: ${why}`);
       r.closeConnection(ClosedReason.tlsHandshakeError);
       return;
     }
     r.debug("TLS handshake complete");
     this.created(r);
+  }
+
+  /** The cluster tls timeout (tlsTimeout): a route that has not finished its handshake by then is closed. */
+  private startTLSTimer(r: RouteConnection): void {
+    const ms = this.tls?.timeout ?? 2000;
+    r.tlsTimer = setTimeout(() => {
+      r.tlsTimer = undefined;
+      if (r.closed || r.tlsDone) return;
+      r.error("TLS handshake timeout");
+      r.closeConnection(ClosedReason.tlsHandshakeError);
+    }, ms);
+    r.tlsTimer.unref?.();
   }
 
   /** createRoute: CONNECT first when we dialed, then our INFO; the auth timer on the accepting side. */
@@ -371,6 +390,7 @@ export class Cluster implements RouteOwner {
       return;
     }
     if (this.tls === undefined) this.created(route);
+    else if (!route.tlsDone) this.startTLSTimer(route);
   }
 
   private isConfigured(u: GoURL): boolean {
@@ -662,6 +682,12 @@ export class Cluster implements RouteOwner {
     for (const r of this.routes.values()) r.enqueue(bytes);
     this.host.loop.flushAll();
   }
+}
+
+/** The peer certificate's DER, when the TLS socket has one. */
+function peerCertificateDer(socket: Socket<SocketData>): Uint8Array | undefined {
+  const cert = (socket as unknown as { getPeerCertificate?: () => { raw?: Uint8Array } | undefined }).getPeerCertificate?.();
+  return cert?.raw;
 }
 
 /** server.go parseHostPort: "host:port", or a host alone with the default port; Go's errors. */

@@ -91,6 +91,15 @@ export class RouteConnection extends Connection implements RouteParserHandler {
   connectURLs: string[] = [];
   /** The peer's websocket client URLs (its INFO ws_connect_urls), for our websocket clients' INFO. */
   wsConnectURLs: string[] = [];
+  /** Route TLS: the handshake finished; until then a timer may close the route (tlsTimeout). */
+  tlsDone = false;
+  tlsTimer: ReturnType<typeof setTimeout> | undefined;
+
+  clearTLSTimer(): void {
+    clearTimeout(this.tlsTimer);
+    this.tlsTimer = undefined;
+  }
+
   /** Removed by a config reload: never dialed again (setNoReconnect). */
   noReconnect = false;
   /** A duplicate of this route was refused: reconnect even if implicit (route.retry). */
@@ -403,6 +412,7 @@ export class RouteConnection extends Connection implements RouteParserHandler {
   // ---- close
 
   protected override onClose(): void {
+    this.clearTLSTimer();
     clearTimeout(this.authTimer);
     this.authTimer = undefined;
     // removeRemoteSubs: the peer's interest goes, per account.

@@ -1,6 +1,8 @@
 // Route TLS (cluster { tls {} }): TLS from the first byte, verified both ways with the cluster CA, against
 // nats-server and between bnats servers; a member with a certificate from another CA is refused.
 import { afterEach, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { spkiSha256 } from "../../src/transport/tls/pinned.ts";
 import { testCerts } from "../helpers/certs.ts";
 import { hasReference } from "../helpers/ref.ts";
 import { awaitInterest, client, collect, routez, startNode, until, waitForMesh, type ClusterNode, type NodeKind } from "../helpers/cluster.ts";
@@ -57,4 +59,40 @@ describe("route TLS", () => {
     await until(() => /TLS/.test(x.logs()) && /error|Error/.test(bad.logs()), "a TLS refusal");
     expect((await routez(x)).num_routes).toBe(0);
   }, 15_000);
+});
+
+describe("route TLS: pinned certificates and the handshake timeout", () => {
+  const pinOf = (pem: string) => {
+    const der = Buffer.from(
+      readFileSync(pem, "utf8").replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""),
+      "base64",
+    );
+    return spkiSha256(der);
+  };
+  const pinned = (pins: string[]) =>
+    `tls { cert_file: "${certs.route.cert}", key_file: "${certs.route.key}", ca_file: "${certs.ca.cert}", pinned_certs: [${pins.map((p) => `"${p}"`).join(", ")}] }`;
+
+  test("a peer whose key is pinned joins; with another pin it is refused", async () => {
+    const good = await node("bnats", "P1", [], pinned([pinOf(certs.route.cert)]));
+    const peer = await node("bnats", "P2", [good.routeURL]);
+    await waitForMesh([good, peer]);
+    const strict = await node("bnats", "P3", [], pinned([pinOf(certs.server.cert)]));
+    const other = await node("bnats", "P4", [strict.routeURL]);
+    await until(() => strict.logs().includes("certificate not pinned"), "pinning refusal");
+    expect((await routez(strict)).num_routes).toBe(0);
+    void other;
+  }, 20_000);
+
+  test("a connection that never starts its handshake is closed after the tls timeout", async () => {
+    const n = await node(
+      "bnats",
+      "P5",
+      [],
+      `tls { cert_file: "${certs.route.cert}", key_file: "${certs.route.key}", ca_file: "${certs.ca.cert}", timeout: 0.3 }`,
+    );
+    let closed = false;
+    await Bun.connect({ hostname: "127.0.0.1", port: n.clusterPort, socket: { data() {}, close: () => void (closed = true) } });
+    await until(() => closed, "closed by the server", 5000);
+    expect(n.logs()).toContain("TLS handshake timeout");
+  });
 });
