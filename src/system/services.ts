@@ -207,7 +207,8 @@ export const SERVER_HANDLERS: Record<ServerService, Handler> = {
   CONNZ: (view, req) => zReq(view, req, O.ConnzEventOptions, (v) => connz(view.ctx, connzOptions(v))),
   ROUTEZ: (view, req) => zReq(view, req, O.RoutezEventOptions, () => routez(view.ctx)),
   GATEWAYZ: (view, req) => zReq(view, req, O.GatewayzEventOptions, () => gatewayz(view.ctx)),
-  LEAFZ: (view, req) => zReq(view, req, O.LeafzEventOptions, () => leafz(view.ctx)),
+  LEAFZ: (view, req) =>
+    zReq(view, req, O.LeafzEventOptions, (v) => leafz(view.ctx, { subscriptions: v.bool("subscriptions"), account: v.str("account") || undefined })),
   ACCOUNTZ: (view, req) => zReq(view, req, O.AccountzEventOptions, (v) => accountz(view.ctx, v.str("account"))),
   JSZ: (view, req) => zReq(view, req, O.JszEventOptions, (v) => jszData(view.ctx, v)),
   HEALTHZ: (view, req) =>
@@ -251,7 +252,7 @@ export const ACCOUNT_HANDLERS: Record<AccountService, Handler> = {
       subszFull(view.ctx, { subs: true, offset: v.int("offset"), limit: v.int("limit"), test: v.str("test"), acc }),
     ),
   CONNZ: (view, req) => accountZReq(view, req, O.ConnzEventOptions, (acc, v) => connz(view.ctx, { ...connzOptions(v), acc })),
-  LEAFZ: (view, req) => accountZReq(view, req, O.LeafzEventOptions, () => leafz(view.ctx)),
+  LEAFZ: (view, req) => accountZReq(view, req, O.LeafzEventOptions, (acc, v) => leafz(view.ctx, { subscriptions: v.bool("subscriptions"), account: acc })),
   // JszAccount without JetStream.
   JSZ: (view, req) =>
     accountZReq(view, req, O.JszEventOptions, () => {
