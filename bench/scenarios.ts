@@ -3,6 +3,9 @@
 // A scenario whose prerequisites are missing (e.g. TLS not implemented yet) says why in `unavailable`
 // and is skipped with a note instead of failing the whole benchmark.
 
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { benchCert, tlsUnavailable } from "./lib/certs.ts";
 import type { LoadResult, LoadSpec, UnderConnzResult } from "./lib/spec.ts";
 
@@ -229,6 +232,29 @@ export const scenarios: Scenario[] = [
     ],
   },
   {
+    id: "reqrep-accounts",
+    title: "request/reply across accounts (service import), sequential",
+    byDefault: true,
+    // Account B imports A's service: each request is re-published in A with a _R_ reply and a
+    // Nats-Request-Info header, and the answer is mapped back (client.go processServiceImport).
+    serverArgs: () => ["-c", accountsConfig()],
+    spec: (ctx) => ({
+      kind: "latency",
+      port: ctx.port,
+      serverPid: ctx.serverPid,
+      payload: 16,
+      durationMs: ctx.durationMs,
+      warmupMs: ctx.warmupMs,
+      requester: { user: "b", pass: "b" },
+      responder: { user: "a", pass: "a" },
+      subject: "b.req",
+    }),
+    metrics: [
+      { label: "p50", unit: "us", better: "lower", pick: (r) => num(r, (x) => (x.kind === "latency" ? x.p50Us : undefined)) },
+      { label: "p99", unit: "us", better: "lower", pick: (r) => num(r, (x) => (x.kind === "latency" ? x.p99Us : undefined)) },
+    ],
+  },
+  {
     id: "wildcard-10k",
     title: "10,000 wildcard subs, 3 hits/msg",
     byDefault: true,
@@ -391,4 +417,18 @@ function connectSpec(ctx: RunContext, tls: boolean): LoadSpec {
     durationMs: ctx.durationMs,
     warmupMs: ctx.warmupMs,
   };
+}
+
+/** Two accounts: A exports the service `bench.req`, B imports it as `b.req` (the reqrep-accounts scenario). */
+function accountsConfig(): string {
+  const path = join(tmpdir(), `bnats-bench-accounts-${process.pid}.conf`);
+  writeFileSync(
+    path,
+    `accounts {
+  A: { users: [{user: a, password: a}], exports: [{service: "bench.req"}] }
+  B: { users: [{user: b, password: b}], imports: [{service: {account: A, subject: "bench.req"}, to: "b.req"}] }
+}
+`,
+  );
+  return path;
 }

@@ -21,6 +21,9 @@ export interface ConnOptions {
    * NATS protocol inside binary frames; `port` is then unused.
    */
   wsPort?: number;
+  /** Log in as this user (configured accounts: the account the connection is bound to). */
+  user?: string;
+  pass?: string;
 }
 
 /** Websocket writes wait for drain past this many buffered bytes (the client has no drain event). */
@@ -149,6 +152,7 @@ export class RawConn {
       echo: true,
       headers: false,
       no_responders: false,
+      ...(opts.user !== undefined ? { user: opts.user, pass: opts.pass ?? "" } : {}),
     };
     this.write(enc.encode(`CONNECT ${JSON.stringify(connect)}\r\n`));
     await withTimeout(this.ping(), timeoutMs, "PONG");

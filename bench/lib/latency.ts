@@ -13,7 +13,7 @@ const REPLY_TIMEOUT_MS = 5_000;
 
 export async function runLatency(spec: LatencySpec): Promise<LatencyResult> {
   const errors: string[] = [];
-  const responder = await RawConn.connect({ port: spec.port, name: "bench-responder" });
+  const responder = await RawConn.connect({ port: spec.port, name: "bench-responder", ...spec.responder });
   responder.write(encode(`SUB ${REQ_SUBJECT} 1\r\n`));
   await responder.ping();
 
@@ -40,11 +40,11 @@ export async function runLatency(spec: LatencySpec): Promise<LatencyResult> {
     pendingReplies.splice(0, ready);
   };
 
-  const requester = await RawConn.connect({ port: spec.port, name: "bench-requester" });
+  const requester = await RawConn.connect({ port: spec.port, name: "bench-requester", ...spec.requester });
   const inbox = `_INBOX.bench.${Math.random().toString(36).slice(2)}`;
   requester.write(encode(`SUB ${inbox} 1\r\n`));
   await requester.ping();
-  const request = pubFrame(REQ_SUBJECT, spec.payload, inbox);
+  const request = pubFrame(spec.subject ?? REQ_SUBJECT, spec.payload, inbox);
 
   let want = 0;
   let wake: (() => void) | undefined;

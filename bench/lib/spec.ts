@@ -65,6 +65,10 @@ export interface LatencySpec {
   durationMs: number;
   warmupMs: number;
   maxReqs?: number;
+  /** Log-ins of the two connections (a service import across accounts), and the subject requested. */
+  requester?: { user: string; pass: string };
+  responder?: { user: string; pass: string };
+  subject?: string;
 }
 
 export interface LatencyResult {
