@@ -93,6 +93,33 @@ describe("load generator against bnats", () => {
     expect(r.deliverRate).toBeGreaterThan(0);
   });
 
+  test("websocket connections (ws-pub, ws-pubsub): every published message is received", async () => {
+    const ws = await startBnats({ config: "websocket { port: -1, no_tls: true }" });
+    try {
+      const r = await runThroughput({
+        kind: "throughput",
+        port: ws.port,
+        wsPort: ws.server.websocketPort,
+        payload: 16,
+        pubSubjects: ["smoke.ws"],
+        subs: [{ subjects: ["smoke.ws"] }],
+        fanout: 1,
+        durationMs: 0,
+        warmupMs: 0,
+        maxMsgs: 50_000,
+        windowBytes: 256 * 1024,
+      });
+      expect(r.errors).toEqual([]);
+      expect([r.sent, r.received, r.complete]).toEqual([50_000, 50_000, true]);
+      // The connections were websocket clients.
+      const conns = [...ws.server.clients.values(), ...ws.server.closed];
+      expect(conns.length).toBeGreaterThanOrEqual(2);
+      expect(conns.every((c) => c.websocket)).toBe(true);
+    } finally {
+      await ws.stop();
+    }
+  });
+
   test("fan-out, queue group and wildcards add up", async () => {
     const fan = await runThroughput({
       kind: "throughput",
