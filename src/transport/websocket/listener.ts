@@ -94,18 +94,36 @@ export class WebsocketListener {
         open(ws: BnatsWebSocket) {
           const transport = new WebsocketTransport(ws);
           ws.data.transport = transport;
-          ws.data.handler = host.accept(transport);
+          // Bun sends the 101 response and what open() sends in one TCP write. nats-server writes INFO
+          // apart from it (wsUpgrade's response, then createWSClient's INFO), and a client that feeds
+          // its first read to the handshake parser and drops the leftover (nats-pure.rb) then waits
+          // forever for an INFO that came with the 101. So the connection (and its INFO) starts on the
+          // next turn of the event loop; messages that come first wait for it, in order.
+          const early: Buffer[] = [];
+          ws.data.early = early;
+          setImmediate(() => {
+            if (ws.data.early !== early) return; // closed before its turn
+            ws.data.early = undefined;
+            const h = host.accept(transport);
+            ws.data.handler = h;
+            for (const chunk of early) {
+              if (ws.data.handler !== h) break;
+              h.data(chunk);
+            }
+          });
         },
         message(ws: BnatsWebSocket, msg: string | Buffer) {
-          const h = ws.data.handler;
-          if (h === undefined) return;
           // Text frames are stream bytes too (the reference treats both opcodes alike).
-          h.data(typeof msg === "string" ? Buffer.from(msg, "utf8") : msg);
+          const bytes = typeof msg === "string" ? Buffer.from(msg, "utf8") : msg;
+          const h = ws.data.handler;
+          if (h !== undefined) h.data(bytes);
+          else ws.data.early?.push(Buffer.from(bytes));
         },
         drain(ws: BnatsWebSocket) {
           ws.data.handler?.drain();
         },
         close(ws: BnatsWebSocket, code: number, reason: string) {
+          ws.data.early = undefined;
           const h = ws.data.handler;
           ws.data.handler = undefined;
           h?.closed(code, reason);

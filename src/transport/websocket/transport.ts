@@ -35,6 +35,8 @@ export interface WebsocketData {
   remotePort: number;
   transport?: WebsocketTransport;
   handler?: WebsocketConnHandler;
+  /** Messages received between the 101 and the connection's accept (the next event-loop turn). */
+  early?: Buffer[];
 }
 
 export type BnatsWebSocket = ServerWebSocket<WebsocketData>;
