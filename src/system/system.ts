@@ -209,7 +209,7 @@ export class SystemServices implements SystemView {
     sub(accSubsSubj, debugSubscribers);
     // Other servers' heartbeats and shutdowns (remoteServerUpdate, remoteServerShutdown).
     this.deps.client.subscribe(serverStatsSubj("*"), (_s, _r, _h, body) => this.remoteServerUpdate(body));
-    this.deps.client.subscribe(shutdownEventSubj("*"), (_s, _r, _h, body) => this.remoteServerShutdown(body));
+    this.deps.client.subscribe(shutdownEventSubj("*"), (subj, _r, _h, body) => this.remoteServerShutdown(subj, body));
     this.statszTimer = setTimeout(this.heartbeatStatsz, this.statszInterval);
     this.statszTimer.unref?.();
     // checkRemoteServers: a server silent for 5 heartbeats is taken as gone, checked every 3.
@@ -217,15 +217,30 @@ export class SystemServices implements SystemView {
     this.sweeper.unref?.();
   }
 
+  /** updateRemoteServer: a new server is announced to with our STATSZ; updates must come in order. */
   private remoteServerUpdate(body: Uint8Array): void {
     const si = serverInfoOf(body, "server");
     if (si === undefined || si.id === this.deps.identity().id) return;
-    this.servers.set(si.id, { seq: si.seq, ltime: Date.now() });
+    const su = this.servers.get(si.id);
+    if (su === undefined) {
+      this.servers.set(si.id, { seq: si.seq, ltime: Date.now() });
+      // processNewServer: "Announce ourselves".
+      this.sendStatsz();
+      return;
+    }
+    if (si.seq <= su.seq) {
+      this.deps.error(`Received out of order remote server update from: "${si.id}"`);
+      return;
+    }
+    su.seq = si.seq;
+    su.ltime = Date.now();
   }
 
-  private remoteServerShutdown(body: Uint8Array): void {
-    const si = serverInfoOf(body);
-    if (si !== undefined) this.servers.delete(si.id);
+  /** remoteServerShutdown: the server named by the subject's third token is gone (the body must be a ServerInfo). */
+  private remoteServerShutdown(subject: string, body: Uint8Array): void {
+    const sid = subject.split(".")[2];
+    if (sid === undefined || serverInfoOf(body) === undefined) return;
+    this.servers.delete(sid);
   }
 
   private checkRemoteServers(): void {

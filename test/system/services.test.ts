@@ -261,3 +261,32 @@ describe("a failing handler", () => {
     expect(varz!.json).toMatchObject({ data: null, error: { code: 500, description: "boom" } });
   });
 });
+
+describe("other servers (updateRemoteServer, remoteServerShutdown)", () => {
+  test("a new server gets our STATSZ at once, is counted in active_servers, must go in order, and leaves on SHUTDOWN", async () => {
+    const server = fakeServer([]);
+    const client = new FakeInternalClient();
+    const errors: string[] = [];
+    const sys = new SystemServices({
+      ctx: newContext(server),
+      identity: () => ({ name: "fake", host: "0.0.0.0", id: ID, cluster: "", domain: "", tags: [], jetstream: false }),
+      client,
+      systemAccount: "$SYS",
+      globalAccount: "$G",
+      error: (m) => errors.push(m),
+    });
+    sys.start();
+    current = sys;
+    const other = (seq: number): string => JSON.stringify({ server: { name: "o", host: "h", id: "NOTHER", ver: "2.9.10", seq, jetstream: false, time: "" }, statsz: {} });
+    client.deliver("$SYS.SERVER.NOTHER.STATSZ", "", other(5));
+    await Promise.resolve();
+    const announce = client.published.at(-1)!;
+    expect(announce.subject).toBe(`$SYS.SERVER.${ID}.STATSZ`);
+    expect((announce.json.statsz as { active_servers: number }).active_servers).toBe(2);
+    client.deliver("$SYS.SERVER.NOTHER.STATSZ", "", other(4));
+    expect(errors).toEqual(['Received out of order remote server update from: "NOTHER"']);
+    client.deliver("$SYS.SERVER.NOTHER.SHUTDOWN", "", JSON.stringify({ name: "o", id: "NOTHER", seq: 6 }));
+    const [r] = await client.request("$SYS.REQ.SERVER.PING");
+    expect((r!.json.statsz as { active_servers: number }).active_servers).toBe(1);
+  });
+});
