@@ -2,9 +2,7 @@
 // of new members, the interest we announce (route.go), and the client URLs of the other members
 // (server.go connect_urls). The server owns one when clustering is configured and runs it beside itself.
 import type { Socket, TCPSocketListener } from "bun";
-import { networkInterfaces } from "node:os";
 import type { Accounts } from "../accounts/registry.ts";
-import { Kind } from "../conn/kind.ts";
 import type { ConnHost } from "../conn/host.ts";
 import type { Connection, ConnAccount, Subscription } from "../conn/connection.ts";
 import { comparePasswords } from "../auth/compare.ts";
@@ -13,17 +11,30 @@ import { ClosedReason } from "../protocol/errors.ts";
 import { BunSocketTransport } from "../transport/tcp.ts";
 import { loadTLSContext, type TLSContext } from "../transport/tls/context.ts";
 import { matchesPinnedCert } from "../transport/tls/pinned.ts";
-import { GoURLError, parseGoURL, splitGoHostPort, urlHostPort, type GoURL } from "../go/url.ts";
-import { rsMinus, rsPlus } from "./encode.ts";
+import { GoURLError, parseGoURL, urlHostPort, type GoURL } from "../go/url.ts";
 import type { RouteInfo } from "./info.ts";
+import { RouteInterest } from "./interest.ts";
+import { ConnectURLs } from "./urls.ts";
+import {
+  describeDialError,
+  generateName,
+  joinHostPort,
+  localIPs,
+  nonce,
+  nonEmpty,
+  parseHostPort,
+  peerCertificateDer,
+  redacted,
+} from "./net.ts";
+
+export { joinHostPort } from "./net.ts";
 import { RouteConnection, RouteType, type RouteOwner } from "./route.ts";
 
 export type { RouteInfo } from "./info.ts";
 
-/** route.go DEFAULT_ROUTE_RECONNECT, DEFAULT_ROUTE_CONNECT (routeConnectDelay), DEFAULT_ROUTE_DIAL. */
+/** route.go DEFAULT_ROUTE_RECONNECT, DEFAULT_ROUTE_CONNECT (routeConnectDelay). */
 const ROUTE_RECONNECT = 1000;
 const ROUTE_CONNECT_DELAY = 1000;
-const ROUTE_DIAL_TIMEOUT = 1000;
 /** opts.go DEFAULT_CONNECT_ERROR_REPORTS / DEFAULT_RECONNECT_ERROR_REPORTS. */
 const CONNECT_ERROR_REPORTS = 3600;
 const RECONNECT_ERROR_REPORTS = 60;
@@ -61,14 +72,10 @@ export class Cluster implements RouteOwner {
   readonly remotes = new Map<string, RouteConnection>();
   /** Routes connected but not registered yet (handshake in progress). */
   private readonly pending = new Set<RouteConnection>();
-  /** Per account: local interest as announced, "subject[ queue]" -> count (acc.rm). */
-  private readonly rm = new Map<ConnAccount, Map<string, number>>();
-  /** The other members' client URLs, reference counted (clientConnectURLsMap). */
-  private readonly peerURLs = new Map<string, number>();
-  /** The other members' websocket client URLs, reference counted (websocket.connectURLsMap). */
-  private readonly peerWsURLs = new Map<string, number>();
-  /** connect_urls has been set once (the reference leaves it empty until the first route). */
-  private urlsSet = false;
+  /** The local interest announced to the routes (acc.rm). */
+  private readonly interest: RouteInterest;
+  /** The other members' client URLs (connect_urls). */
+  private readonly urls: ConnectURLs;
   /** Addresses of this server's own route listener (routesToSelf). */
   private readonly selfAddrs = new Set<string>();
   private listener: TCPSocketListener<SocketData> | undefined;
@@ -83,6 +90,8 @@ export class Cluster implements RouteOwner {
   private readonly tls: TLSContext | undefined;
 
   constructor(readonly host: ClusterHost) {
+    this.interest = new RouteInterest(host, this.routes);
+    this.urls = new ConnectURLs(host);
     const t = host.opts.clusterTLS;
     this.tls = t !== undefined ? loadTLSContext({ ...t, verify: true }) : undefined;
     this.name = host.opts.clusterName;
@@ -454,13 +463,13 @@ export class Cluster implements RouteOwner {
       return;
     }
     r.debug(`Registering remote route ${JSON.stringify(info.server_id)}`);
-    this.sendSubsToRoute(r);
+    this.interest.sendSubsToRoute(r);
     if (sendInfo) {
       const fwd = { ...info };
       if (fwd.ip === undefined || fwd.ip === "") fwd.ip = `nats-route://${joinHostPort(r.ip, info.port)}/`;
       this.forwardNewRouteInfo(fwd);
     }
-    if (!this.host.opts.clusterNoAdvertise) this.addConnectURLs(info.connect_urls ?? [], info.ws_connect_urls ?? []);
+    if (!this.host.opts.clusterNoAdvertise) this.urls.add(info.connect_urls ?? [], info.ws_connect_urls ?? []);
   }
 
   /** addRoute: [added, sendInfo]. A second connection to a known server is a duplicate (kept: the first). */
@@ -541,116 +550,25 @@ export class Cluster implements RouteOwner {
     }
   }
 
-  // ---- interest (route.go sendSubsToRoute / updateRouteSubscriptionMap)
+  // ---- interest and client URLs (interest.ts, urls.ts)
 
-  /** Keep track of an account's local interest: its sublist reports every change. */
+  /** Keep track of an account's local interest (the routes are told of it). */
   watchAccount(acc: ConnAccount): void {
-    if (this.rm.has(acc)) return;
-    this.rm.set(acc, new Map());
-    // Interest that exists before routing starts counts too (the system account's internal
-    // subscriptions are made before the cluster starts, as the reference's initEventTracking).
-    for (const sub of acc.sublist.all()) this.updateRouteSubscriptionMap(acc, sub, 1);
-    acc.sublist.onChange = (sub, delta) => this.updateRouteSubscriptionMap(acc, sub, delta);
+    this.interest.watchAccount(acc);
   }
-
-  /** The whole local interest, to a route that just registered (filtered by our import permissions). */
-  private sendSubsToRoute(r: RouteConnection): void {
-    let out = "";
-    for (const acc of this.accounts.all()) {
-      this.watchAccount(acc);
-      for (const [key, n] of this.rm.get(acc)!) {
-        const sp = key.indexOf(" ");
-        const subject = sp < 0 ? key : key.slice(0, sp);
-        if (!r.canImport(subject)) continue;
-        out += rsPlus(acc.name, subject, sp < 0 ? undefined : key.slice(sp + 1), n);
-      }
-    }
-    if (out !== "") r.enqueue(Buffer.from(out, "latin1"));
-    r.debug("Sent local subscriptions to route");
-    this.host.loop.flushAll();
-  }
-
-  /** A local subscription came or went: RS+/RS- to every route on 0<->1, and on every queue weight change. */
-  private updateRouteSubscriptionMap(acc: ConnAccount, sub: Subscription, delta: number): void {
-    const kind = sub.conn.kind;
-    if (kind === Kind.ROUTER || kind === Kind.GATEWAY) return;
-    const rm = this.rm.get(acc)!;
-    const key = sub.queue === undefined ? sub.subject : `${sub.subject} ${sub.queue}`;
-    const old = rm.get(key) ?? 0;
-    const n = Math.max(0, old + delta);
-    if (n === 0) rm.delete(key);
-    else rm.set(key, n);
-    const isq = sub.queue !== undefined;
-    if (!isq && (old > 0) === (n > 0)) return;
-    if (isq && old === n) return;
-    if (this.routes.size === 0) return;
-    const line = n > 0 ? rsPlus(acc.name, sub.subject, sub.queue, n) : rsMinus(acc.name, sub.subject, sub.queue);
-    const bytes = Buffer.from(line, "latin1");
-    // A leaf's interest goes as LS+ <origin> / LS- to peers that take it (addRouteSubOrUnsubProtoToBuf).
-    const origin = kind === Kind.LEAF ? sub.conn.remoteCluster : "";
-    let lline = "";
-    let lbytes: Buffer | undefined;
-    for (const r of this.routes.values()) {
-      if (!r.canImport(sub.subject)) continue;
-      if (origin !== "" && r.lnoc) {
-        if (lbytes === undefined) {
-          lline = n > 0 ? `LS+ ${origin} ${line.slice(4)}` : `LS-${line.slice(3)}`;
-          lbytes = Buffer.from(lline, "latin1");
-        }
-        if (this.log.traceEnabled) r.trace(`->> [${lline.slice(0, -2)}]`);
-        r.enqueue(lbytes);
-        continue;
-      }
-      if (this.log.traceEnabled) r.trace(`->> [${line.slice(0, -2)}]`);
-      r.enqueue(bytes);
-    }
-  }
-
-  // ---- client URLs of the cluster (server.go updateServerINFOAndSendINFOToClients)
 
   /** The connect_urls of client INFO: ours and the members', or undefined before any route came. */
   clientConnectURLs(): string[] | undefined {
-    if (!this.urlsSet) return undefined;
-    return [...this.host.clientConnectURLs(), ...this.peerURLs.keys()];
+    return this.urls.clientConnectURLs();
   }
 
-  /** The connect_urls of a websocket client's INFO (generateClientInfoJSON): the websocket URLs. */
+  /** The connect_urls of a websocket client's INFO: the websocket URLs of ours and the members'. */
   clientWsConnectURLs(): string[] | undefined {
-    if (!this.urlsSet) return undefined;
-    return [...this.host.websocketConnectURLs(), ...this.peerWsURLs.keys()];
-  }
-
-  private addConnectURLs(urls: readonly string[], wsUrls: readonly string[] = []): void {
-    let changed = false;
-    for (const [map, list] of [[this.peerURLs, urls], [this.peerWsURLs, wsUrls]] as const) {
-      for (const u of list) {
-        const n = map.get(u) ?? 0;
-        map.set(u, n + 1);
-        if (n === 0) changed = true;
-      }
-    }
-    if (changed) {
-      this.urlsSet = true;
-      this.host.connectURLsChanged();
-    }
+    return this.urls.clientWsConnectURLs();
   }
 
   removeConnectURLs(urls: readonly string[], wsUrls: readonly string[] = []): void {
-    let changed = false;
-    for (const [map, list] of [[this.peerURLs, urls], [this.peerWsURLs, wsUrls]] as const) {
-      for (const u of list) {
-        const n = map.get(u);
-        if (n === undefined) continue;
-        if (n <= 1) {
-          map.delete(u);
-          changed = true;
-        } else map.set(u, n - 1);
-      }
-    }
-    if (changed) {
-      this.urlsSet = true;
-      this.host.connectURLsChanged();
-    }
+    this.urls.remove(urls, wsUrls);
   }
 
   /** A config reload changed cluster settings: a configured name replaces ours (clusterOption.Apply). */
@@ -684,69 +602,3 @@ export class Cluster implements RouteOwner {
   }
 }
 
-/** The peer certificate's DER, when the TLS socket has one. */
-function peerCertificateDer(socket: Socket<SocketData>): Uint8Array | undefined {
-  const cert = (socket as unknown as { getPeerCertificate?: () => { raw?: Uint8Array } | undefined }).getPeerCertificate?.();
-  return cert?.raw;
-}
-
-/** server.go parseHostPort: "host:port", or a host alone with the default port; Go's errors. */
-function parseHostPort(hostPort: string, defaultPort: number): { host: string; port: number } {
-  let host: string;
-  let sPort: string;
-  try {
-    ({ host, port: sPort } = splitGoHostPort(hostPort));
-  } catch (e) {
-    if (!(e instanceof GoURLError) || !e.message.includes("missing port")) throw e;
-    return { host: hostPort.trim(), port: defaultPort };
-  }
-  const port = Number(sPort.trim());
-  if (!/^[+-]?[0-9]+$/.test(sPort.trim())) throw new Error(`strconv.Atoi: parsing ${JSON.stringify(sPort.trim())}: invalid syntax`);
-  if (port === 0 || port === -1) return { host: host.trim(), port: defaultPort };
-  if (port < 0 || port > 65535) throw new Error(`invalid port number: ${port}`);
-  return { host: host.trim(), port };
-}
-
-/** net.JoinHostPort. */
-export function joinHostPort(host: string, port: number): string {
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
-function redacted(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:xxxxx@");
-}
-
-/** The addresses of this host's interfaces (routesToSelf), loopback included. */
-function localIPs(): string[] {
-  const out: string[] = [];
-  for (const addrs of Object.values(networkInterfaces())) for (const a of addrs ?? []) out.push(a.address);
-  return out;
-}
-
-/** A random cluster name, as the reference's nuid-based dynamic name. */
-function generateName(): string {
-  const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  let s = "";
-  for (let i = 0; i < 22; i++) s += alphabet[Math.floor(Math.random() * alphabet.length)];
-  return s;
-}
-
-function nonce(): string {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  let s = "";
-  for (let i = 0; i < 11; i++) s += alphabet[Math.floor(Math.random() * 64)];
-  return s;
-}
-
-function describeDialError(e: unknown, host: string, port: number): string {
-  const code = (e as { code?: string }).code;
-  if (code === "ECONNREFUSED") return `dial tcp ${joinHostPort(host, port)}: connect: connection refused`;
-  return `dial tcp ${joinHostPort(host, port)}: ${(e as Error).message}`;
-}
-
-void ROUTE_DIAL_TIMEOUT;
-
-/** A list, or undefined when empty (Go's omitempty). */
-function nonEmpty(l: string[]): string[] | undefined {
-  return l.length > 0 ? l : undefined;
-}
