@@ -101,6 +101,11 @@ export class LeafConnection extends Connection {
   nonce = "";
   /** The leafnodes user the accepting side bound this link to. */
   user = "";
+  /**
+   * The hub's copy of the leaf user's permissions as configured (c.opts.Import/Export of
+   * setPermissions): sent back to the leaf in INFO import (its subscribe) and export (its publish).
+   */
+  userPerms: Permissions | undefined;
   private infoReceived = false;
   private connectFinished = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -353,6 +358,7 @@ export class LeafConnection extends Connection {
     this.clearTimer();
     this.user = auth.user;
     if (auth.account !== this.account) this.bindAccount(auth.account);
+    this.userPerms = auth.permissions;
     this.setPerms(auth.permissions);
     // processLeafNodeConnect.
     if (c.lang !== "") {

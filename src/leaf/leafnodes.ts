@@ -505,8 +505,9 @@ export class LeafNodes implements LeafHost {
   sendPermsAndAccountInfo(conn: LeafConnection): void {
     const info = this.leafInfo();
     info.client_id = conn.cid;
-    const p = conn.permissions;
-    // Import/export as the leaf sees them: our publish is its import (what it may subscribe to).
+    // The user's permissions as configured, for enforcement on the leaf: import is what it may
+    // subscribe to, export what it may publish (the swap applies inside the hub only).
+    const p = conn.userPerms;
     if (p?.subscribe !== undefined) info.import = p.subscribe;
     if (p?.publish !== undefined) info.export = p.publish;
     info.remote_account = conn.account.name;

@@ -181,3 +181,58 @@ describe.skipIf(!hasReference())("monitoring beside the reference", () => {
     expect(shapes.bnats).toEqual(shapes.reference);
   }, 20_000);
 });
+
+describe.skipIf(!hasReference())("permissions from the hub", () => {
+  const pairs: [Impl, Impl][] = [["bnats", "reference"], ["bnats", "bnats"], ["reference", "bnats"]];
+  for (const [hubImpl, leafImpl] of pairs) {
+    test(`hub ${hubImpl}, leaf ${leafImpl}: the leaf user's permissions are swapped on the hub and sent to the leaf`, async () => {
+      const hub = track(
+        await startHub(hubImpl, {
+          name: `perm-hub-${hubImpl}-${leafImpl}`,
+          extra: 'authorization { users: [ {user: leaf, password: p, permissions: { publish: "up.>", subscribe: "down.>" }}, {user: app, password: a} ] }',
+        }),
+      );
+      const leaf = track(await startLeaf(leafImpl, `nats-leaf://leaf:p@127.0.0.1:${hub.leafPort}`, { name: `perm-leaf-${hubImpl}-${leafImpl}` }));
+      await waitLeafs(hub, 1, [leaf]);
+      const onHub = track(await connect({ servers: `127.0.0.1:${hub.port}`, user: "app", pass: "a", reconnect: false }));
+      const onLeaf = await client(leaf);
+      // The leaf may receive down.> only: its interest in other subjects is not sent.
+      const got: string[] = [];
+      onLeaf.subscribe("down.x", { callback: (_e, m) => void got.push(m.string()) });
+      onLeaf.subscribe("side.x", { callback: (_e, m) => void got.push(m.string()) });
+      await onLeaf.flush();
+      await waitLeafSub(hub, "down.x");
+      const z = await leafz(hub, "?subs=1");
+      expect(z.leafs![0]!.subscriptions_list).not.toContain("side.x");
+      onHub.publish("side.x", "no");
+      onHub.publish("down.x", "yes");
+      await pollUntil(() => got.includes("yes"), "down.x at the leaf");
+      // The leaf may publish up.> only.
+      const atHub: string[] = [];
+      onHub.subscribe("up.y", { callback: (_e, m) => void atHub.push(m.string()) });
+      onHub.subscribe("down.y", { callback: (_e, m) => void atHub.push(m.string()) });
+      await onHub.flush();
+      await waitLeafSub(leaf, "up.y");
+      onLeaf.publish("down.y", "no");
+      onLeaf.publish("up.y", "yes");
+      await pollUntil(() => atHub.includes("yes"), "up.y at the hub");
+      await onHub.flush();
+      expect(got).toEqual(["yes"]);
+      expect(atHub).toEqual(["yes"]);
+    }, 20_000);
+  }
+});
+
+describe.skipIf(!hasReference())("duplicate leaf names", () => {
+  test("a second leaf with the same server name replaces the first on the hub, which is told so", async () => {
+    const hub = track(await startHub("bnats", { name: "dup-hub" }));
+    const a = track(await startLeaf("bnats", hub, { name: "same-name" }));
+    await waitLeafs(hub, 1, [a]);
+    const b = track(await startLeaf("reference", hub, { name: "same-name" }));
+    await pollUntil(() => hub.logs().includes("Replacing connection from same server"), "the eviction in the hub's log");
+    await pollUntil(
+      () => a.logs().includes("Leafnode Error 'Duplicate Remote LeafNode Connection'") || b.logs().includes("Duplicate Remote LeafNode Connection"),
+      "the -ERR at an evicted leaf",
+    );
+  }, 20_000);
+});
