@@ -3,7 +3,7 @@
 // fragments already joined, control frames answered by Bun).
 //
 // No silent loss: `write` sends only while Bun has nothing buffered for the socket, in messages of at
-// most WS_MAX_MESSAGE bytes, and stops at the first one Bun has to buffer; the rest stays in the
+// most WS_MAX_MESSAGE bytes (4 KB for browsers), and stops at the first one Bun has to buffer; the rest stays in the
 // client's outbound queue (counted as pending, so max_pending and the write deadline decide slow
 // consumers as for TCP) until Bun calls `drain`. Bun's own buffer thus holds at most one message, and
 // its backpressure limit (which drops sends) is never reached.
@@ -17,6 +17,13 @@ export const WS_COMPRESS_THRESHOLD = 64;
 
 /** Largest message one write sends: bounds what Bun buffers beyond the outbound's own accounting. */
 export const WS_MAX_MESSAGE = 256 * 1024;
+
+/**
+ * websocket.go wsFrameSizeForBrowsers: browsers get at most 4 KB at a time ("browsers behave better
+ * with limited frame size"). The reference fragments one message into 4 KB frames; Bun sends whole
+ * messages, so a browser gets 4 KB messages (the NATS protocol is a byte stream either way).
+ */
+export const WS_BROWSER_MESSAGE = 4096;
 
 /** What the connection's owner receives from the socket. */
 export interface WebsocketConnHandler {
@@ -47,12 +54,15 @@ export class WebsocketTransport implements Transport {
   /** The websocket flag of the connection: connz and the log show it, the auth uses the websocket block. */
   readonly websocket = true;
   private readonly compress: boolean;
+  /** Largest message per send (smaller for browsers). */
+  private readonly maxMessage: number;
   private closeReason = "";
   private ended = false;
 
   constructor(private readonly ws: BnatsWebSocket) {
     const up = ws.data.upgrade;
     this.compress = up.compress;
+    this.maxMessage = up.browser ? WS_BROWSER_MESSAGE : WS_MAX_MESSAGE;
     // The socket peer from the upgrade request (ServerWebSocket.remoteAddress would be X-Forwarded-For).
     this.remoteAddress = unmapIPv4(ws.data.remoteAddress);
     this.remotePort = ws.data.remotePort;
@@ -79,9 +89,10 @@ export class WebsocketTransport implements Transport {
     // One message per WS_MAX_MESSAGE bytes, until Bun starts buffering: what Bun holds stays within one
     // message, and the rest remains the outbound's pending bytes (max_pending, connz pending_bytes).
     const compress = this.compress;
+    const max = this.maxMessage;
     let off = 0;
     while (off < bytes.length) {
-      const end = Math.min(off + WS_MAX_MESSAGE, bytes.length);
+      const end = Math.min(off + max, bytes.length);
       // With backpressureLimit 0 (no limit) send only drops (0) on a closed socket; -1 = queued by
       // Bun, its drain handler follows.
       const n = ws.send(off === 0 && end === bytes.length ? bytes : bytes.subarray(off, end), compress && end - off > WS_COMPRESS_THRESHOLD);

@@ -176,6 +176,24 @@ describe("frames", () => {
   });
 });
 
+test("a browser (User-Agent Mozilla/...) gets messages of at most 4 KB, others up to 256 KB", async () => {
+  const big = Buffer.alloc(20_000, 0x61);
+  for (const [ua, max] of [["Mozilla/5.0 (X11; Linux x86_64)", 4096], ["nats.js", 256 * 1024]] as const) {
+    const { c } = await rawUpgrade(plain.listener.port, { "User-Agent": ua });
+    await readDataUntil(c, "\r\n");
+    plain.transports.at(-1)!.write(big);
+    let total = 0;
+    let largest = 0;
+    while (total < big.length) {
+      const f = await readFrame(c);
+      total += f.payload.length;
+      largest = Math.max(largest, f.payload.length);
+    }
+    expect({ ua, largest }).toEqual({ ua, largest: Math.min(max, big.length) });
+    c.close();
+  }
+});
+
 describe("close frames per closed reason (wsEnqueueCloseMessage)", () => {
   const cases: [string, number][] = [
     [ClosedReason.authenticationViolation, 1008],
