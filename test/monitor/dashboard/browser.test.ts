@@ -130,8 +130,8 @@ describe.skipIf(SKIP_BROWSER)("dashboard in headless Chromium, served by the com
     rmSync(work, { recursive: true, force: true });
   });
 
-  async function start(config?: string, monitor = ["-m", "-1"]): Promise<ProcessServer> {
-    const s = await startProcess(bin, "bnats-binary", { args: [...monitor, "-n", "dashboard-demo"], config });
+  async function start(config?: string, monitor = ["-m", "-1"], name = "dashboard-demo"): Promise<ProcessServer> {
+    const s = await startProcess(bin, "bnats-binary", { args: [...monitor, "-n", name], config });
     servers.push(s);
     return s;
   }
@@ -151,6 +151,7 @@ describe.skipIf(SKIP_BROWSER)("dashboard in headless Chromium, served by the com
     await page.goto(`${origin}/dashboard`);
     await page.waitForSelector("body[data-updated]");
     expect(await page.locator("#link-status").textContent()).toBe("live");
+    expect(await page.locator('[data-metric="uptime"]').textContent()).toMatch(/^\d+s$/);
     expect(await metric(page, "connections")).toBe(0);
 
     // A client appears under its name, with its subscriptions.
@@ -278,6 +279,29 @@ describe.skipIf(SKIP_BROWSER)("dashboard in headless Chromium, served by the com
     expect((r ?? 255) + (gr ?? 255) + (b ?? 255)).toBeLessThan(120);
     expect(seen.errors.filter((e) => !e.includes("404"))).toEqual([]);
     expect(seen.foreign).toEqual([]);
+    await page.close();
+  }, 20_000);
+
+  test("shows the routes of a cluster as /routez lists them", async () => {
+    // Members of a cluster need names of their own.
+    const seed = await start('cluster { name: demo, listen: "127.0.0.1:-1" }\n', ["-m", "-1"], "seed");
+    const ROUTE_LISTEN = /Listening for route connections on [^\s]+:(\d+)/;
+    const routePort = ROUTE_LISTEN.exec(await seed.waitForLog(ROUTE_LISTEN))?.[1];
+    if (routePort === undefined) throw new Error("no route port in the log");
+    const origin = `http://127.0.0.1:${seed.httpPort}`;
+    const page = await (browser as Browser).context.newPage();
+    const seen = watch(page, origin);
+    await page.goto(`${origin}/dashboard`);
+    await page.waitForSelector("body[data-updated]");
+    expect(await page.locator("#route-empty").isVisible()).toBe(true);
+    await start(`cluster { name: demo, listen: "127.0.0.1:-1", routes: ["nats-route://127.0.0.1:${routePort}"] }\n`, ["-m", "-1"], "member");
+    await page.locator("#route-list article.peer").waitFor();
+    expect(await page.locator("#route-count").textContent()).toBe("1");
+    expect(await page.locator("#route-list article.peer h3").textContent()).toContain("inbound");
+    expect(await page.locator("#route-empty").isVisible()).toBe(false);
+    expect(await page.locator("#facts").textContent()).toContain("demo on :");
+    expect(await page.locator("#facts").textContent()).toMatch(/, 1 route(?!s)/);
+    expect(seen.errors).toEqual([]);
     await page.close();
   }, 20_000);
 
