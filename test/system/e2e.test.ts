@@ -6,6 +6,10 @@ import { wsconnect } from "@nats-io/nats-core";
 import { connect, type Msg, type NatsConnection } from "@nats-io/transport-node";
 import { configToOptions } from "../../src/config/load.ts";
 import { parseTokens } from "../../src/config/parser.ts";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../../src/config/load.ts";
 import { mergeOptions } from "../../src/options.ts";
 import { Reloader } from "../../src/server/reload.ts";
 import { startBnats, type InProcessServer } from "../helpers/bnats.ts";
@@ -199,5 +203,20 @@ describe("account connection counts (Account.statz)", () => {
     expect(a).toMatchObject({ conns: 1, total_conns: 1 });
     // $G has nobody now: its CONNS request stays silent (connsRequest answers only with local connections).
     expect(await requestAll(nc, "$SYS.REQ.ACCOUNT.$G.CONNS", "", 300)).toEqual([]);
+  });
+});
+
+describe("a reload that adds an account", () => {
+  test("the new account gets the system imports too (registerSystemImports on configureAccounts)", async () => {
+    const b = await server(SYS_CONFIG);
+    const dir = mkdtempSync(join(tmpdir(), "bnats-sys-reload-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, "bnats.conf");
+    writeFileSync(file, SYS_CONFIG.replace("A { users: [{user: a, password: a}] }", "A { users: [{user: a, password: a}] }\n  B { users: [{user: b, password: b}] }"));
+    await new Reloader(b.server, {}).reloadOptions(mergeOptions(loadConfig(file).options, { port: -1 }));
+    const nc = await connect({ port: b.port, user: "b", pass: "b", name: "bcli" });
+    cleanups.push(() => nc.close());
+    const [r] = (await requestAll(nc, "$SYS.REQ.SERVER.PING.CONNZ", "", 1000, 1)) as { data: { connections: { name: string }[] } }[];
+    expect(r?.data.connections.map((c) => c.name)).toEqual(["bcli"]);
   });
 });
