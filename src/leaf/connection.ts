@@ -309,6 +309,8 @@ export class LeafConnection extends Connection {
   private finishConnect(): void {
     if (this.connectFinished || this.closed) return;
     this.connectFinished = true;
+    // Registered: from now on it counts (slow consumer statistics) as a connected link.
+    this.connectReceived = true;
     this.clearTimer();
     this.mgr.addLeafConnection(this, "", "", false);
     if (this.closed) return;

@@ -236,3 +236,29 @@ describe.skipIf(!hasReference())("duplicate leaf names", () => {
     );
   }, 20_000);
 });
+
+describe.skipIf(!hasReference())("the wrong port", () => {
+  for (const hubImpl of IMPLS) {
+    test(`a bnats remote pointing at ${hubImpl}'s client port is refused as the wrong port, and retried`, async () => {
+      const hub = track(await startHub(hubImpl, { name: `wp-hub-${hubImpl}` }));
+      const leaf = track(await startLeaf("bnats", `nats-leaf://127.0.0.1:${hub.port}`, { name: `wp-leaf-${hubImpl}` }));
+      await pollUntil(() => leaf.logs().split("attempted to connect to wrong port").length > 2, "two refused attempts in the leaf's log");
+      expect(leaf.logs()).toContain("Leafnode connection closed: Incorrect Port");
+      expect((await leafz(hub)).leafnodes).toBe(0);
+    }, 20_000);
+  }
+});
+
+describe.skipIf(!hasReference())("a remote with hub: true", () => {
+  test("bnats solicits nats-server as its spoke: the roles are reversed, traffic flows both ways", async () => {
+    const spoke = track(await startHub("reference", { name: "rev-spoke" }));
+    const hub = track(await startLeaf("bnats", spoke, { name: "rev-hub", remoteExtra: "hub: true" }));
+    await waitLeafs(spoke, 1, [hub]);
+    const onSpoke = await client(spoke);
+    const onHub = await client(hub);
+    onSpoke.subscribe("rev.svc", { callback: (_e, m) => void m.respond(`spoke:${m.string()}`) });
+    await onSpoke.flush();
+    await waitLeafSub(hub, "rev.svc");
+    expect((await onHub.request("rev.svc", "r", { timeout: 3000 })).string()).toBe("spoke:r");
+  }, 20_000);
+});
