@@ -32,9 +32,10 @@ import { RouteConnection, RouteType, type RouteOwner } from "./route.ts";
 
 export type { RouteInfo } from "./info.ts";
 
-/** route.go DEFAULT_ROUTE_RECONNECT, DEFAULT_ROUTE_CONNECT (routeConnectDelay). */
+/** route.go DEFAULT_ROUTE_RECONNECT, DEFAULT_ROUTE_CONNECT (routeConnectDelay), DEFAULT_ROUTE_DIAL. */
 const ROUTE_RECONNECT = 1000;
 const ROUTE_CONNECT_DELAY = 1000;
+const ROUTE_DIAL_TIMEOUT = 1000;
 /** opts.go DEFAULT_CONNECT_ERROR_REPORTS / DEFAULT_RECONNECT_ERROR_REPORTS. */
 const CONNECT_ERROR_REPORTS = 3600;
 const RECONNECT_ERROR_REPORTS = 60;
@@ -348,8 +349,12 @@ export class Cluster implements RouteOwner {
     if (this.selfAddrs.has(joinHostPort(host, port)) && port === this.port) return; // errNoIPAvail: only ourselves
     this.log.debug(`Trying to connect to route on ${u.host} (${joinHostPort(host, port)})`);
     let route: RouteConnection | undefined;
+    // DEFAULT_ROUTE_DIAL: a dial that has not connected within 1 s is given up (and closed if it connects
+    // later), so a member whose address no longer answers is retried on time.
+    let abandoned = false;
+    let dialTimer: ReturnType<typeof setTimeout> | undefined;
     try {
-      await Bun.connect<SocketData>({
+      const dial = Bun.connect<SocketData>({
         hostname: host,
         port,
         data: { route: null },
@@ -359,6 +364,10 @@ export class Cluster implements RouteOwner {
         socket: {
           handshake: (socket, success, err) => this.handshaken(socket, success, err),
           open: (socket) => {
+            if (abandoned) {
+              socket.terminate();
+              return;
+            }
             route = new RouteConnection(this.host, this.host.nextCid(), new BunSocketTransport(socket), this, u, urlText);
             route.routeType = this.isConfigured(u) ? RouteType.EXPLICIT : RouteType.IMPLICIT;
             socket.data = { route };
@@ -378,6 +387,15 @@ export class Cluster implements RouteOwner {
           connectError: () => {},
         },
       });
+      dial.catch(() => {}); // a dial given up may still fail later
+      const timeout = new Promise<never>((_, reject) => {
+        dialTimer = setTimeout(() => {
+          if (route !== undefined) return;
+          abandoned = true;
+          reject(Object.assign(new Error("i/o timeout"), { code: "ETIMEDOUT" }));
+        }, ROUTE_DIAL_TIMEOUT);
+      });
+      await Promise.race([dial, timeout]);
     } catch (e) {
       attempts++;
       const msg = `Error trying to connect to route (attempt ${attempts}): ${describeDialError(e, host, port)}`;
@@ -392,6 +410,8 @@ export class Cluster implements RouteOwner {
       }
       this.later(ROUTE_CONNECT_DELAY, () => void this.connectToRoute(u, urlText, tryForEver, firstConnect, attempts));
       return;
+    } finally {
+      clearTimeout(dialTimer);
     }
     if (route === undefined) return;
     if (this.stopped || (tryForEver && !this.routeStillValid(urlText))) {

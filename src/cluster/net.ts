@@ -60,6 +60,7 @@ export function nonce(): string {
 export function describeDialError(e: unknown, host: string, port: number): string {
   const code = (e as { code?: string }).code;
   if (code === "ECONNREFUSED") return `dial tcp ${joinHostPort(host, port)}: connect: connection refused`;
+  if (code === "ETIMEDOUT") return `dial tcp ${joinHostPort(host, port)}: i/o timeout`;
   return `dial tcp ${joinHostPort(host, port)}: ${(e as Error).message}`;
 }
 
