@@ -305,6 +305,26 @@ describe.skipIf(SKIP_BROWSER)("dashboard in headless Chromium, served by the com
     await page.close();
   }, 20_000);
 
+  test("shows a leaf node link as /leafz lists it", async () => {
+    const hub = await start('leafnodes { listen: "127.0.0.1:-1" }\n', ["-m", "-1"], "hub");
+    const LEAF_LISTEN = /Listening for leafnode connections on [^\s]+:(\d+)/;
+    const leafPort = LEAF_LISTEN.exec(await hub.waitForLog(LEAF_LISTEN))?.[1];
+    if (leafPort === undefined) throw new Error("no leafnode port in the log");
+    const origin = `http://127.0.0.1:${hub.httpPort}`;
+    const page = await (browser as Browser).context.newPage();
+    const seen = watch(page, origin);
+    await page.goto(`${origin}/dashboard`);
+    await page.waitForSelector("body[data-updated]");
+    expect(await page.locator("#leaf-empty").isVisible()).toBe(true);
+    await start(`leafnodes { remotes: [{ url: "nats-leaf://127.0.0.1:${leafPort}" }] }\n`, ["-m", "-1"], "spoke");
+    await page.locator("#leaf-list article.peer").waitFor();
+    expect(await page.locator("#leaf-count").textContent()).toBe("1");
+    expect(await page.locator("#leaf-list").textContent()).toContain("$G");
+    expect(await page.locator("#facts").textContent()).toContain("1 connected");
+    expect(seen.errors).toEqual([]);
+    await page.close();
+  }, 20_000);
+
   test("works on https (https_port with the server's certificate)", async () => {
     const certs = testCerts();
     const s = await start(`tls { cert_file: "${certs.server.cert}", key_file: "${certs.server.key}" }\n`, ["-ms", "-1"]);
