@@ -171,6 +171,18 @@ function connzOptions(v: O.Values): Parameters<typeof connz>[1] {
   };
 }
 
+/**
+ * Connz() with the decoded options. A `state` other than open (0), closed (1) or all (2) matches no
+ * connection in the reference (its switch has no case for it): an empty page of the same shape.
+ */
+function connzData(ctx: MonitorContext, v: O.Values, acc?: string): ReturnType<typeof connz> {
+  const opts = connzOptions(v);
+  const c = connz(ctx, acc === undefined ? opts : { ...opts, acc });
+  const state = v.int("state");
+  if (state >= 0 && state <= 2) return c;
+  return { ...c, num_connections: 0, total: 0, connections: c.connections === null ? null : [] };
+}
+
 /** Jsz() without JetStream: leader_only is errSkipZreq ("filtered response: not leader"). */
 function jszData(ctx: MonitorContext, v: O.Values): unknown {
   if (v.bool("leader_only")) throw new SkipRequest();
@@ -204,7 +216,7 @@ export const SERVER_HANDLERS: Record<ServerService, Handler> = {
         acc: v.str("account"),
       }),
     ),
-  CONNZ: (view, req) => zReq(view, req, O.ConnzEventOptions, (v) => connz(view.ctx, connzOptions(v))),
+  CONNZ: (view, req) => zReq(view, req, O.ConnzEventOptions, (v) => connzData(view.ctx, v)),
   ROUTEZ: (view, req) => zReq(view, req, O.RoutezEventOptions, () => routez(view.ctx)),
   GATEWAYZ: (view, req) => zReq(view, req, O.GatewayzEventOptions, () => gatewayz(view.ctx)),
   LEAFZ: (view, req) =>
@@ -251,7 +263,7 @@ export const ACCOUNT_HANDLERS: Record<AccountService, Handler> = {
     accountZReq(view, req, O.SubszEventOptions, (acc, v) =>
       subszFull(view.ctx, { subs: true, offset: v.int("offset"), limit: v.int("limit"), test: v.str("test"), acc }),
     ),
-  CONNZ: (view, req) => accountZReq(view, req, O.ConnzEventOptions, (acc, v) => connz(view.ctx, { ...connzOptions(v), acc })),
+  CONNZ: (view, req) => accountZReq(view, req, O.ConnzEventOptions, (acc, v) => connzData(view.ctx, v, acc)),
   LEAFZ: (view, req) => accountZReq(view, req, O.LeafzEventOptions, (acc, v) => leafz(view.ctx, { subscriptions: v.bool("subscriptions"), account: acc })),
   // JszAccount without JetStream.
   JSZ: (view, req) =>

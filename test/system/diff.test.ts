@@ -39,6 +39,8 @@ const REQUESTS: [string, string][] = [
   ["$SYS.REQ.ACCOUNT.PING.STATZ", '{"include_unused":true}'],
   ["$SYS.REQ.ACCOUNT.SYS.CONNS", ""],
   ["$SYS.REQ.ACCOUNT.PING.CONNZ", ""],
+  ["$SYS.REQ.SERVER.PING.CONNZ", '{"state":5}'],
+  ["$SYS.REQ.SERVER.PING.CONNZ", '{"cid":999,"offset":-3}'],
   ["$SYS.REQ.ACCOUNT.A.CONNZ", '{"auth":true,"subscriptions_detail":true,"state":2}'],
   ["$SYS.REQ.SERVER.PING.CONNZ", '{"acc":"A","auth":true,"filter_subject":"foo"}'],
   ["$SYS.REQ.ACCOUNT.A.CONNS", ""],

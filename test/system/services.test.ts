@@ -290,3 +290,13 @@ describe("other servers (updateRemoteServer, remoteServerShutdown)", () => {
     expect((r!.json.statsz as { active_servers: number }).active_servers).toBe(1);
   });
 });
+
+describe("CONNZ options decoded from the body", () => {
+  test("a state other than 0, 1, 2 matches nothing (the reference's switch has no case for it)", async () => {
+    const client = started();
+    const [r] = await client.request("$SYS.REQ.SERVER.PING.CONNZ", '{"state":5}');
+    expect(r!.json.data).toMatchObject({ num_connections: 0, total: 0, connections: [] });
+    const [all] = await client.request("$SYS.REQ.SERVER.PING.CONNZ", '{"state":2}');
+    expect((all!.json.data as { total: number }).total).toBe(1);
+  });
+});
