@@ -94,7 +94,7 @@ export interface MappingOptions {
   destinations: { subject: string; weight: number; cluster?: string }[];
 }
 
-/** Account limits (`limits {}`); 0 = none, as the reference. */
+/** Account limits (`limits {}`); -1 = no limit (jwt.NoLimit), as an account's defaults in the reference. */
 export interface AccountLimits {
   maxConnections: number;
   maxSubscriptions: number;

@@ -656,7 +656,7 @@ function parseLimits(ctx: LoadContext, tk: Token): AccountLimits | undefined {
     ctx.error(tk, `Expected account limits to be a map/struct, got ${String(tk.value)}`);
     return undefined;
   }
-  const l: AccountLimits = { maxConnections: 0, maxSubscriptions: 0, maxPayload: 0, maxLeafNodes: 0 };
+  const l: AccountLimits = { maxConnections: -1, maxSubscriptions: -1, maxPayload: -1, maxLeafNodes: -1 };
   for (const [k, v] of tk.value) {
     const key = k.toLowerCase();
     let field: keyof AccountLimits | undefined;

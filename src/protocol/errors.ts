@@ -16,6 +16,7 @@ export const Err = {
   authenticationTimeout: "Authentication Timeout",
   badClientProtocol: "invalid client protocol",
   noRespondersRequiresHeaders: "no responders requires headers support",
+  maxAccountConnections: "maximum account active connections exceeded",
   connectionThrottling: "Connection throttling is active. Please try again later.",
   /** errors.go ErrClientConnectedToRoutePort: a client on the cluster port. */
   connectedToRoutePort: "attempted to connect to route port",
@@ -57,6 +58,7 @@ export const ClosedReason = {
   protocolViolation: "Protocol Violation",
   badClientProtocolVersion: "Bad Client Protocol Version",
   maxConnectionsExceeded: "Maximum Connections Exceeded",
+  maxAccountConnectionsExceeded: "Maximum Account Connections Exceeded",
   maxPayloadExceeded: "Maximum Message Payload Exceeded",
   maxControlLineExceeded: "Maximum Control Line Exceeded",
   maxSubscriptionsExceeded: "Maximum Subscriptions Exceeded",

@@ -248,8 +248,12 @@ export class ClientConnection extends Connection {
       );
       return;
     }
-    const maxSubs = this.server.opts.maxSubscriptions;
-    if (maxSubs > 0 && this.subs.size >= maxSubs) {
+    // The smaller of the server's max_subscriptions and the account's limit (applyAccountLimits).
+    const serverMax = this.server.opts.maxSubscriptions;
+    const accMax = this.account.limits?.maxSubscriptions ?? -1;
+    let maxSubs = serverMax > 0 ? serverMax : -1;
+    if (accMax >= 0 && (maxSubs < 0 || accMax < maxSubs)) maxSubs = accMax;
+    if (maxSubs >= 0 && this.subs.size >= maxSubs) {
       this.error(Err.maxSubscriptions);
       this.sendErr(Err.maxSubscriptions);
       return;
@@ -288,7 +292,15 @@ export class ClientConnection extends Connection {
     if (this.log.traceEnabled) this.trace("<<- [PING]");
     this.enqueue(PONG);
     this.lastPingReceived = Date.now();
+    // client.go processPing: after the first PONG to a client that takes async INFO, a max_payload
+    // lowered by its account's limits is announced in a new INFO.
+    if (this.firstPongSent || !this.connectReceived) return;
+    this.firstPongSent = true;
+    if (this.protocol >= 1 && this.parser.maxPayload !== this.server.opts.maxPayload) this.sendInfo();
   }
+
+  /** The first PONG after CONNECT went out (client.go firstPongSent). */
+  private firstPongSent = false;
 
   processPong(): void {
     if (this.log.traceEnabled) this.trace("<<- [PONG]");
@@ -384,7 +396,19 @@ export class ClientConnection extends Connection {
   applyLogin(login: Login, account?: ConnAccount): void {
     this.user = login.user;
     this.perms = login.perms;
-    if (account !== undefined) this.bindAccount(account);
+    if (account !== undefined) {
+      this.bindAccount(account);
+      // applyAccountLimits: the account's max_payload when lower than the server's.
+      const mpay = account.limits?.maxPayload ?? -1;
+      if (mpay >= 0 && mpay < this.parser.maxPayload) this.parser.maxPayload = mpay;
+    }
+  }
+
+  /** maxAccountConnExceeded: the account's max_connections was reached by this login. */
+  maxAccountConnExceeded(): void {
+    this.sendErr(Err.maxAccountConnections);
+    this.error(Err.maxAccountConnections);
+    this.closeConnection(ClosedReason.maxAccountConnectionsExceeded);
   }
 
   sendInfo(): void {

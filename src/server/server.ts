@@ -13,6 +13,7 @@ import { configureAccounts } from "../accounts/setup.ts";
 import { addServiceImportSubs, removeServiceImportSubs } from "../conn/service-import.ts";
 import type { Connection, ConnAccount, Subscription } from "../conn/connection.ts";
 import { ReadLoop } from "../conn/readloop.ts";
+import { Kind } from "../conn/kind.ts";
 import { ServerStats } from "../conn/stats.ts";
 import { BunSocketTransport } from "../transport/tcp.ts";
 import { ClientConnection, type ClientHost } from "./client.ts";
@@ -325,6 +326,8 @@ export class Server implements ClientHost, ClusterHost {
     const info = this.baseInfo();
     info.client_id = client.cid;
     info.client_ip = client.ip;
+    // generateClientInfoJSON: the client's own max payload (its account's limit may be lower).
+    info.max_payload = client.parser.maxPayload;
     if (client.nonce !== "") info.nonce = client.nonce;
     // With no_auth_user a client may connect without credentials: INFO says so (createClient).
     // createWSClient has no such exception, and adds the websocket block's own authentication.
@@ -574,7 +577,18 @@ export class Server implements ClientHost, ClusterHost {
       client.authError = out.failure;
       return false;
     }
-    client.applyLogin(out.login, this.accounts.lookup(out.login.account) ?? this.accounts.global);
+    const account = this.accounts.lookup(out.login.account) ?? this.accounts.global;
+    // registerWithAccount: the account's max_connections counts its clients and leafs.
+    const mconns = account.limits?.maxConnections ?? -1;
+    if (mconns >= 0 && account !== client.account) {
+      let n = 0;
+      for (const c of account.conns) if (c.kind === Kind.CLIENT || c.kind === Kind.LEAF) n++;
+      if (n >= mconns) {
+        client.maxAccountConnExceeded();
+        return true;
+      }
+    }
+    client.applyLogin(out.login, account);
     for (const e of this.clientEvents) e.connected?.(client);
     return true;
   }

@@ -332,3 +332,133 @@ describe("accounts at run time, as nats-server", () => {
     }, { lines: [] });
   });
 });
+
+const CONFIG2 = `
+listen: 127.0.0.1:-1
+authorization { users: [{user: g, password: g}] }
+mappings: { "g.in": "g.out", "part.*": "part.{{partition(5,1)}}.{{wildcard(1)}}", "split.*": "split.{{splitFromLeft(1,2)}}" }
+accounts {
+  S: {
+    users: [{user: s, password: s}]
+    exports: [{service: "deep.svc"}]
+  }
+  M: {
+    users: [{user: m, password: m}]
+    imports: [{service: {account: S, subject: "deep.svc"}, to: "mid.svc"}]
+    exports: [{service: "mid.svc"}]
+  }
+  F: {
+    users: [{user: f, password: f}]
+    imports: [{service: {account: M, subject: "mid.svc"}, to: "front.svc"}]
+  }
+}
+`;
+
+async function scenario2(impl: Impl, run: (port: number) => Promise<unknown>): Promise<unknown> {
+  const s = await start(impl, CONFIG2);
+  try {
+    return await run(s.port);
+  } finally {
+    await Promise.all(conns.splice(0).map((c) => c.close().catch(() => {})));
+  }
+}
+
+async function same2(run: (port: number) => Promise<unknown>, expected?: unknown): Promise<void> {
+  const results: Record<string, unknown> = {};
+  for (const impl of IMPLS) results[impl] = await scenario2(impl, run);
+  if (process.env.ACC_SHOW) console.log(JSON.stringify(results));
+  if (expected !== undefined) expect(results.reference ?? results.bnats).toEqual(expected);
+  if (results.reference !== undefined && IMPLS.includes("bnats")) expect(results.bnats).toEqual(results.reference);
+}
+
+describe("mappings of the global account, chained service imports, queue responders", () => {
+  test("top-level mappings (the global account): literal, partition, splitFromLeft", async () => {
+    await same2(async (port) => {
+      const g = await client(port, "g");
+      const c = collector();
+      g.subscribe("part.>", { callback: c.on("g") });
+      g.subscribe("g.*", { callback: c.on("g") });
+      g.subscribe("split.>", { callback: c.on("g") });
+      await settle(g);
+      g.publish("g.in", "1");
+      for (const k of ["a", "bb", "key-1", "key-2", "xyz", "0", "99"]) g.publish(`part.${k}`, k);
+      g.publish("split.abcdef", "s");
+      await settle(g);
+      return c.lines.sort();
+    });
+  });
+
+  test("a request crosses two service imports (F -> M -> S); the answer comes back to F", async () => {
+    await same2(async (port) => {
+      const s = await client(port, "s");
+      const f = await client(port, "f");
+      const seen: string[] = [];
+      s.subscribe("deep.svc", {
+        callback: (_e, m) => {
+          const info = JSON.parse(m.headers?.get("Nats-Request-Info") ?? "{}") as Record<string, unknown>;
+          seen.push(`acc=${String(info.acc)} svc=${String(info.svc)}`);
+          m.respond(`deep:${m.string()}`);
+        },
+      });
+      await settle(s, f);
+      const r = await f.request("front.svc", "q", { timeout: 2000 });
+      return { seen, answer: r.string() };
+    });
+  });
+
+  test("queue group responders in the exporter: one answers each request", async () => {
+    await same2(async (port) => {
+      const s1 = await client(port, "s");
+      const s2 = await client(port, "s");
+      const m = await client(port, "m");
+      let n = 0;
+      for (const s of [s1, s2]) s.subscribe("deep.svc", { queue: "q", callback: (_e, msg) => { n++; msg.respond("x"); } });
+      await settle(s1, s2, m);
+      const answers: string[] = [];
+      for (let i = 0; i < 10; i++) answers.push((await m.request("mid.svc", "", { timeout: 2000 })).string());
+      await settle(s1, s2);
+      return { answers: answers.length, handled: n };
+    }, { answers: 10, handled: 10 });
+  });
+});
+
+describe("account limits (limits {}), as nats-server", () => {
+  const LIMITS = `
+listen: 127.0.0.1:-1
+accounts {
+  L: { users: [{user: l, password: l}], limits: { max_connections: 2, max_subscriptions: 2, max_payload: 8 } }
+}
+`;
+  test("max_connections, max_subscriptions and max_payload of the account", async () => {
+    const results: Record<string, unknown> = {};
+    for (const impl of IMPLS) {
+      const s = await start(impl, LIMITS);
+      const out: string[] = [];
+      const c1 = await client(s.port, "l");
+      await client(s.port, "l");
+      try {
+        const c3 = await connect({ port: s.port, user: "l", pass: "l", reconnect: false, timeout: 2000 });
+        conns.push(c3);
+        await c3.flush();
+        out.push("third connected");
+      } catch (e) {
+        out.push(`third: ${(e as Error).message}`);
+      }
+      const errs: string[] = [];
+      (async () => {
+        for await (const st of c1.status()) if (st.type === "error") errs.push(String((st as { error?: Error }).error?.message));
+      })().catch(() => {});
+      c1.subscribe("a", { callback: () => {} });
+      c1.subscribe("b", { callback: () => {} });
+      c1.subscribe("c", { callback: () => {} });
+      await c1.flush().catch(() => {});
+      await c1.flush().catch(() => {});
+      out.push(...errs.map((e) => `sub: ${e}`));
+      out.push(`info max_payload ${c1.info?.max_payload}`);
+      results[impl] = out;
+      await Promise.all(conns.splice(0).map((c) => c.close().catch(() => {})));
+    }
+    if (process.env.ACC_SHOW) console.log(JSON.stringify(results));
+    if (results.reference !== undefined && IMPLS.includes("bnats")) expect(results.bnats).toEqual(results.reference);
+  }, 20_000);
+});
