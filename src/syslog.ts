@@ -2,9 +2,11 @@
 // log/syslog wire format, on udp or tcp. Local syslog (/dev/log) needs a unix datagram socket,
 // which Bun cannot open without a native addon: the logger warns and uses stderr instead.
 
-import { createSocket, type Socket as UdpSocket } from "node:dgram";
-import { createConnection, type Socket as TcpSocket } from "node:net";
-import { hostname } from "node:os";
+import type { Socket as UdpSocket } from "node:dgram";
+import type * as NodeDgram from "node:dgram";
+import type { Socket as TcpSocket } from "node:net";
+import type * as NodeNet from "node:net";
+import type * as NodeOs from "node:os";
 
 const pad2 = (n: number): string => (n < 10 ? "0" + n : String(n));
 
@@ -14,7 +16,7 @@ export class SyslogSink {
   private tcp?: TcpSocket;
   private readonly host: string;
   private readonly port: number;
-  private readonly hostname = hostname();
+  private readonly hostname = (require("node:os") as typeof NodeOs).hostname();
 
   constructor(
     url: URL,
@@ -24,10 +26,10 @@ export class SyslogSink {
     this.host = url.hostname.replace(/^\[|\]$/g, "");
     this.port = Number(url.port || 514);
     if (url.protocol === "udp:") {
-      this.udp = createSocket(this.host.includes(":") ? "udp6" : "udp4");
+      this.udp = (require("node:dgram") as typeof NodeDgram).createSocket(this.host.includes(":") ? "udp6" : "udp4");
       this.udp.unref();
     } else {
-      this.tcp = createConnection({ host: this.host, port: this.port });
+      this.tcp = (require("node:net") as typeof NodeNet).createConnection({ host: this.host, port: this.port });
       this.tcp.on("error", () => {});
       this.tcp.unref();
     }

@@ -11,7 +11,9 @@
 //   3. else the single token (`authorization { token }` / --auth), else the single user/password.
 // Anything else is refused. Identity only ever comes from verified credentials.
 
-import { randomBytes } from "node:crypto";
+import type * as NodeCrypto from "node:crypto";
+// Node built-ins are required on first use: loading one costs a few MB of resident memory (issue 15).
+const nodeCrypto = (): typeof NodeCrypto => require("node:crypto") as typeof NodeCrypto;
 import { fromPublic } from "@nats-io/nkeys";
 import type { NkeyUser, Options, Permissions, User } from "../options.ts";
 import { bcryptVerify, bcryptVerifySync, constantTimeEquals, isBcrypt } from "./compare.ts";
@@ -95,7 +97,7 @@ export function decodeSignature(sig: string): Uint8Array | null {
 }
 
 export function generateNonce(): string {
-  return randomBytes(NONCE_RAW_LEN).toString("base64url");
+  return nodeCrypto().randomBytes(NONCE_RAW_LEN).toString("base64url");
 }
 
 interface UserEntry {

@@ -1,6 +1,8 @@
 // Secret comparison: comparePasswords / isBcrypt of nats-server auth.go, in constant time.
 
-import { createHash, timingSafeEqual } from "node:crypto";
+import type * as NodeCrypto from "node:crypto";
+// Node built-ins are required on first use: loading one costs a few MB of resident memory (issue 15).
+const nodeCrypto = (): typeof NodeCrypto => require("node:crypto") as typeof NodeCrypto;
 
 /** auth.go validBcryptPrefix: `^\$2[abxy]\$\d{2}\$.*`. */
 const BCRYPT_PREFIX = /^\$2[abxy]\$\d{2}\$/;
@@ -13,7 +15,7 @@ export function isBcrypt(password: string): boolean {
 const encoder = new TextEncoder();
 
 function digest(s: string): Buffer {
-  return createHash("sha256").update(s, "utf8").digest();
+  return nodeCrypto().createHash("sha256").update(s, "utf8").digest();
 }
 
 /**
@@ -21,7 +23,7 @@ function digest(s: string): Buffer {
  * neither the content nor the length of the configured secret leaks through timing.
  */
 export function constantTimeEquals(a: string, b: string): boolean {
-  return timingSafeEqual(digest(a), digest(b));
+  return nodeCrypto().timingSafeEqual(digest(a), digest(b));
 }
 
 /** bcrypt only reads the first 72 bytes of the password (Go's x/crypto/bcrypt truncates silently). */

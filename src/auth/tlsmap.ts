@@ -5,7 +5,9 @@
 // DN compared as a DN (exact order, then any order), the Go RDN string with the domain components
 // appended, then the Go RDN string alone.
 
-import { X509Certificate } from "node:crypto";
+import type * as NodeCrypto from "node:crypto";
+// Node built-ins are required on first use: loading one costs a few MB of resident memory (issue 15).
+const nodeCrypto = (): typeof NodeCrypto => require("node:crypto") as typeof NodeCrypto;
 
 /** One subject attribute: a short name (CN, O, OU, C, ST, L, STREET, POSTALCODE, SERIALNUMBER, DC) or a dotted OID. */
 export interface CertAttribute {
@@ -334,7 +336,7 @@ function parseSubjectAltName(san: string | undefined): { emails: string[]; dns: 
 
 /** PeerCertInfo from the peer certificate's DER (Bun/node `getPeerCertificate().raw`). */
 export function peerCertInfoFromDER(der: Uint8Array): PeerCertInfo {
-  const x = new X509Certificate(der);
+  const x = new (nodeCrypto().X509Certificate)(der);
   const san = parseSubjectAltName(x.subjectAltName);
   return { emailAddresses: san.emails, dnsNames: san.dns, uris: san.uris, subject: subjectFromDER(der) };
 }

@@ -1,6 +1,5 @@
 // The monitoring listener's lifecycle (nats-server StartMonitoring / startMonitoring): http on
 // http_port or https on https_port (never both), port -1 = random, the reference's errors and log line.
-import { isIPv6 } from "node:net";
 import type { Server as BunServer, TLSOptions as BunTLSOptions } from "bun";
 import type { Logger } from "../log.ts";
 import { createMonitorApp } from "./app.ts";
@@ -81,7 +80,8 @@ export class Monitor {
     }
     this.boundPort = this.http.port ?? 0;
     this.usage.start();
-    const host = isIPv6(opts.httpHost) ? `[${opts.httpHost}]` : opts.httpHost;
+    // An IPv6 literal is the only host with a colon (net.isIPv6 would load node:net for this one line).
+    const host = opts.httpHost.includes(":") ? `[${opts.httpHost}]` : opts.httpHost;
     this.logger().notice(`Starting ${secure ? "https" : "http"} monitor on ${host}:${this.boundPort}`);
   }
 

@@ -1,7 +1,6 @@
 // /varz: nats-server's Varz struct (monitor.go createVarz / updateVarzRuntimeFields), field for field and
 // in the same order. Every numeric field is always present (prometheus-nats-exporter builds its metric
 // set from the first answer); omitempty fields are left out exactly when the reference leaves them out.
-import { availableParallelism } from "node:os";
 import { DEFAULT_TLS_TIMEOUT } from "../options.ts";
 import { countRequest, Paths, SYSTEM_ACCOUNT, type MonitorContext } from "./context.ts";
 import { goTime, myUptime, nowMs, toMs } from "./format.ts";
@@ -86,7 +85,8 @@ function leafVarz(s: MonitoredServer): LeafNodeOptsVarz {
 const NS_PER_MS = 1_000_000;
 
 /** runtime.NumCPU() / GOMAXPROCS(0): the CPUs this process may run on. */
-const CORES = availableParallelism();
+/** runtime.NumCPU (navigator.hardwareConcurrency: node:os would cost memory for one number). */
+const CORES = navigator.hardwareConcurrency;
 
 export interface Varz {
   server_id: string;

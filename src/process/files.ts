@@ -9,8 +9,8 @@
 //   order being the interfaces' order; IPv6 addresses in brackets, without zone.
 
 import { renameSync, rmSync, writeFileSync } from "node:fs";
-import { isIP } from "node:net";
-import { networkInterfaces } from "node:os";
+import type * as NodeNet from "node:net";
+import type * as NodeOs from "node:os";
 import { join } from "node:path";
 import { programName } from "./signal.ts";
 
@@ -39,14 +39,14 @@ function joinHostPort(host: string, port: number): string {
 
 function isUnspecified(host: string): boolean {
   // net.IP.IsUnspecified: 0.0.0.0 or :: (any spelling of all-zero IPv6).
-  return host === "" || host === "0.0.0.0" || (isIP(host) === 6 && /^[0:]+$/.test(host));
+  return host === "" || host === "0.0.0.0" || ((require("node:net") as typeof NodeNet).isIP(host) === 6 && /^[0:]+$/.test(host));
 }
 
 /** resolveHostPorts: the addresses a listener on host:port can be reached at. */
 export function resolveHostPorts(host: string, port: number): string[] {
   if (!isUnspecified(host)) return [joinHostPort(host, port)];
   const out: string[] = [];
-  for (const addrs of Object.values(networkInterfaces())) {
+  for (const addrs of Object.values((require("node:os") as typeof NodeOs).networkInterfaces())) {
     for (const a of addrs ?? []) out.push(joinHostPort(a.address, port));
   }
   return out;

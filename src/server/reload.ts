@@ -3,7 +3,7 @@
 // running ones field by field in the order of the reference's Options struct, and either every change is
 // applied or, when one field cannot change at run time, nothing is and the error says which ("config
 // reload not supported for Port: old=4222, new=4223"). The server never reads the file itself.
-import { createHash } from "node:crypto";
+import type * as NodeCrypto from "node:crypto";
 import { readFileSync } from "node:fs";
 import { formatGoDuration } from "../go/duration.ts";
 import type { NkeyUser, Options, TLSOptions } from "../options.ts";
@@ -305,7 +305,7 @@ function sameSorted<T>(a: readonly T[] | undefined, b: readonly T[] | undefined,
 function tlsDigest(tls: TLSOptions | undefined): string {
   if (tls === undefined) return "";
   const { timeout: _t, pinnedCerts: _p, connectionRateLimit: _r, ...rest } = tls;
-  const h = createHash("sha256");
+  const h = (require("node:crypto") as typeof NodeCrypto).createHash("sha256");
   h.update(JSON.stringify(rest));
   for (const f of [tls.certFile, tls.keyFile, tls.caFile]) {
     if (!f) continue;

@@ -27,7 +27,7 @@ import { ClientTLSHost } from "./tls-host.ts";
 import { Cluster, joinHostPort, type ClusterHost } from "../cluster/cluster.ts";
 import { RouteSubscription } from "../cluster/route.ts";
 import { encodeInfo } from "../protocol/encode.ts";
-import { networkInterfaces } from "node:os";
+import type * as NodeOs from "node:os";
 import { LeafNodes } from "../leaf/leafnodes.ts";
 import type { WebsocketTransport } from "../transport/websocket/transport.ts";
 import { WebsocketClients } from "./websocket.ts";
@@ -145,7 +145,7 @@ export class Server implements ClientHost, ClusterHost {
     const host = this.opts.host;
     if (host === "0.0.0.0" || host === "::") {
       const out: string[] = [];
-      for (const addrs of Object.values(networkInterfaces())) {
+      for (const addrs of Object.values((require("node:os") as typeof NodeOs).networkInterfaces())) {
         for (const a of addrs ?? []) {
           if (a.internal || a.address.startsWith("fe80:") || a.address.startsWith("169.254.")) continue;
           out.push(joinHostPort(a.address, this.port));

@@ -4,9 +4,13 @@
 // As nats-server's GenTLSConfig (opts.go): cert + key required together, the key must match the cert, the CA
 // file must parse, verify = require and verify a client certificate. Errors are OptionsError with the
 // reference's words plus the file they are about. Pure function of the options: a reload just calls it again.
-import { X509Certificate, createPrivateKey, constants as cryptoConstants } from "node:crypto";
+import type * as NodeCrypto from "node:crypto";
 import { readFileSync } from "node:fs";
-import * as tls from "node:tls";
+import type * as tls from "node:tls";
+// Node built-ins are required on first use: loading node:tls and node:crypto costs several MB of resident
+// memory, which a server without TLS does not need to pay (issue 15).
+const nodeTls = (): typeof tls => require("node:tls") as typeof tls;
+const nodeCrypto = (): typeof NodeCrypto => require("node:crypto") as typeof NodeCrypto;
 import type { TLSOptions as BunTLSOptions } from "bun";
 import { OptionsError, type TLSOptions } from "../../options.ts";
 import { DEFAULT_CIPHER_SUITES, DEFAULT_CURVE_PREFERENCES, checkCipherName, checkCurveName, opensslCiphers, opensslCurves } from "./ciphers.ts";
@@ -107,16 +111,16 @@ export function loadTLSContext(opts: TLSOptions): TLSContext {
   if (certBad) throw new OptionsError(`${PAIR}: ${certBad} (${certFile})`);
   const keyBad = keyPemError(pemBlockTypes(keyPem));
   if (keyBad) throw new OptionsError(`${PAIR}: ${keyBad} (${keyFile})`);
-  let leaf: X509Certificate;
+  let leaf: NodeCrypto.X509Certificate;
   try {
-    leaf = new X509Certificate(certPem);
+    leaf = new (nodeCrypto().X509Certificate)(certPem);
   } catch {
     // x509.ParseCertificate's error for any DER it cannot read.
     throw new OptionsError(`${PAIR}: x509: malformed certificate (${certFile})`);
   }
-  let key: ReturnType<typeof createPrivateKey>;
+  let key: ReturnType<typeof NodeCrypto.createPrivateKey>;
   try {
-    key = createPrivateKey(keyPem);
+    key = nodeCrypto().createPrivateKey(keyPem);
   } catch {
     throw new OptionsError(`${PAIR}: tls: failed to parse private key (${keyFile})`);
   }
@@ -155,6 +159,7 @@ export function loadTLSContext(opts: TLSOptions): TLSContext {
   );
 
   // min_version: Go's default (and floor) is TLS 1.2; "1.3" turns 1.2 off.
+  const cryptoConstants = nodeCrypto().constants;
   let secureOptions = cryptoConstants.SSL_OP_NO_TLSv1 | cryptoConstants.SSL_OP_NO_TLSv1_1;
   const minVersion = opts.minVersion ?? "1.2";
   if (minVersion === "1.3") secureOptions |= cryptoConstants.SSL_OP_NO_TLSv1_2;
@@ -184,7 +189,7 @@ export function loadTLSContext(opts: TLSOptions): TLSContext {
 
   let secureContext: tls.SecureContext;
   try {
-    secureContext = tls.createSecureContext({
+    secureContext = nodeTls().createSecureContext({
       cert: certPem,
       key: keyPem,
       ca: chainCa,
@@ -214,7 +219,7 @@ function hasParsableCert(pem: string): boolean {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
   for (const block of blocks) {
     try {
-      new X509Certificate(block);
+      new (nodeCrypto().X509Certificate)(block);
       return true;
     } catch {
       // keep looking, as AppendCertsFromPEM skips bad blocks

@@ -1,7 +1,9 @@
 // pinned_certs: as nats-server (auth.go matchesPinnedCert, opts.go parseTLS), an entry is the lower-case hex
 // SHA-256 of the peer certificate's DER-encoded SubjectPublicKeyInfo (not of the whole certificate: pinning
 // the key survives re-issuing the certificate). A peer without a certificate or with another key fails.
-import { X509Certificate, createHash } from "node:crypto";
+import type * as NodeCrypto from "node:crypto";
+// Node built-ins are required on first use: loading one costs a few MB of resident memory (issue 15).
+const nodeCrypto = (): typeof NodeCrypto => require("node:crypto") as typeof NodeCrypto;
 import { OptionsError } from "../../options.ts";
 
 const HEX64 = /^[A-Fa-f0-9]{64}$/;
@@ -23,13 +25,13 @@ export function parsePinnedCerts(entries: readonly string[]): Set<string> {
 
 /** Hex SHA-256 of the SubjectPublicKeyInfo of a DER certificate (monitor.go subject_pk_sha256). */
 export function spkiSha256(certDer: Uint8Array): string {
-  const spki = new X509Certificate(certDer).publicKey.export({ type: "spki", format: "der" });
-  return createHash("sha256").update(spki).digest("hex");
+  const spki = new (nodeCrypto().X509Certificate)(certDer).publicKey.export({ type: "spki", format: "der" });
+  return nodeCrypto().createHash("sha256").update(spki).digest("hex");
 }
 
 /** Hex SHA-256 of the whole DER certificate (monitor.go cert_sha256). */
 export function certSha256(certDer: Uint8Array): string {
-  return createHash("sha256").update(certDer).digest("hex");
+  return nodeCrypto().createHash("sha256").update(certDer).digest("hex");
 }
 
 /** auth.go matchesPinnedCert: true when pinning is off or the peer's key is pinned. */

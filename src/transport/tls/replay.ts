@@ -3,8 +3,9 @@
 // with a fallback delay). Bun's native upgradeTLS would lose those bytes (BUN-NOTES.md), so they are pushed
 // into the Duplex first, then every later raw chunk. Slower than the native upgrade: used only when a peek was
 // unavoidable.
-import { Duplex } from "node:stream";
-import * as tls from "node:tls";
+import type { Duplex } from "node:stream";
+import type * as NodeStream from "node:stream";
+import type * as tls from "node:tls";
 import type { Socket } from "bun";
 
 export interface ReplayEvents {
@@ -29,6 +30,9 @@ export class ReplayTLS {
     verify: boolean,
     events: ReplayEvents,
   ) {
+    // Required here, not imported: node:tls and node:stream load only for a connection that needs them.
+    const { Duplex } = require("node:stream") as typeof NodeStream;
+    const nodeTls = require("node:tls") as typeof tls;
     this.duplex = new Duplex({
       read() {
         // pushed from rawData()
@@ -39,7 +43,7 @@ export class ReplayTLS {
         cb();
       },
     });
-    this.socket = new tls.TLSSocket(this.duplex, {
+    this.socket = new nodeTls.TLSSocket(this.duplex, {
       isServer: true,
       secureContext,
       requestCert: verify,
