@@ -49,12 +49,14 @@ export function renderFacts(s: Snapshot): void {
   const tls = v.tls_required
     ? `required${v.tls_verify ? ", clients verified" : ""}${v.tls_cert_not_after ? `, cert until ${when(v.tls_cert_not_after)}` : ""}`
     : "off";
-  const cluster = v.cluster as Json;
+  const cluster = v.cluster;
   const leaf = v.leaf as Json;
+  // Routes up (/varz routes) and, when routes are configured, to where: one that is not up is down.
+  const configured = cluster.urls?.length ? `; configured: ${cluster.urls.join(", ")}` : "";
   const clusterText =
     Object.keys(cluster).length === 0
       ? "off"
-      : `${String(cluster.name ?? "on")}${cluster.cluster_port ? ` on :${String(cluster.cluster_port)}` : ""}, ${count(v.routes)} route${v.routes === 1 ? "" : "s"}`;
+      : `${cluster.name ?? "on"}${cluster.cluster_port ? ` on :${cluster.cluster_port}` : ""}, ${count(v.routes)} route${v.routes === 1 ? "" : "s"} up${configured}`;
   // /leafz counts the links that are up (/varz's leafnodes may lag behind it while leaf nodes land).
   const leafs = Math.max(v.leafnodes, s.leafz.leafnodes);
   const leafText =
