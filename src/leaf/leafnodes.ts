@@ -16,6 +16,7 @@ import type { Logger } from "../log.ts";
 import { GO_VERSION, VERSION, type Options } from "../options.ts";
 import { ClosedReason } from "../protocol/errors.ts";
 import { BunSocketTransport } from "../transport/tcp.ts";
+import type { Transport } from "../transport/transport.ts";
 import { LDS_PREFIX, LeafClosed, LeafConnection, LeafErr, type LeafAuth, type LeafHost } from "./connection.ts";
 import type { LeafInfo } from "./info.ts";
 import type { readLeafConnect } from "./info.ts";
@@ -215,6 +216,23 @@ export class LeafNodes implements LeafHost {
     const conn = new LeafConnection(this, this.server.nextCid(), new BunSocketTransport(socket), this.server.accounts.global);
     // A fresh object: the listener's `data` is shared by every accepted socket until replaced.
     socket.data = { conn };
+    this.welcome(conn);
+    // INFO in clear, then the server side of the TLS handshake (createLeafNode -> doTLSServerHandshake).
+    if (this.acceptTLS !== undefined) this.startServerTLS(conn, socket);
+  }
+
+  /**
+   * A leaf over the websocket port (`/leafnode`, websocket.go startWebsocketServer): the same accepting
+   * side on a websocket transport (its TLS, if any, is the websocket listener's).
+   */
+  acceptWebsocket(transport: Transport): LeafConnection {
+    const conn = new LeafConnection(this, this.server.nextCid(), transport, this.server.accounts.global);
+    this.welcome(conn);
+    return conn;
+  }
+
+  /** createLeafNode for an accepted link: registered as pending, INFO with a nonce, CONNECT awaited. */
+  private welcome(conn: LeafConnection): void {
     this.pending.add(conn);
     conn.notice("Leafnode connection created ");
     conn.nonce = generateNonce();
@@ -223,8 +241,6 @@ export class LeafNodes implements LeafHost {
     info.client_id = conn.cid;
     conn.sendInfo(info);
     this.loop.flushAll();
-    // INFO in clear, then the server side of the TLS handshake (createLeafNode -> doTLSServerHandshake).
-    if (this.acceptTLS !== undefined) this.startServerTLS(conn, socket);
     conn.parser.awaitingAuth = true;
     conn.setAuthTimer(this.opts.leafnodes.authTimeout);
   }

@@ -13,6 +13,7 @@ import type { Options, TLSOptions } from "../options.ts";
 import { loadTLSContext, type TLSContext } from "../transport/tls/context.ts";
 import { WebsocketListener } from "../transport/websocket/listener.ts";
 import type { WebsocketConnHandler, WebsocketTransport } from "../transport/websocket/transport.ts";
+import type { Connection } from "../conn/connection.ts";
 import type { ClientConnection } from "./client.ts";
 
 /** What the websocket side needs from the server. */
@@ -23,6 +24,8 @@ export interface WebsocketServer {
   acceptClient(transport: WebsocketTransport): ClientConnection;
   /** Whether the server's own authentication requires credentials (s.info.AuthRequired). */
   authRequired(): boolean;
+  /** Leaf links over `/leafnode` (src/leaf). */
+  readonly leafnodes: { acceptWebsocket(transport: WebsocketTransport): Connection };
 }
 
 /** websocket.go leafNodeWSPath and mqttWSPath. */
@@ -180,6 +183,14 @@ export class WebsocketClients {
     // client. bnats takes neither over websocket: closed as the reference closes a leaf connection
     // without a leafnodes port (silently, after the log line).
     const path = transport.info.path;
+    if (path.startsWith(LEAF_PATH) && this.server.opts.leafnodes.port !== 0) {
+      const leaf = this.server.leafnodes.acceptWebsocket(transport);
+      return {
+        data: (chunk) => leaf.host.loop.read(leaf, chunk),
+        drain: () => leaf.onTransportDrain(),
+        closed: () => leaf.onTransportClose(),
+      };
+    }
     if (path.startsWith(LEAF_PATH) || path.startsWith(MQTT_PATH)) {
       const log = this.server.log;
       if (path.startsWith(LEAF_PATH) && this.server.opts.leafnodes.port === 0) log.error("Not configured to accept leaf node connections");
