@@ -23,7 +23,8 @@ export interface ExtImport {
   account: string;
   to?: string;
   local_subject?: string;
-  type: "service" | "stream";
+  /** A number in `responses`: the reference marshals those map values without jwt.ExportType's MarshalJSON. */
+  type: "service" | "stream" | 2;
   invalid: boolean;
   share: boolean;
   tracking: boolean;
@@ -119,7 +120,8 @@ export function accountInfo(a: MonitoredAccount, isSystem: boolean): AccountInfo
   const responses: Record<string, ExtImport> = {};
   let nresp = 0;
   for (const [k, v] of a.replies.responses) {
-    responses[k] = serviceImport(v);
+    // map[string]ExtImport values are not addressable: the type marshals as its number (jwt.Service = 2).
+    responses[k] = { ...serviceImport(v), type: 2 };
     nresp++;
   }
   const mappings: Record<string, { subject: string; weight: number; cluster?: string }[]> = {};

@@ -198,3 +198,40 @@ describe.skipIf(!hasReference())("accounts in monitoring, as nats-server", () =>
     expect(await ask("bnats")).toEqual(await ask("reference"));
   });
 });
+
+describe.skipIf(!hasReference())("response imports in /accountz, as nats-server", () => {
+  const THRESH = `
+listen: 127.0.0.1:-1
+http: 127.0.0.1:-1
+accounts {
+  A: { users: [{user: a, password: a}], exports: [{service: "slow", response_threshold: "300ms"}, {service: "many", response_type: stream}] }
+  B: { users: [{user: b, password: b}], imports: [{service: {account: A, subject: "slow"}}, {service: {account: A, subject: "many"}}] }
+}
+`;
+  test("an unanswered request's response import is listed, then gone after response_threshold", async () => {
+    const out: Record<string, unknown> = {};
+    for (const impl of ["reference", "bnats"]) {
+      const server = impl === "reference" ? await startReference({ config: THRESH }) : await startBnats({ config: THRESH });
+      const a = await connect({ port: server.port, user: "a", pass: "a" });
+      const b = await connect({ port: server.port, user: "b", pass: "b" });
+      a.subscribe("slow", { callback: () => {} });
+      b.subscribe("my.reply", { callback: () => {} });
+      await a.flush();
+      await b.flush();
+      b.publish("slow", "", { reply: "my.reply" });
+      await b.flush();
+      await a.flush();
+      const url = `http://127.0.0.1:${server.httpPort}/accountz?acc=A`;
+      const detail = async (): Promise<Json> => ((await (await fetch(url)).json()) as Json).account_detail as Json;
+      const before = Object.values((await detail()).responses ?? {}).map((r) => ({ ...(normalize(r) as Json), subject: "_R_" }));
+      await Bun.sleep(800);
+      const after = (await detail()).responses;
+      out[impl] = { before, after: after ?? null };
+      await a.close();
+      await b.close();
+      await server.stop();
+    }
+    expect(out.bnats).toEqual(out.reference);
+    expect((out.reference as { before: unknown[] }).before.length).toBe(1);
+  }, 20_000);
+});
