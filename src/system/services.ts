@@ -61,6 +61,8 @@ export interface SystemView {
   routeStats(): RouteStat[];
   /** The account's statz when it exists on this server (Account.statz), else undefined. */
   accountStat(name: string): AccountStat | undefined;
+  /** Logs an error as the reference's s.Errorf (respondToUpdate). */
+  logError?(msg: string): void;
   /** The system account's name (a direct request to the debug service counts in it). */
   readonly systemAccount: string;
   /** Called when a CONNS answer went out (sendAccConnsUpdate re-arms the account's heartbeat). */
@@ -363,4 +365,23 @@ export const nsubsRequest: Handler = (view, req) => {
   const n = view.countSubscribers(m.acc, m.subject, queue);
   if (n === undefined || req.reply === "") return undefined;
   return { subject: req.reply, msg: n };
+};
+
+/**
+ * accountClaimUpdate (`$SYS.ACCOUNT.<acc>.CLAIMS.UPDATE`, `$SYS.REQ.ACCOUNT.<acc>.CLAIMS.UPDATE`): an
+ * account JWT pushed to the server. bnats has no operator mode; the bodies the reference refuses before
+ * looking at a JWT's content are refused alike (respondToUpdate); a body shaped like a JWT is not answered.
+ */
+export const claimsUpdate: Handler = (view, req) => {
+  const tk = req.subject.split(".");
+  const acc = tk.length === 6 ? tk[3] : tk.length === 5 ? tk[2] : undefined;
+  if (acc === undefined) return undefined;
+  let description: string;
+  if (req.body.length === 0) description = "jwt update error - request body is empty";
+  else if (req.body.split(".").length !== 3) description = "jwt update resulted in error - expected 3 chunks";
+  else return undefined;
+  view.logError?.(`${description.replace(" - ", ` - ${acc} - `)}`);
+  if (req.reply === "") return undefined;
+  // A Go map marshals with its keys sorted: "error" before "server".
+  return { subject: req.reply, msg: { error: { account: acc, code: 500, description }, server: view.stamp() } };
 };

@@ -5,6 +5,7 @@
 // whose subscriptions call the handlers here and whose publishes go through the normal fan-out.
 import { accountStatz } from "../monitor/accountz.ts";
 import type { MonitorContext } from "../monitor/context.ts";
+import { createHash } from "node:crypto";
 import { goJSON } from "../monitor/format.ts";
 import { compressBody, type Compression } from "./compress.ts";
 import {
@@ -22,6 +23,7 @@ import { Nuid } from "./nuid.ts";
 import {
   accountPingStatz,
   ACCOUNT_HANDLERS,
+  claimsUpdate,
   debugSubscribers,
   nsubsRequest,
   SERVER_HANDLERS,
@@ -134,6 +136,10 @@ export class SystemServices implements SystemView {
     return this.deps.systemAccount;
   }
 
+  logError(msg: string): void {
+    this.deps.error(msg);
+  }
+
   countSubscribers(account: string, subject: string, queue?: string): number | undefined {
     return this.deps.countSubscribers?.(account, subject, queue);
   }
@@ -207,6 +213,22 @@ export class SystemServices implements SystemView {
     sub(accPingReqSubj("STATZ"), accountPingStatz);
     sub(accNumSubsReqSubj, nsubsRequest);
     sub(accSubsSubj, debugSubscribers);
+    sub("$SYS.ACCOUNT.*.CLAIMS.UPDATE", claimsUpdate);
+    sub("$SYS.REQ.ACCOUNT.*.CLAIMS.UPDATE", claimsUpdate);
+    // The rest of initEventTracking's subscriptions serve multi-server bookkeeping bnats does not keep
+    // (remote account connection counts, inbox replies to its own requests, gateway interest for leaf
+    // accounts, remote service latency); they are made so that the system account's interest, and every
+    // subscription count, is the reference's.
+    const shash = getHash(this.deps.identity().name);
+    for (const subject of [
+      `$SYS._INBOX.${shash}.*`,
+      "$SYS.SERVER.ACCOUNT.*.CONNS",
+      `$SYS._INBOX_.${id}`,
+      "$SYS.ACCOUNT.*.LEAFNODE.CONNECT",
+      `$SYS.LATENCY.M2.${shash}`,
+    ]) {
+      this.deps.client.subscribe(subject, () => undefined);
+    }
     // Other servers' heartbeats and shutdowns (remoteServerUpdate, remoteServerShutdown).
     this.deps.client.subscribe(serverStatsSubj("*"), (_s, _r, _h, body) => this.remoteServerUpdate(body));
     this.deps.client.subscribe(shutdownEventSubj("*"), (subj, _r, _h, body) => this.remoteServerShutdown(subj, body));
@@ -389,4 +411,14 @@ function serverInfoOf(body: Uint8Array, key?: string): { id: string; seq: number
   } catch {
     return undefined;
   }
+}
+
+const DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/** getHash: 8 base-62 characters of the name's SHA-256 (the server's node hash, s.sys.shash). */
+export function getHash(name: string): string {
+  const b = createHash("sha256").update(name).digest();
+  let out = "";
+  for (let i = 0; i < 8; i++) out += DIGITS[b[i]! % 62];
+  return out;
 }

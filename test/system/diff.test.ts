@@ -178,3 +178,34 @@ describe.if(hasReference())("$SYS.DEBUG.SUBSCRIBERS side by side", () => {
     }
   });
 });
+
+describe.if(hasReference())("values side by side", () => {
+  test("the same subscription counts (every internal subscription of the system account) and the same claims-update refusals", async () => {
+    const ref = await startReference({ config: SYS_CONFIG });
+    const b = await startBnats({ config: SYS_CONFIG });
+    try {
+      const out: string[][] = [];
+      for (const port of [ref.port, b.port]) {
+        const nc = await connect({ port, user: "sys", pass: "sys" });
+        const got: string[] = [];
+        for (const [subject, body] of [
+          ["$SYS.REQ.SERVER.PING.SUBSZ", ""],
+          ["$SYS.REQ.ACCOUNT.SYS.INFO", ""],
+          ["$SYS.REQ.ACCOUNT.A.INFO", ""],
+          ["$SYS.REQ.ACCOUNT.X.CLAIMS.UPDATE", ""],
+          ["$SYS.REQ.ACCOUNT.X.CLAIMS.UPDATE", "not a jwt"],
+          ["$SYS.ACCOUNT.X.CLAIMS.UPDATE", ""],
+        ] as const) {
+          const [x] = (await requestAll(nc, subject, body, 1000, 1)) as { data?: { num_subscriptions?: number; subscriptions?: number }; error?: object }[];
+          got.push(JSON.stringify([x?.data?.num_subscriptions ?? x?.data?.subscriptions, x?.error, Object.keys(x ?? {})]));
+        }
+        out.push(got);
+        await nc.close();
+      }
+      expect(out[1]).toEqual(out[0]!);
+    } finally {
+      await ref.stop();
+      await b.stop();
+    }
+  });
+});
