@@ -210,8 +210,11 @@ export class LeafConnection extends Connection {
       this.remoteDomain = info.domain ?? "";
       this.remoteCluster = info.cluster ?? "";
     }
-    if (remote !== undefined && Array.isArray(info.leafnode_urls) && info.leafnode_urls.length > 0) {
-      remote.updateURLs(info.leafnode_urls);
+    if (remote !== undefined) {
+      // updateLeafNodeURLs: a websocket remote learns the hub's websocket URLs, the others its leafnode URLs.
+      const ws = remote.configured[0]?.scheme === "ws" || remote.configured[0]?.scheme === "wss";
+      const urls = ws ? info.ws_connect_urls : info.leafnode_urls;
+      if (Array.isArray(urls) && urls.length > 0) remote.updateURLs(urls);
     }
     if (info.import !== undefined || info.export !== undefined) {
       // The hub's view of our permissions, for local enforcement, plus our own deny lists.
@@ -235,7 +238,9 @@ export class LeafConnection extends Connection {
   /** leafNodeResumeConnectProcess: CONNECT, then at most 2 s for the answering INFO. */
   private resumeConnect(): boolean {
     const remote = this.remote!;
-    if (remote.tlsRequired) {
+    // Over websocket the TLS (wss://) was the WebSocket's own handshake.
+    const ws = this.url!.scheme === "ws" || this.url!.scheme === "wss";
+    if (remote.tlsRequired && !ws) {
       // The client-side TLS handshake first (doTLSClientHandshake), then CONNECT through it.
       // Nothing else comes before our CONNECT: the parser needs no pause while the handshake runs.
       this.mgr.startClientTLS(this, (err) => {
@@ -248,7 +253,7 @@ export class LeafConnection extends Connection {
       });
       return true;
     }
-    return this.sendConnect(false);
+    return this.sendConnect(ws && this.url!.scheme === "wss");
   }
 
   /** sendLeafConnect, then at most 2 s for the answering INFO. */

@@ -17,6 +17,7 @@ import { GO_VERSION, VERSION, type Options } from "../options.ts";
 import { ClosedReason } from "../protocol/errors.ts";
 import { BunSocketTransport } from "../transport/tcp.ts";
 import type { Transport } from "../transport/transport.ts";
+import { leafWebsocketURL, WebsocketClientTransport } from "./wsclient.ts";
 import { LDS_PREFIX, LeafClosed, LeafConnection, LeafErr, type LeafAuth, type LeafHost } from "./connection.ts";
 import type { LeafInfo } from "./info.ts";
 import type { readLeafConnect } from "./info.ts";
@@ -372,7 +373,7 @@ export class LeafNodes implements LeafHost {
       this.schedule(this.opts.leafnodes.reconnectInterval, () => this.connectToRemote(remote, firstConnect, attempts));
     };
     if (url.scheme === "ws" || url.scheme === "wss") {
-      retry("websocket leafnode remotes are not supported by bnats yet");
+      this.dialWebsocket(remote, url, retry);
       return;
     }
     let timedOut = false;
@@ -397,6 +398,56 @@ export class LeafNodes implements LeafHost {
         if (!timedOut) retry(dialError(url, e));
       },
     );
+  }
+
+  /** A ws:// or wss:// remote: the link rides a websocket to the hub's `/leafnode` path. */
+  private dialWebsocket(remote: LeafRemote, url: LeafURL, retry: (err: string) => void): void {
+    const target = leafWebsocketURL(url.scheme, hostPort(url), url.raw);
+    const t = remote.opts.tls;
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(target, {
+        tls: {
+          rejectUnauthorized: !remote.opts.tlsInsecure,
+          ca: t?.caFile ? readFileSync(t.caFile, "utf8") : undefined,
+          cert: t?.certFile ? readFileSync(t.certFile, "utf8") : undefined,
+          key: t?.keyFile ? readFileSync(t.keyFile, "utf8") : undefined,
+        },
+      } as unknown as string[]);
+    } catch (e) {
+      retry((e as Error).message);
+      return;
+    }
+    ws.binaryType = "arraybuffer";
+    let conn: LeafConnection | undefined;
+    let opened = false;
+    ws.onopen = () => {
+      opened = true;
+      if (this.stopped || this.server.shuttingDown) {
+        ws.close(1001);
+        return;
+      }
+      const account = this.account(remote.account);
+      conn = new LeafConnection(this, this.server.nextCid(), new WebsocketClientTransport(ws, url.host, url.port), account ?? this.server.accounts.global, remote, url);
+      this.pending.add(conn);
+      if (account === undefined) {
+        conn.closeConnection(LeafClosed.missingAccount);
+        return;
+      }
+      conn.notice(`Leafnode connection created for account: ${account.name} `);
+    };
+    ws.onmessage = (ev: MessageEvent) => {
+      const data = ev.data as ArrayBuffer | string;
+      if (conn === undefined) return;
+      this.loop.read(conn, typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data));
+    };
+    ws.onclose = () => {
+      if (conn !== undefined) conn.onTransportClose();
+      else if (!opened) retry(`websocket dial to ${target} failed`);
+    };
+    ws.onerror = () => {
+      if (conn !== undefined) conn.closeConnection(ClosedReason.readError);
+    };
   }
 
   private solicited(socket: Socket<LeafSocketData>): void {
