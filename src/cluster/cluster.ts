@@ -194,8 +194,9 @@ export class Cluster implements RouteOwner {
   // ---- accepting
 
   private accept(socket: Socket<SocketData>): void {
-    if (this.stopped || this.host.shuttingDown) {
-      socket.end();
+    // As the client listener: a socket reset before accept has no readable peer address; drop it.
+    if (this.stopped || this.host.shuttingDown || !socket.remoteAddress || !socket.remotePort) {
+      socket.terminate();
       return;
     }
     const r = new RouteConnection(this.host, this.host.nextCid(), new BunSocketTransport(socket), this, undefined, "");
