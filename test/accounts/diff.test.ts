@@ -233,6 +233,18 @@ describe("accounts at run time, as nats-server", () => {
     });
   });
 
+  test("service import with nobody subscribed in the exporter: the requester's outcome", async () => {
+    await same(async (port) => {
+      const b = await client(port, "b");
+      try {
+        await b.request("a.svc.nobody", "", { timeout: 500 });
+        return "answered";
+      } catch (e) {
+        return (e as Error).name;
+      }
+    });
+  });
+
   test("service import with response_type stream: several answers reach the requester", async () => {
     await same(async (port) => {
       const a = await client(port, "a");
