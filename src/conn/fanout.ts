@@ -104,6 +104,8 @@ export function processMsgResults(
   queues?: readonly string[],
   flags = 0,
 ): boolean {
+  // Nobody is interested (pub-only traffic, the common case of a busy publisher): nothing to set up.
+  if (result.psubs.length === 0 && result.qsubs.length === 0) return false;
   depth++;
   try {
     return fanOut(publisher, result, frame, queues, flags);
