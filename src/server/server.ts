@@ -414,7 +414,10 @@ export class Server implements ClientHost, ClusterHost {
     // getpeername, which fails once the peer has already reset the connection: the socket is gone
     // before it became a client. Drop it, without a log line that would not know its address.
     // Address and port are separate look-ups: either may fail on such a socket (seen: address, no port).
-    if (!socket.remoteAddress || !socket.remotePort) {
+    // Read once: each read is a getpeername that may fail the next time (the client keeps these values).
+    const address = socket.remoteAddress;
+    const port = socket.remotePort;
+    if (!address || !port) {
       socket.terminate();
       return;
     }
@@ -429,7 +432,7 @@ export class Server implements ClientHost, ClusterHost {
       this.register(client, conn);
       return;
     }
-    const client = new ClientConnection(this, this.nextCid(), new BunSocketTransport(socket), this.accounts.global);
+    const client = new ClientConnection(this, this.nextCid(), new BunSocketTransport(socket, address, port), this.accounts.global);
     socket.data = { client };
     this.register(client);
   }

@@ -5,7 +5,21 @@ import type { Transport, TransportTLSInfo } from "./transport.ts";
 
 export class BunSocketTransport<D = unknown> implements Transport {
   tls?: TransportTLSInfo;
-  constructor(public socket: Socket<D>) {}
+  /**
+   * `address`/`port`: the peer as read at accept (Bun re-reads it with getpeername at every access, which
+   * fails once the peer has reset); without them the socket is asked each time.
+   */
+  constructor(
+    public socket: Socket<D>,
+    private readonly address?: string,
+    private readonly port?: number,
+  ) {}
+  get remoteAddress(): string {
+    return this.address ?? this.socket.remoteAddress;
+  }
+  get remotePort(): number {
+    return this.port ?? this.socket.remotePort;
+  }
   write(bytes: Uint8Array): number {
     return this.socket.write(bytes);
   }
@@ -17,11 +31,5 @@ export class BunSocketTransport<D = unknown> implements Transport {
   }
   resume(): void {
     this.socket.resume();
-  }
-  get remoteAddress(): string {
-    return this.socket.remoteAddress;
-  }
-  get remotePort(): number {
-    return this.socket.remotePort;
   }
 }
