@@ -59,7 +59,12 @@ export abstract class Connection implements ParserHandler {
   readonly outbound: Outbound = new Outbound(this);
   readonly subs = new Map<string, Subscription>();
   readonly start = new Date();
-  lastActivity = this.start;
+  /** ms since the epoch of the last read (a number: set per chunk, a Date would be an allocation each time). */
+  lastActivityMs = this.start.getTime();
+  /** connz last_activity. */
+  get lastActivity(): Date {
+    return new Date(this.lastActivityMs);
+  }
   stop?: Date;
   closeReason?: string;
   closed = false;
@@ -162,7 +167,7 @@ export abstract class Connection implements ParserHandler {
   /** Bytes from the transport (plaintext after any TLS layer); called by the read loop. */
   feed(chunk: Buffer): void {
     if (this.closed) return;
-    this.lastActivity = new Date();
+    this.lastActivityMs = Date.now();
     if (this.parser.suspended) {
       this.holdInput(chunk, 0);
       return;
@@ -314,7 +319,7 @@ export abstract class Connection implements ParserHandler {
     const now = Date.now();
     const needRTT = this.rtt === 0;
     let sendPing = true;
-    if (!needRTT && (now - this.lastActivity.getTime() < interval || now - this.lastPingReceived < interval)) {
+    if (!needRTT && (now - this.lastActivityMs < interval || now - this.lastPingReceived < interval)) {
       sendPing = false;
     }
     if (sendPing) {

@@ -27,6 +27,8 @@ export function processInboundMsg(publisher: Connection, frame: MsgFrame, cache?
   }
   const subject = frame.subject;
   const result = cache !== undefined ? cache.lookup(acc.sublist, subject) : acc.sublist.match(subject);
+  // Nobody is interested (pub-only load): nothing to fan out.
+  if (result.psubs.length === 0 && result.qsubs.length === 0) return false;
   if (psi.length === 0) return processMsgResults(publisher, result, frame, queues, flags);
   const outer = enterMessage();
   try {

@@ -243,6 +243,23 @@ export class Parser {
         case S.START:
           if (this.awaitingAuth && b !== 0x43 && b !== 0x63 && !h.processPreConnectOp()) return len;
           this.op = b | 0x20;
+          // Fast path for the most common op: "PUB " read in one step, straight to its arguments
+          // (the same states as byte by byte; a chunk ending inside the verb takes the slow path).
+          if (this.op === 0x70 && i + 3 < len && (buf[i + 1]! | 0x20) === 0x75 && (buf[i + 2]! | 0x20) === 0x62) {
+            const c = buf[i + 3]!;
+            if (c === SP || c === TAB) {
+              let j = i + 4;
+              while (j < len && (buf[j] === SP || buf[j] === TAB)) j++;
+              if (j < len) {
+                this.state = S.PUB_ARG;
+                i = this.controlLine(buf, j);
+              } else {
+                this.state = S.PUB_SPC;
+                i = j;
+              }
+              continue;
+            }
+          }
           switch (b | 0x20) {
             case 0x70: this.state = S.P; break; // p
             case 0x68: this.state = S.H; break; // h
@@ -445,7 +462,18 @@ export class Parser {
   private controlLine(buf: Buffer, start: number): number {
     // parser.go enters the argument state on its first byte and only looks for CR/LF from the next
     // one, so that byte belongs to the argument even when it is a CR or LF ("INFO\n{}\r\n" is fine).
-    const nl = buf.indexOf(LF, this.argBuf === null ? start + 1 : start);
+    // A short line is found faster by a byte loop than by a native indexOf call (BUN-NOTES: ~70 ns).
+    const from = this.argBuf === null ? start + 1 : start;
+    const len = buf.length;
+    const near = from + 64 < len ? from + 64 : len;
+    let nl = -1;
+    for (let k = from; k < near; k++) {
+      if (buf[k] === LF) {
+        nl = k;
+        break;
+      }
+    }
+    if (nl < 0 && near < len) nl = buf.indexOf(LF, near);
     if (nl < 0) {
       if (this.argBuf === null) {
         // parser.go keeps buf[c.as : i-c.drop] of the first piece: one byte short when a CR was seen.

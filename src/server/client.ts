@@ -127,7 +127,7 @@ export class ClientConnection extends Connection {
   processConnect(arg: Buffer): void {
     const server = this.server;
     this.clearAuthTimer();
-    this.lastActivity = new Date();
+    this.lastActivityMs = Date.now();
     if (this.log.traceEnabled) this.trace(`<<- [CONNECT ${redactConnect(arg.toString("utf8"))}]`);
     let opts: ConnectOptions;
     try {
