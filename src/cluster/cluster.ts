@@ -29,6 +29,19 @@ import {
 
 export { joinHostPort } from "./net.ts";
 import { RouteConnection, RouteType, type RouteOwner } from "./route.ts";
+import type { RoutePermissions } from "../options.ts";
+import { CompiledPermissions } from "../auth/permissions.ts";
+
+/** The import test of a set of route permissions (the old ones, during a reload). */
+class RouteConnectionPermissions {
+  private readonly perms: CompiledPermissions | undefined;
+  constructor(p: RoutePermissions | undefined) {
+    this.perms = p !== undefined ? new CompiledPermissions({ publish: p.import, subscribe: p.export }) : undefined;
+  }
+  canImport(subject: string): boolean {
+    return this.perms === undefined || this.perms.staticPubAllowed(subject, false);
+  }
+}
 
 export type { RouteInfo } from "./info.ts";
 
@@ -593,11 +606,22 @@ export class Cluster implements RouteOwner {
   }
 
   /** A config reload changed cluster settings: a configured name replaces ours (clusterOption.Apply). */
-  reloaded(): void {
-    const name = this.host.opts.clusterName;
+  reloaded(previous: RoutePermissions | undefined): void {
+    const opts = this.host.opts;
+    const name = opts.clusterName;
     if (name !== "" && name !== this.name) {
       this.name = name;
       this.dynamic = false;
+    }
+    // reloadClusterPermissions: every route takes the new permissions; interest follows on both sides.
+    if (JSON.stringify(previous) !== JSON.stringify(opts.clusterPermissions)) {
+      for (const r of this.routes.values()) {
+        const old = new RouteConnectionPermissions(previous);
+        r.setPermissions(opts.clusterPermissions);
+        this.interest.importChanged(r, (s) => old.canImport(s));
+        r.dropUnexportable();
+      }
+      this.host.loop.flushAll();
     }
   }
 

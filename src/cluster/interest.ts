@@ -29,6 +29,26 @@ export class RouteInterest {
     acc.sublist.onChange = (sub, delta) => this.updateRouteSubscriptionMap(acc, sub, delta);
   }
 
+  /**
+   * reloadClusterPermissions: after a route's import permission changed, RS+ what it may now import and
+   * RS- what it no longer may (`could` is the old test).
+   */
+  importChanged(r: RouteConnection, could: (subject: string) => boolean): void {
+    let out = "";
+    for (const [acc, rm] of this.rm) {
+      for (const [key, n] of rm) {
+        const sp = key.indexOf(" ");
+        const subject = sp < 0 ? key : key.slice(0, sp);
+        const queue = sp < 0 ? undefined : key.slice(sp + 1);
+        const was = could(subject);
+        const now = r.canImport(subject);
+        if (now && !was) out += rsPlus(acc.name, subject, queue, n);
+        else if (was && !now) out += rsMinus(acc.name, subject, queue);
+      }
+    }
+    if (out !== "") r.enqueue(Buffer.from(out, "latin1"));
+  }
+
   /** The whole local interest, to a route that just registered (filtered by our import permissions). */
   sendSubsToRoute(r: RouteConnection): void {
     let out = "";

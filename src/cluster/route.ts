@@ -16,6 +16,7 @@ import type { GoURL } from "../go/url.ts";
 import { writeRoutedMsg } from "./encode.ts";
 import type { Accounts } from "../accounts/registry.ts";
 import type { RouteInfo } from "./info.ts";
+import type { RoutePermissions } from "../options.ts";
 
 /** What a route needs from the cluster that owns it (cluster.ts implements it). */
 export interface RouteOwner {
@@ -131,8 +132,25 @@ export class RouteConnection extends Connection implements RouteParserHandler {
     this.url = url;
     this.urlText = urlText;
     this.parser.asRoute(this);
-    const p = host.opts.clusterPermissions;
-    if (p !== undefined) this.perms = new CompiledPermissions({ publish: p.import, subscribe: p.export });
+    this.setPermissions(host.opts.clusterPermissions);
+  }
+
+  /** setRoutePermissions: import is what we may publish to the peer's interest, export what it may subscribe. */
+  setPermissions(p: RoutePermissions | undefined): void {
+    this.perms = p !== undefined ? new CompiledPermissions({ publish: p.import, subscribe: p.export }) : undefined;
+  }
+
+  /**
+   * reloadClusterPermissions for this route: the peer's interest we may no longer export is dropped (the
+   * local side of the change is the cluster's: RS+/RS- for what we may now or no longer import).
+   */
+  dropUnexportable(): void {
+    for (const [key, rs] of this.remoteSubs) {
+      if (this.canExport(rs.sub.subject)) continue;
+      this.remoteSubs.delete(key);
+      rs.sub.closed = true;
+      if (rs.account.sublist.remove(rs.sub)) this.host.interestChanged?.(this, rs.sub, -1);
+    }
   }
 
   protected override logTag(): string {

@@ -210,7 +210,7 @@ export class Reloader {
     if (clusterFields.some((f) => changed(f))) {
       changes.push({
         apply: () => {
-          server.cluster?.reloaded();
+          server.cluster?.reloaded(cur.clusterPermissions);
           server.log.notice("Reloaded: cluster");
         },
       });

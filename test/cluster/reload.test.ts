@@ -3,6 +3,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { hasBnatsBinary, startBnatsBinary } from "../helpers/bnats.ts";
+import { connect } from "@nats-io/transport-node";
 import { routez, startNode, until, type ClusterNode } from "../helpers/cluster.ts";
 import type { ProcessServer } from "../helpers/proc.ts";
 import { hasReference } from "../helpers/ref.ts";
@@ -42,5 +43,31 @@ describe.if(hasReference() && hasBnatsBinary())("cluster reload", () => {
     writeFileSync(x.configFile!, conf([], "127.0.0.1:1"));
     x.signal("SIGHUP");
     await x.waitForLog("config reload not supported for cluster");
+  }, 30_000);
+
+  test("route permissions reloaded: the peer is told of interest now importable, and of what no longer is", async () => {
+    const r: ClusterNode = await startNode({ kind: "reference", name: "PRR", cluster: "RP" });
+    stops.push(() => r.stop());
+    const conf = (imports: string[]) =>
+      `server_name: PRX\nhttp: "127.0.0.1:-1"\ncluster { name: RP, listen: "127.0.0.1:-1", routes: ["${r.routeURL}"], permissions { import: [${imports.map((i) => `"${i}"`).join(", ")}] } }\n`;
+    const x = await startBnatsBinary({ config: conf(["a.>"]) });
+    stops.push(() => x.stop());
+    await until(async () => (await routeCount(x)) === 1, "the route");
+    const nc = await connect({ servers: `127.0.0.1:${x.port}`, reconnect: false });
+    nc.subscribe("a.x");
+    nc.subscribe("b.x");
+    await nc.flush();
+    const subsAtR = async () => (await routez(r, "?subs=1")).routes[0]?.subscriptions_list ?? [];
+    await until(async () => (await subsAtR()).includes("a.x"), "a.x at the peer");
+    expect(await subsAtR()).not.toContain("b.x");
+    writeFileSync(x.configFile!, conf(["a.>", "b.>"]));
+    x.signal("SIGHUP");
+    await x.waitForLog("Reloaded: cluster");
+    await until(async () => (await subsAtR()).includes("b.x"), "b.x at the peer after the reload");
+    writeFileSync(x.configFile!, conf(["b.>"]));
+    x.signal("SIGHUP");
+    await until(async () => !(await subsAtR()).includes("a.x"), "a.x withdrawn");
+    expect(await subsAtR()).toContain("b.x");
+    await nc.close();
   }, 30_000);
 });
