@@ -302,7 +302,7 @@ function parseLeafURL(ctx: LoadContext, tk: Token, raw: string): string | undefi
 }
 
 /** Returns the URL with a port (7422 added when missing), or undefined when it does not parse. */
-export function parseURLLoose(s: string): string | undefined {
+function parseURLLoose(s: string): string | undefined {
   if (/[\x00-\x1f\x7f]/.test(s)) return undefined;
   const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(?:([^@/]*)@)?(\[[^\]]*\]|[^:/?#]*)(?::([^/?#]*))?(.*)$/.exec(s);
   if (m === null) return undefined;
@@ -311,16 +311,6 @@ export function parseURLLoose(s: string): string | undefined {
   if (userinfo !== undefined && /%(?![0-9a-fA-F]{2})/.test(userinfo)) return undefined;
   const hostPort = port !== undefined && port !== "" ? `${host}:${port}` : `${host}:${DEFAULT_LEAFNODE_PORT}`;
   return `${scheme}://${userinfo !== undefined ? userinfo + "@" : ""}${hostPort}${rest}`;
-}
-
-export function isWSURL(u: string): boolean {
-  const l = u.toLowerCase();
-  return l.startsWith("ws://") || l.startsWith("wss://");
-}
-
-/** A URL with its password replaced, as the reference's redactURLString. */
-export function redactURL(u: string): string {
-  return u.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/, "$1:xxxxx@");
 }
 
 /** ~ and $VARS expanded, as the reference's expandPath (creds paths). */

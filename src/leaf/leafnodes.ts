@@ -9,7 +9,6 @@ import type { Authenticator } from "../auth/authenticator.ts";
 import { generateNonce } from "../auth/authenticator.ts";
 import type { Connection, ConnAccount, Subscription } from "../conn/connection.ts";
 import type { ConnHost } from "../conn/host.ts";
-import { Kind } from "../conn/kind.ts";
 import type { ReadLoop } from "../conn/readloop.ts";
 import type { ServerStats } from "../conn/stats.ts";
 import type { Logger } from "../log.ts";
@@ -21,8 +20,9 @@ import { leafWebsocketURL, WebsocketClientTransport } from "./wsclient.ts";
 import { LDS_PREFIX, LeafClosed, LeafConnection, LeafErr, type LeafAuth, type LeafHost } from "./connection.ts";
 import type { LeafInfo } from "./info.ts";
 import type { readLeafConnect } from "./info.ts";
-import { hostPort, LeafRemote, redact, type LeafURL } from "./remote.ts";
-import { leafKey, Smap } from "./smap.ts";
+import { hostPort, LeafRemote, type LeafURL } from "./remote.ts";
+import { forwardInterest, initialInterest, nuid } from "./interest.ts";
+import { upgradeClientTLS, upgradeServerTLS, type AcceptTLS, type LeafSocketData, type LeafSocketHandlers } from "./tls.ts";
 
 /** What the leafnode side needs from the server. */
 export interface LeafServer extends ConnHost<Connection> {
@@ -34,11 +34,6 @@ export interface LeafServer extends ConnHost<Connection> {
   nextCid(): number;
 }
 
-interface LeafSocketData {
-  conn: LeafConnection | null;
-  remote?: LeafRemote;
-  url?: LeafURL;
-}
 
 /** jetstream_api.go denyAllClientJs: the API a leaf link never carries without a domain. */
 const DENY_ALL_CLIENT_JS = ["$JS.API.>", "$KV.>", "$OBJ.>"];
@@ -58,7 +53,7 @@ export class LeafNodes implements LeafHost {
   private readonly ldsByAccount = new Map<string, string>();
   private stopped = false;
   /** The accepting side's TLS material, when leafnodes has tls {}. */
-  private acceptTLS: { cert: string; key: string; ca?: string; requestCert: boolean; rejectUnauthorized: boolean } | undefined;
+  private acceptTLS: AcceptTLS | undefined;
 
   constructor(readonly server: LeafServer) {}
 
@@ -191,7 +186,7 @@ export class LeafNodes implements LeafHost {
     this.log.notice(`Listening for leafnode connections on ${ln.host.includes(":") ? `[${ln.host}]` : ln.host}:${this.listener.port}`);
   }
 
-  private socketHandlers(open: (s: Socket<LeafSocketData>) => void): Parameters<typeof Bun.listen<LeafSocketData>>[0]["socket"] {
+  private socketHandlers(open: (s: Socket<LeafSocketData>) => void): LeafSocketHandlers {
     return {
       open,
       data: (socket, chunk) => {
@@ -248,33 +243,7 @@ export class LeafNodes implements LeafHost {
 
   /** The upgrade must happen before the leaf's ClientHello reaches the plaintext handlers (BUN-NOTES). */
   private startServerTLS(conn: LeafConnection, socket: Socket<LeafSocketData>): void {
-    const tls = this.acceptTLS!;
-    const transport = conn.transport as BunSocketTransport<LeafSocketData>;
-    const timeout = setTimeout(() => {
-      if (!handshaken && !conn.closed) {
-        conn.error("TLS handshake timeout");
-        conn.closeConnection(ClosedReason.tlsHandshakeError);
-      }
-    }, this.opts.leafnodes.tls?.timeout ?? 2000);
-    timeout.unref?.();
-    let handshaken = false;
-    socket.data = { conn: null };
-    const [, secure] = socket.upgradeTLS<LeafSocketData>({
-      data: { conn },
-      tls,
-      socket: {
-        ...this.socketHandlers(() => {}),
-        handshake: (_s, success, authErr) => {
-          handshaken = true;
-          clearTimeout(timeout);
-          if (!success || (tls.rejectUnauthorized && authErr !== null)) {
-            conn.error(`TLS handshake error: ${authErr?.message ?? "handshake failed"}`);
-            conn.closeConnection(ClosedReason.tlsHandshakeError);
-          }
-        },
-      },
-    });
-    transport.socket = secure;
+    upgradeServerTLS(conn, socket, this.acceptTLS!, this.opts.leafnodes.tls?.timeout ?? 2000, this.socketHandlers(() => {}));
   }
 
   /** copyLeafNodeInfo: the accepting side's INFO (auth always required, proto 1, info_on_connect). */
@@ -482,53 +451,7 @@ export class LeafNodes implements LeafHost {
    * upgradeTLS), verified against the remote's CA (unless insecure) for the host name we dialed.
    */
   startClientTLS(conn: LeafConnection, done: (err?: string) => void): void {
-    const transport = conn.transport as BunSocketTransport<LeafSocketData>;
-    const raw = transport.socket;
-    const remote = conn.remote!;
-    const t = remote.opts.tls;
-    const url = conn.url!;
-    const timeoutMs = t?.timeout ?? 2000;
-    let settled = false;
-    const finish = (err?: string): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      done(err);
-    };
-    const timer = setTimeout(() => finish("TLS handshake timeout"), timeoutMs);
-    timer.unref?.();
-    let tlsOpts: Record<string, unknown>;
-    try {
-      tlsOpts = {
-        serverName: remote.tlsName || url.host,
-        rejectUnauthorized: !remote.opts.tlsInsecure,
-        ca: t?.caFile ? readFileSync(t.caFile, "utf8") : undefined,
-        cert: t?.certFile ? readFileSync(t.certFile, "utf8") : undefined,
-        key: t?.keyFile ? readFileSync(t.keyFile, "utf8") : undefined,
-      };
-    } catch (e) {
-      finish((e as Error).message);
-      return;
-    }
-    // The raw socket's handlers keep seeing ciphertext after the upgrade: they must not feed the parser.
-    raw.data = { conn: null };
-    const handlers = this.socketHandlers(() => {});
-    const [, secure] = raw.upgradeTLS<LeafSocketData>({
-      data: { conn },
-      tls: tlsOpts,
-      socket: {
-        ...handlers,
-        handshake: (s, success, authErr) => {
-          if (!success || (authErr !== null && !remote.opts.tlsInsecure)) {
-            finish(authErr?.message ?? "handshake failed");
-            return;
-          }
-          transport.socket = s;
-          finish();
-        },
-      },
-    });
-    void secure;
+    upgradeClientTLS(conn, this.socketHandlers(() => {}), done);
   }
 
   /** A link closed: log it and, for a solicited one, dial again after the reconnect interval. */
@@ -592,80 +515,17 @@ export class LeafNodes implements LeafHost {
     return s;
   }
 
-  /**
-   * initLeafNodeSmapAndSendSubs: a spoke sends its local interest (clients, and leafs it is the hub
-   * of), a hub everything but what came from the leaf's own cluster; plus the loop detection subject.
-   */
+  /** initLeafNodeSmapAndSendSubs (src/leaf/interest.ts). */
   initSmapAndSendSubs(conn: LeafConnection): void {
-    const acc = conn.account;
-    const smap = new Smap();
-    const rc = conn.remoteCluster;
-    for (const c of acc.conns) {
-      if (c === conn || c.closed) continue;
-      if (conn.isSpoke && !isLocal(c)) continue;
-      if (rc !== "" && c.kind === Kind.LEAF && c.remoteCluster === rc) continue;
-      for (const sub of c.subs.values()) {
-        if (sub.closed || !conn.canSubscribe(sub.subject)) continue;
-        smap.add(leafKey(sub.subject, sub.queue), sub.queue !== undefined && sub.qw > 0 ? sub.qw : 1);
-      }
-    }
-    // Interest learned from routes (a hub sends its whole sublist, leafnode.go acc.sl.All): a route serves
-    // every account, so its subscriptions are in the account's sublist, not among its connections.
-    if (!conn.isSpoke) {
-      for (const sub of acc.sublist.all()) {
-        if (sub.conn.kind !== Kind.ROUTER || sub.closed || !conn.canSubscribe(sub.subject)) continue;
-        if (rc !== "" && sub.origin === rc) continue;
-        smap.add(leafKey(sub.subject, sub.queue), sub.queue !== undefined && sub.qw > 0 ? sub.qw : 1);
-      }
-    }
-    // Leafs only send on interest: the account's imported services and mapping sources are interest too
-    // (a spoke only those it may subscribe to).
-    const ims: string[] = [...acc.serviceImports.keys(), ...acc.mappings.all().map((m) => m.src)];
-    for (const subject of ims) {
-      if (conn.isSpoke && !conn.canSubscribe(subject)) {
-        conn.debug(`Not permitted to import service or mapping ${JSON.stringify(subject)} on behalf of ${acc.name}`);
-        continue;
-      }
-      smap.add(subject, 1);
-    }
-    smap.add(this.lds(acc), 1);
-    conn.smap = smap;
-    const protos = smap.all();
+    const protos = initialInterest(conn, this.lds(conn.account));
     if (this.log.traceEnabled) for (const l of protos.split("\r\n")) if (l !== "") conn.trace(`->> [${l}]`);
     conn.enqueue(Buffer.from(protos, "latin1"));
   }
 
-  /** updateLeafNodes: tell every other ready link of the account about a subscription change. */
+  /** updateLeafNodes (src/leaf/interest.ts). */
   updateLeafNodes(account: ConnAccount, sub: Subscription, delta: number): void {
-    if (this.leafs.size === 0) return;
-    const from = sub.conn;
-    const origin = from.kind === Kind.LEAF ? from.remoteCluster : sub.origin;
-    for (const ln of this.leafs.values()) {
-      if (ln === from || ln.account !== account || !ln.ready) continue;
-      const lds = sub.subject.startsWith(LDS_PREFIX);
-      if (!lds && ((origin !== "" && origin === ln.remoteCluster) || !ln.canSubscribe(sub.subject))) continue;
-      // updateSmap: a spoke only forwards local interest (clients, and leafs it is the hub of).
-      if (ln.isSpoke && !isLocal(from)) continue;
-      const line = ln.smap!.update(leafKey(sub.subject, sub.queue), delta, sub.queue !== undefined);
-      if (line === "") continue;
-      if (this.log.traceEnabled) ln.trace(`->> [${line.slice(0, -2)}]`);
-      ln.enqueue(Buffer.from(line, "latin1"));
-    }
+    if (this.leafs.size > 0) forwardInterest(this.leafs.values(), account, sub, delta, this.log.traceEnabled);
   }
-}
-
-/** A client, a system connection, or a leaf we are the hub of: interest a spoke forwards. */
-function isLocal(c: Connection): boolean {
-  return c.kind === Kind.CLIENT || c.kind === Kind.SYSTEM || (c.kind === Kind.LEAF && !c.isSpoke);
-}
-
-/** A NUID-like 22-character base62 random string. */
-function nuid(): string {
-  const digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  const bytes = crypto.getRandomValues(new Uint8Array(22));
-  let s = "";
-  for (const b of bytes) s += digits[b % 62];
-  return s;
 }
 
 /** The dial error as Go prints it ("dial tcp h:p: connect: connection refused"). */
@@ -677,4 +537,3 @@ function dialError(url: LeafURL, e: unknown): string {
   return `dial tcp ${hp}: ${(e as Error).message ?? String(e)}`;
 }
 
-export { redact };

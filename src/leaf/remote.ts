@@ -42,11 +42,6 @@ export function hostPort(u: LeafURL): string {
   return u.host.includes(":") ? `[${u.host}]:${u.port}` : `${u.host}:${u.port}`;
 }
 
-/** The URL with its password replaced (redactURLString). */
-export function redact(u: LeafURL): string {
-  return u.pass === undefined ? u.raw : u.raw.replace(/:[^:@/]*@/, ":xxxxx@");
-}
-
 function isIP(host: string): boolean {
   return /^[0-9.]+$/.test(host) || host.includes(":");
 }

@@ -43,12 +43,12 @@ export async function startServer(impl: Impl, config: string): Promise<TopoServe
     };
   }
   const b = await startBnats({ config: text });
-  const server = b.server as unknown as { leafPort?: number };
+  const server = b.server;
   return {
     impl,
     port: b.port,
     httpPort: b.httpPort ?? 0,
-    leafPort: server.leafPort ?? 0,
+    leafPort: server.leafPort,
     bnats: b,
     logs: () => b.logs(),
     stop: () => b.stop(),
