@@ -72,6 +72,12 @@ export class MsgFrame {
   private encSize = -1;
   private encHdr = -1;
 
+  /**
+   * The account whose `sent` counters a delivery adds to, when not the subscriber's: a stream-imported
+   * delivery counts in the exporter's account, where the message was routed (processMsgResults' acc).
+   */
+  statsAccount: { readonly stats: { outMsgs: number; outBytes: number } } | undefined = undefined;
+
   /** The size arguments as the publisher wrote them, when not canonical (see Parser.sizeText). */
   sizeText = "";
   hdrText = "";

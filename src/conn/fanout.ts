@@ -16,11 +16,12 @@ export const PMR_IGNORE_EMPTY_QUEUE_FILTER = 2;
 const importFrames: MsgFrame[] = [];
 let depth = 0;
 
-/** `frame` as delivered under `subject` (a shadow subscription's imported subject). */
-function importFrame(frame: MsgFrame, subject: string): MsgFrame {
+/** `frame` as delivered under `subject` (a shadow subscription's imported subject), counted in `publisher`'s account. */
+function importFrame(frame: MsgFrame, subject: string, publisher: Connection): MsgFrame {
   let f = importFrames[depth];
   if (f === undefined) importFrames[depth] = f = new MsgFrame();
   f.reset(subject, frame.reply, frame.hdr, frame.msg, frame.start, frame.end, frame.sizeText, frame.hdrText);
+  f.statsAccount = publisher.account;
   return f;
 }
 
@@ -148,7 +149,7 @@ function fanOut(
     // A shadow subscription (stream import): delivered under the importer's subject, never for a
     // message a service import brought in.
     if ((flags & PMR_IMPORTED_FROM_SERVICE) !== 0) continue;
-    if (conn.deliverMsg(sub, importFrame(frame, im.deliverySubject(frame.subject)), publisher)) delivered = true;
+    if (conn.deliverMsg(sub, importFrame(frame, im.deliverySubject(frame.subject), publisher), publisher)) delivered = true;
   }
   const qsubs = result.qsubs;
   // A message from a route or leaf without queue names is for plain subscribers only.
@@ -187,7 +188,7 @@ function fanOut(
       }
       const im = sub.im;
       if (im !== undefined && (flags & PMR_IMPORTED_FROM_SERVICE) !== 0) continue;
-      if (sub.conn.deliverMsg(sub, im === undefined ? frame : importFrame(frame, im.deliverySubject(frame.subject)), publisher)) {
+      if (sub.conn.deliverMsg(sub, im === undefined ? frame : importFrame(frame, im.deliverySubject(frame.subject), publisher), publisher)) {
         delivered = true;
         rsub = undefined;
         break;

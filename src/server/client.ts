@@ -373,7 +373,7 @@ export class ClientConnection extends Connection {
     const stats = host.stats;
     stats.outMsgs++;
     stats.outBytes += size;
-    const accStats = this.account.stats;
+    const accStats = (frame.statsAccount ?? this.account).stats;
     accStats.outMsgs++;
     accStats.outBytes += size;
     if (frame.reply.length > 0 && perms?.trackReply !== undefined) perms.trackReply(frame.reply);
