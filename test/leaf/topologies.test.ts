@@ -262,3 +262,22 @@ describe.skipIf(!hasReference())("a remote with hub: true", () => {
     expect((await onHub.request("rev.svc", "r", { timeout: 3000 })).string()).toBe("spoke:r");
   }, 20_000);
 });
+
+describe.skipIf(!hasReference())("refusals on the accepting side", () => {
+  test("min_version: a nats-server 2.9.10 leaf is held 5 s and refused by a bnats hub requiring 2.10.0", async () => {
+    const hub = track(await startHub("bnats", { name: "mv-hub", leafExtra: 'min_version: "2.10.0"' }));
+    const leaf = track(await startLeaf("reference", hub, { name: "mv-leaf" }));
+    await pollUntil(() => leaf.logs().includes('connection rejected since minimum version required is "2.10.0"'), "the refusal at the leaf");
+    expect((await leafz(hub)).leafnodes).toBe(0);
+  }, 20_000);
+
+  for (const leafImpl of IMPLS) {
+    test(`the same cluster name: a ${leafImpl} leaf named like the bnats hub's cluster is refused and waits`, async () => {
+      const hub = track(await startHub("bnats", { name: `cn-hub-${leafImpl}`, extra: 'cluster { name: "samecn", listen: "127.0.0.1:-1" }' }));
+      const leaf = track(await startLeaf(leafImpl, hub, { name: "samecn" }));
+      await pollUntil(() => leaf.logs().includes("remote leafnode has same cluster name"), "the refusal at the leaf");
+      await pollUntil(() => leaf.logs().includes("Delaying attempt to reconnect for 30s"), "the 30 s delay");
+      expect((await leafz(hub)).leafnodes).toBe(0);
+    }, 20_000);
+  }
+});
