@@ -486,6 +486,9 @@ export class Cluster implements RouteOwner {
     r.remoteCluster = info.cluster ?? "";
     r.lnoc = info.lnoc === true;
     r.remotePortAdvertised = info.port;
+    // The peer's own route permissions, shown by /routez (c.opts.Import/Export).
+    r.remoteImport = info.import;
+    r.remoteExport = info.export;
     if (r.url === undefined) {
       r.urlText = `nats-route://${joinHostPort(info.host, info.port)}/`;
       r.url = parseGoURL(r.urlText);

@@ -1,4 +1,5 @@
 // The route INFO (server.go Info, the fields routes send and read).
+import type { SubjectPermission } from "../options.ts";
 
 /** The INFO a route peer sends (server.go Info, the fields routes use). */
 export interface RouteInfo {
@@ -22,8 +23,8 @@ export interface RouteInfo {
   connect_urls?: string[];
   ws_connect_urls?: string[];
   ldm?: boolean;
-  import?: unknown;
-  export?: unknown;
+  import?: SubjectPermission;
+  export?: SubjectPermission;
   lnoc?: boolean;
   gateway?: string;
   gateway_url?: string;

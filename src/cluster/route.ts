@@ -16,7 +16,7 @@ import type { GoURL } from "../go/url.ts";
 import { writeRoutedMsg } from "./encode.ts";
 import type { Accounts } from "../accounts/registry.ts";
 import type { RouteInfo } from "./info.ts";
-import type { RoutePermissions } from "../options.ts";
+import type { RoutePermissions, SubjectPermission } from "../options.ts";
 
 /** What a route needs from the cluster that owns it (cluster.ts implements it). */
 export interface RouteOwner {
@@ -108,6 +108,9 @@ export class RouteConnection extends Connection implements RouteParserHandler {
   /** The peer supports leaf-origin interest (LS+ over routes). */
   lnoc = false;
   headers = false;
+  /** The peer's route permissions, as its INFO gave them (/routez import/export). */
+  remoteImport: SubjectPermission | undefined;
+  remoteExport: SubjectPermission | undefined;
   /** The peer's advertised route port (INFO port), for gossip. */
   remotePortAdvertised = 0;
   /** cluster permissions: import limits the RS+ we send, export the RS+ we accept (silent filters). */

@@ -20,6 +20,8 @@ export interface RouteInfo {
   rtt?: string;
   uptime: string;
   idle: string;
+  import?: SubjectPermission;
+  export?: SubjectPermission;
   pending_size: number;
   in_msgs: number;
   out_msgs: number;
@@ -75,6 +77,8 @@ function routeInfo(r: MonitoredRoute, now: number, subs: boolean, detail: boolea
     rtt: rttString(r.rtt),
     uptime: myUptime(now - start),
     idle: myUptime(now - last),
+    import: r.remoteImport,
+    export: r.remoteExport,
     pending_size: r.pendingBytes,
     in_msgs: r.inMsgs,
     out_msgs: r.outMsgs,

@@ -1,7 +1,7 @@
 // The narrow view of the server that the monitoring endpoints read. The endpoints are plain functions of
 // (MonitoredServer, query) -> JSON object, so tests can call them with plain objects; the real Server and
 // Client satisfy these interfaces structurally.
-import type { Options } from "../options.ts";
+import type { Options, SubjectPermission } from "../options.ts";
 import type { ServerInfo } from "../protocol/info.ts";
 import type { SublistStats } from "../subjects/sublist.ts";
 
@@ -109,6 +109,9 @@ export interface MonitoredRoute {
   /** The peer's interest on this route. */
   remoteSubscriptions(): Iterable<{ readonly sub: MonitoredSubscription }>;
   readonly numRemoteSubs: number;
+  /** The peer's route permissions from its INFO. */
+  readonly remoteImport?: SubjectPermission;
+  readonly remoteExport?: SubjectPermission;
 }
 
 export interface MonitoredCluster {
