@@ -11,6 +11,7 @@ import { ClosedReason } from "../protocol/errors.ts";
 import { BunSocketTransport } from "../transport/tcp.ts";
 import { loadTLSContext, type TLSContext } from "../transport/tls/context.ts";
 import { matchesPinnedCert } from "../transport/tls/pinned.ts";
+import { mapCertToUser, peerCertInfoFromDER } from "../auth/tlsmap.ts";
 import { GoURLError, parseGoURL, urlHostPort, type GoURL } from "../go/url.ts";
 import type { RouteInfo } from "./info.ts";
 import { RouteInterest } from "./interest.ts";
@@ -226,8 +227,9 @@ export class Cluster implements RouteOwner {
     r.tlsDone = true;
     r.clearTLSTimer();
     let why = !success || err !== null ? (err?.message ?? "handshake failed") : "";
+    r.peerCertDer = peerCertificateDer(socket);
     // pinned_certs: the peer's key must be one of them (matchesPinnedCert, ErrCertNotPinned).
-    if (why === "" && !matchesPinnedCert(this.tls?.pinned, peerCertificateDer(socket))) why = "certificate not pinned";
+    if (why === "" && !matchesPinnedCert(this.tls?.pinned, r.peerCertDer)) why = "certificate not pinned";
     if (why !== "") {
       r.error(`TLS route handshake error: ${why}`);
       r.closeConnection(ClosedReason.tlsHandshakeError);
@@ -319,8 +321,13 @@ export class Cluster implements RouteOwner {
     };
   }
 
-  routeAuthorized(user: string, pass: string): boolean {
+  routeAuthorized(user: string, pass: string, peerCertDer: Uint8Array | undefined): boolean {
     const opts = this.host.opts;
+    // verify_and_map: the peer certificate names the cluster user (isRouterAuthorized, TLSMap).
+    if (opts.clusterTLS?.map === true) {
+      if (opts.clusterUsername === "" || peerCertDer === undefined) return false;
+      return mapCertToUser(peerCertInfoFromDER(peerCertDer), [opts.clusterUsername]) !== null;
+    }
     if (opts.clusterUsername === "") return true;
     return user === opts.clusterUsername && comparePasswords(opts.clusterPassword, pass);
   }

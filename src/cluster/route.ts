@@ -23,7 +23,7 @@ export interface RouteOwner {
   readonly accounts: Accounts<Subscription, Connection>;
   /** The cluster name of the moment (a dynamic one can change). */
   readonly name: string;
-  routeAuthorized(user: string, pass: string): boolean;
+  routeAuthorized(user: string, pass: string, peerCertDer: Uint8Array | undefined): boolean;
   /** A peer with another cluster name: true when ours was dynamic and we took theirs. */
   adoptName(theirs: string, theirsDynamic: boolean, keep: RouteConnection): boolean;
   processRouteInfo(r: RouteConnection, info: RouteInfo): void;
@@ -92,6 +92,8 @@ export class RouteConnection extends Connection implements RouteParserHandler {
   connectURLs: string[] = [];
   /** The peer's websocket client URLs (its INFO ws_connect_urls), for our websocket clients' INFO. */
   wsConnectURLs: string[] = [];
+  /** Route TLS: the peer's certificate (DER), for pinning and verify_and_map. */
+  peerCertDer: Uint8Array | undefined;
   /** Route TLS: the handshake finished; until then a timer may close the route (tlsTimeout). */
   tlsDone = false;
   tlsTimer: ReturnType<typeof setTimeout> | undefined;
@@ -214,7 +216,7 @@ export class RouteConnection extends Connection implements RouteParserHandler {
     this.authTimer = undefined;
     this.parser.awaitingAuth = false;
     // checkAuthentication comes first (client.go processConnect), then processRouteConnect.
-    if (!this.cluster.routeAuthorized(c.user ?? "", c.pass ?? "")) {
+    if (!this.cluster.routeAuthorized(c.user ?? "", c.pass ?? "", this.peerCertDer)) {
       this.authViolation();
       return;
     }

@@ -96,3 +96,25 @@ describe("route TLS: pinned certificates and the handshake timeout", () => {
     expect(n.logs()).toContain("TLS handshake timeout");
   });
 });
+
+describe("route TLS: verify_and_map", () => {
+  const mapped = (user: string) =>
+    `tls { cert_file: "${certs.route.cert}", key_file: "${certs.route.key}", ca_file: "${certs.ca.cert}", verify_and_map: true }\n  authorization { user: "${user}", password: "unused" }`;
+
+  test("the peer certificate must name the cluster user (its DNS name here); the password is not asked", async () => {
+    const ok = await node("bnats", "M1", [], mapped("localhost"));
+    const peer = await node("bnats", "M2", [ok.routeURL]);
+    await waitForMesh([ok, peer]);
+    const strict = await node("bnats", "M3", [], mapped("nobody"));
+    const other = await node("bnats", "M4", [strict.routeURL]);
+    await until(() => strict.logs().includes("Authorization Violation"), "mapping refusal");
+    expect((await routez(strict)).num_routes).toBe(0);
+    void other;
+  }, 20_000);
+
+  test.if(hasReference())("nats-server agrees: it accepts bnats under the same mapping", async () => {
+    const r = await node("reference", "MR", [], mapped("localhost"));
+    const x = await node("bnats", "MX", [r.routeURL]);
+    await waitForMesh([r, x]);
+  }, 20_000);
+});
