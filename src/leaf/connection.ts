@@ -13,7 +13,7 @@ import { CompiledPermissions, PermissionChecker } from "../auth/permissions.ts";
 import type { Permissions } from "../options.ts";
 import { encodeInfo, PONG } from "../protocol/encode.ts";
 import { goQuote } from "../go/quote.ts";
-import { ClosedReason, Err } from "../protocol/errors.ts";
+import { ClosedReason, Err, leafGatewayOnLeafPort, leafLoopDetected, leafMinimumVersion } from "../protocol/errors.ts";
 import { subjectIsLiteral } from "../subjects/subject.ts";
 import { SublistError } from "../subjects/sublist.ts";
 import type { Transport } from "../transport/transport.ts";
@@ -65,22 +65,6 @@ const JS_ACK_PREFIX = "$JS.ACK.";
 const GR_PREFIX = "$GR.";
 const OLD_GR_PREFIX = "_GR_.";
 
-export const LeafErr = {
-  wrongPort: "attempted to connect to wrong port",
-  clientOnLeafPort: "attempted to connect to leaf node port",
-  sameClusterName: "remote leafnode has same cluster name",
-  duplicate: "Duplicate Remote LeafNode Connection",
-  staleConnect: "Stale Leaf Node Connection - Closing",
-} as const;
-
-export const LeafClosed = {
-  wrongPort: "Incorrect Port",
-  clusterNamesIdentical: "Cluster Names Identical",
-  duplicate: "Duplicate Remote LeafNode Connection",
-  minimumVersion: "Minimum Version Required",
-  wrongGateway: "Wrong Gateway",
-  missingAccount: "Missing Account",
-} as const;
 
 export class LeafConnection extends Connection {
   readonly kind = Kind.LEAF;
@@ -199,8 +183,8 @@ export class LeafConnection extends Connection {
       first = true;
       // Only a leafnode port's INFO has both a client id and leafnode_urls (processLeafnodeInfo).
       if (remote !== undefined && (!info.client_id || info.leafnode_urls === undefined || info.leafnode_urls === null)) {
-        this.error(LeafErr.wrongPort);
-        this.closeConnection(LeafClosed.wrongPort);
+        this.error(Err.leafWrongPort);
+        this.closeConnection(ClosedReason.wrongPort);
         return;
       }
       this.nonce = typeof info.nonce === "string" ? info.nonce : "";
@@ -300,8 +284,8 @@ export class LeafConnection extends Connection {
       this.timer = undefined;
       if (this.connectFinished || this.closed) return;
       this.connectFinished = true;
-      this.sendErr(LeafErr.staleConnect);
-      this.debug(LeafErr.staleConnect);
+      this.sendErr(Err.leafStaleConnect);
+      this.debug(Err.leafStaleConnect);
       this.closeConnection(ClosedReason.staleConnection);
     }, CONNECT_PROCESS_TIMEOUT);
     this.timer.unref?.();
@@ -369,29 +353,29 @@ export class LeafConnection extends Connection {
     this.setPerms(auth.permissions);
     // processLeafNodeConnect.
     if (c.lang !== "") {
-      this.sendErrAndErr(LeafErr.clientOnLeafPort);
-      this.closeConnection(LeafClosed.wrongPort);
+      this.sendErrAndErr(Err.connectedToLeafPort);
+      this.closeConnection(ClosedReason.wrongPort);
       return;
     }
     const cn = this.mgr.clusterName;
     if (cn !== "" && c.cluster !== "" && c.cluster === cn) {
-      this.sendErrAndErr(LeafErr.sameClusterName);
-      this.closeConnection(LeafClosed.clusterNamesIdentical);
+      this.sendErrAndErr(Err.leafSameClusterName);
+      this.closeConnection(ClosedReason.clusterNamesIdentical);
       return;
     }
     if (c.gateway !== "") {
-      const txt = `Rejecting connection from gateway ${goQuote(c.gateway)} on the leafnode port`;
+      const txt = leafGatewayOnLeafPort(c.gateway);
       this.error(txt);
       this.sendErr(txt);
-      this.closeConnection(LeafClosed.wrongGateway);
+      this.closeConnection(ClosedReason.wrongGateway);
       return;
     }
     const mv = this.mgr.opts.leafnodes.minVersion;
     if (mv !== "" && !versionAtLeast(c.version, mv)) {
       this.mgr.sendPermsAndAccountInfo(this);
-      this.sendErrAndErr(`connection rejected since minimum version required is ${goQuote(mv)}`);
+      this.sendErrAndErr(leafMinimumVersion(mv));
       this.pauseReads();
-      this.timer = setTimeout(() => this.closeConnection(LeafClosed.minimumVersion), LEAF_WAIT_BEFORE_CLOSE);
+      this.timer = setTimeout(() => this.closeConnection(ClosedReason.minimumVersionRequired), LEAF_WAIT_BEFORE_CLOSE);
       this.timer.unref?.();
       return;
     }
@@ -569,7 +553,7 @@ export class LeafConnection extends Connection {
   /** processErr for a leaf: logged, not closing (the peer closes); loops and name clashes delay the reconnect. */
   processErr(text: string): void {
     this.error(`Leafnode Error ${text}`);
-    if (text.includes(LeafErr.sameClusterName)) {
+    if (text.includes(Err.leafSameClusterName)) {
       if (this.remote !== undefined) this.remote.connectDelay = LEAF_RECONNECT_DELAY_AFTER_CLUSTER_NAME_SAME;
       this.error("Leafnode connection dropped with same cluster name error. Delaying attempt to reconnect for 30s");
       return;
@@ -590,7 +574,7 @@ export class LeafConnection extends Connection {
   /** handleLeafNodeLoop: -ERR (when we found it), log, close; a soliciting side waits 30 s. */
   handleLoop(sendErr: boolean): void {
     if (this.remote !== undefined) this.remote.connectDelay = LEAF_RECONNECT_DELAY_AFTER_LOOP;
-    const txt = `Loop detected for leafnode account=${goQuote(this.account.name)}. Delaying attempt to reconnect for 30s`;
+    const txt = leafLoopDetected(this.account.name);
     if (sendErr) this.sendErr(txt);
     this.error(txt);
     this.closeConnection(ClosedReason.protocolViolation);

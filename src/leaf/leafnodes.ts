@@ -13,11 +13,11 @@ import type { ReadLoop } from "../conn/readloop.ts";
 import type { ServerStats } from "../conn/stats.ts";
 import type { Logger } from "../log.ts";
 import { GO_VERSION, VERSION, type Options } from "../options.ts";
-import { ClosedReason } from "../protocol/errors.ts";
+import { ClosedReason, Err } from "../protocol/errors.ts";
 import { BunSocketTransport } from "../transport/tcp.ts";
 import type { Transport } from "../transport/transport.ts";
 import { leafWebsocketURL, WebsocketClientTransport } from "./wsclient.ts";
-import { LDS_PREFIX, LeafClosed, LeafConnection, LeafErr, type LeafAuth, type LeafHost } from "./connection.ts";
+import { LDS_PREFIX, LeafConnection, type LeafAuth, type LeafHost } from "./connection.ts";
 import type { LeafInfo } from "./info.ts";
 import type { readLeafConnect } from "./info.ts";
 import { hostPort, LeafRemote, type LeafURL } from "./remote.ts";
@@ -400,7 +400,7 @@ export class LeafNodes implements LeafHost {
       conn = new LeafConnection(this, this.server.nextCid(), new WebsocketClientTransport(ws, url.host, url.port), account ?? this.server.accounts.global, remote, url);
       this.pending.add(conn);
       if (account === undefined) {
-        conn.closeConnection(LeafClosed.missingAccount);
+        conn.closeConnection(ClosedReason.missingAccount);
         return;
       }
       conn.notice(`Leafnode connection created for account: ${account.name} `);
@@ -431,7 +431,7 @@ export class LeafNodes implements LeafHost {
     socket.data = { conn, remote, url };
     this.pending.add(conn);
     if (account === undefined) {
-      conn.closeConnection(LeafClosed.missingAccount);
+      conn.closeConnection(ClosedReason.missingAccount);
       this.log.error(`Unable to lookup account ${remote.account} for solicited leafnode connection: account not found`);
       return;
     }
@@ -482,8 +482,8 @@ export class LeafNodes implements LeafHost {
     this.pending.delete(conn);
     this.leafs.set(conn.cid, conn);
     if (old !== undefined) {
-      old.sendErrAndErr(LeafErr.duplicate);
-      old.closeConnection(LeafClosed.duplicate);
+      old.sendErrAndErr(Err.leafDuplicate);
+      old.closeConnection(ClosedReason.duplicateRemoteLeafnode);
       this.log.warn(`${conn.logPrefix} - Replacing connection from same server`);
     }
     const accName = conn.account.name;

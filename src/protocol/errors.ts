@@ -20,6 +20,15 @@ export const Err = {
   connectionThrottling: "Connection throttling is active. Please try again later.",
   /** errors.go ErrClientConnectedToRoutePort: a client on the cluster port. */
   connectedToRoutePort: "attempted to connect to route port",
+  // Leaf nodes (errors.go, leafnode.go, client.go ClosedState strings sent with -ERR)
+  /** ErrConnectedToWrongPort: a soliciting leaf reached a port that is not a leafnode port (logged only). */
+  leafWrongPort: "attempted to connect to wrong port",
+  /** ErrClientConnectedToLeafNodePort */
+  connectedToLeafPort: "attempted to connect to leaf node port",
+  /** ErrLeafNodeHasSameClusterName */
+  leafSameClusterName: "remote leafnode has same cluster name",
+  leafDuplicate: "Duplicate Remote LeafNode Connection",
+  leafStaleConnect: "Stale Leaf Node Connection - Closing",
 } as const;
 
 export function permissionsViolationPublish(subject: string): string {
@@ -71,5 +80,25 @@ export const ClosedReason = {
   wrongGateway: "Wrong Gateway",
   clusterNameConflict: "Cluster Name Conflict",
   duplicateServerName: "Duplicate Server Name",
+  // Leaf nodes
+  clusterNamesIdentical: "Cluster Names Identical",
+  duplicateRemoteLeafnode: "Duplicate Remote LeafNode Connection",
+  minimumVersionRequired: "Minimum Version Required",
+  missingAccount: "Missing Account",
 } as const;
 export type ClosedReason = (typeof ClosedReason)[keyof typeof ClosedReason];
+
+/** leafnode.go handleLeafNodeLoop. */
+export function leafLoopDetected(account: string): string {
+  return `Loop detected for leafnode account=${goQuote(account)}. Delaying attempt to reconnect for 30s`;
+}
+
+/** processLeafNodeConnect: a CONNECT below leafnodes.min_version. */
+export function leafMinimumVersion(min: string): string {
+  return `connection rejected since minimum version required is ${goQuote(min)}`;
+}
+
+/** processLeafNodeConnect: a gateway on the leafnode port. */
+export function leafGatewayOnLeafPort(gateway: string): string {
+  return `Rejecting connection from gateway ${goQuote(gateway)} on the leafnode port`;
+}
