@@ -4,7 +4,8 @@
 // (the Nats-Request-Info header the responder sees, the `_R_.` reply it cannot reuse), streamed
 // responses, no_auth_user into an account, subject mappings, and permissions on both sides.
 import { afterEach, describe, expect, test } from "bun:test";
-import { connect, headers as natsHeaders, type Msg, type NatsConnection } from "@nats-io/transport-node";
+import { createUser } from "@nats-io/nkeys";
+import { connect, headers as natsHeaders, nkeyAuthenticator, type Msg, type NatsConnection } from "@nats-io/transport-node";
 import { startBnats } from "../helpers/bnats.ts";
 import type { RunningServer } from "../helpers/proc.ts";
 import { hasReference, startReference } from "../helpers/ref.ts";
@@ -471,6 +472,46 @@ accounts {
       await Promise.all(conns.splice(0).map((c) => c.close().catch(() => {})));
     }
     if (process.env.ACC_SHOW) console.log(JSON.stringify(results));
+    if (results.reference !== undefined && IMPLS.includes("bnats")) expect(results.bnats).toEqual(results.reference);
+  }, 20_000);
+});
+
+describe("users of every kind inside accounts, as nats-server", () => {
+  test("an nkey user, a bcrypt user and a user with permissions land in their accounts", async () => {
+    const nk = createUser();
+    const seed = nk.getSeed();
+    // The bcrypt pair of nats-server's test/auth_test.go.
+    const pass = "IW@$6v(y1(t@fhPDvf!5^%";
+    const hash = "$2a$04$Q.CgCP2Sl9pkcTXEZHazaeMwPaAkSHk7AI51HkyMt5iJQQyUA4qxq";
+    const config = `
+listen: 127.0.0.1:-1
+accounts {
+  N: { users: [{nkey: ${nk.getPublicKey()}}], exports: [{stream: "n.>"}] }
+  P: {
+    users: [{user: bc, password: "${hash}"}, {user: lim, password: lim, permissions: {publish: "ok.>", subscribe: ">"}}]
+    imports: [{stream: {account: N, subject: "n.>"}}]
+  }
+}
+`;
+    const results: Record<string, unknown> = {};
+    for (const impl of IMPLS) {
+      const s = await start(impl, config);
+      const n = await connect({ port: s.port, authenticator: nkeyAuthenticator(seed) });
+      const bc = await connect({ port: s.port, user: "bc", pass });
+      const lim = await connect({ port: s.port, user: "lim", pass: "lim" });
+      conns.push(n, bc, lim);
+      const c = collector();
+      bc.subscribe(">", { callback: c.on("bc") });
+      await settle(n, bc, lim);
+      n.publish("n.x", "from-n");
+      lim.publish("ok.1", "allowed");
+      lim.publish("no.1", "denied");
+      await settle(n, bc, lim);
+      results[impl] = c.lines.sort();
+      await Promise.all(conns.splice(0).map((x) => x.close().catch(() => {})));
+    }
+    if (process.env.ACC_SHOW) console.log(JSON.stringify(results));
+    expect(results.reference ?? results.bnats).toEqual(["bc n.x from-n", "bc ok.1 allowed"]);
     if (results.reference !== undefined && IMPLS.includes("bnats")) expect(results.bnats).toEqual(results.reference);
   }, 20_000);
 });
