@@ -24,6 +24,16 @@ export function initialInterest(conn: LeafConnection, lds: string): string {
       smap.add(leafKey(sub.subject, sub.queue), sub.queue !== undefined && sub.qw > 0 ? sub.qw : 1);
     }
   }
+  // Interest learned from routes (a hub sends its whole sublist, leafnode.go acc.sl.All): a route serves
+  // every account, so its subscriptions are in the account's sublist, not among its connections; what
+  // came from the link's own cluster (sub.origin, LS+ over a route) is not sent back.
+  if (!conn.isSpoke) {
+    for (const sub of acc.sublist.all()) {
+      if (sub.conn.kind !== Kind.ROUTER || sub.closed || !conn.canSubscribe(sub.subject)) continue;
+      if (rc !== "" && sub.origin === rc) continue;
+      smap.add(leafKey(sub.subject, sub.queue), sub.queue !== undefined && sub.qw > 0 ? sub.qw : 1);
+    }
+  }
   // Leafs only send on interest: imported services and mapping sources are interest too (a spoke only
   // those it may subscribe to).
   const ims: string[] = [...acc.serviceImports.keys(), ...acc.mappings.all().map((m) => m.src)];
@@ -42,7 +52,8 @@ export function initialInterest(conn: LeafConnection, lds: string): string {
 /** updateLeafNodes: every other ready link of the account hears of a subscription change it should. */
 export function forwardInterest(leafs: Iterable<LeafConnection>, account: ConnAccount, sub: Subscription, delta: number, trace: boolean): void {
   const from = sub.conn;
-  const origin = from.kind === Kind.LEAF ? from.remoteCluster : "";
+  // A leaf's interest comes from its cluster; a route's from the origin its LS+ named (sub.origin).
+  const origin = from.kind === Kind.LEAF ? from.remoteCluster : sub.origin;
   const lds = sub.subject.startsWith(LDS_PREFIX);
   for (const ln of leafs) {
     if (ln === from || ln.account !== account || !ln.ready) continue;
