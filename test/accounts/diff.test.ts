@@ -515,3 +515,50 @@ accounts {
     if (results.reference !== undefined && IMPLS.includes("bnats")) expect(results.bnats).toEqual(results.reference);
   }, 20_000);
 });
+
+describe("stream imports and partially overlapping subscriptions (accounts_test.go TestImportSubscriptionPartialOverlap*)", () => {
+  const template = (exp: string, imp: string, extra: string): string => `
+listen: 127.0.0.1:-1
+accounts: {
+  X: { users: [{user: publisher, password: p}], exports: [{stream: "${exp}"}] }
+  Y: { users: [{user: subscriber, password: p}], imports: [{stream: {account: X, subject: "${imp}"}, ${extra}}] }
+}
+`;
+  const cases: [string, string, string[], string, string][] = [
+    [">", "prefix: myprefix", [">", "myprefix.*", "myprefix.>", "myprefix.test", "*.>", "*.*", "*.test"], "test", "myprefix.test"],
+    [
+      "*.*.>",
+      "to: myprefix.$2.$1.>",
+      [">", "*.*.*.>", "*.2.*.>", "*.*.1.>", "*.2.1.>", "*.*.*.*", "*.2.1.*", "*.*.*.test", "*.*.1.test", "*.2.*.test", "*.2.1.test",
+        "myprefix.*.*.*", "myprefix.>", "myprefix.*.>", "myprefix.*.*.>", "myprefix.2.>", "myprefix.2.1.>", "myprefix.*.1.>",
+        "myprefix.2.*.>", "myprefix.2.1.*", "myprefix.*.*.test", "myprefix.2.1.test"],
+      "1.2.test",
+      "myprefix.2.1.test",
+    ],
+  ];
+  for (const [exp, extra, subjects, pub, want] of cases) {
+    test(`export ${exp}, import ${extra}: every overlapping subscription gets ${want}`, async () => {
+      const results: Record<string, unknown> = {};
+      for (const impl of IMPLS) {
+        const s = await start(impl, template(exp, exp, extra));
+        const x = await connect({ port: s.port, user: "publisher", pass: "p" });
+        const y = await connect({ port: s.port, user: "subscriber", pass: "p" });
+        conns.push(x, y);
+        const got: string[] = [];
+        for (const subj of subjects) {
+          const sub = y.subscribe(subj, { max: 1 });
+          await y.flush();
+          x.publish(pub, "hello");
+          await x.flush();
+          const timer = setTimeout(() => sub.unsubscribe(), 1000);
+          for await (const m of sub) got.push(`${subj} -> ${m.subject} ${m.string()}`);
+          clearTimeout(timer);
+        }
+        results[impl] = got;
+        await Promise.all(conns.splice(0).map((c) => c.close().catch(() => {})));
+      }
+      expect(results.reference ?? results.bnats).toEqual(subjects.map((s) => `${s} -> ${want} hello`));
+      if (results.reference !== undefined && IMPLS.includes("bnats")) expect(results.bnats).toEqual(results.reference);
+    }, 60_000);
+  }
+});
