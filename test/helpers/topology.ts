@@ -31,6 +31,8 @@ export async function startServer(impl: Impl, config: string): Promise<TopoServe
   const text = `http: "127.0.0.1:-1"\n${config}\n`;
   if (impl === "reference") {
     const proc = await startReference({ config: text });
+    // Readiness may come from the ports file before the log pump has read the leafnode listen line.
+    if (/leafnodes\s*\{[^}]*listen/.test(config)) await proc.waitForLog(LEAF_LISTEN_RE, 5000);
     const m = LEAF_LISTEN_RE.exec(proc.logs());
     return {
       impl,

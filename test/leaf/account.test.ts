@@ -48,7 +48,7 @@ for (const hubImpl of ["reference", "bnats"] as Impl[]) {
       cleanups.push(() => hub.stop());
       const leaf = await startLeaf("bnats", hub, { name: `map-leaf-${hubImpl}` });
       cleanups.push(() => leaf.stop());
-      await waitLeafs(hub);
+      await waitLeafs(hub, 1, [leaf]);
       await waitLeafSub(leaf, "old.x");
       const nh = await connect({ servers: `127.0.0.1:${hub.port}`, reconnect: false });
       const nl = await connect({ servers: `127.0.0.1:${leaf.port}`, reconnect: false });

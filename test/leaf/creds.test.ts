@@ -52,7 +52,7 @@ describe.skipIf(!existsSync(REFERENCE_BINARY))("a bnats leaf with a creds file, 
     const nh = await connect({ servers: `127.0.0.1:${hub.port}`, authenticator: credsAuthenticator(new TextEncoder().encode(clientCreds)), reconnect: false });
     const nl = await connect({ servers: `127.0.0.1:${leaf.port}`, reconnect: false });
     try {
-      await waitLeafs(hub);
+      await waitLeafs(hub, 1, [leaf]);
       const z = await leafz(hub);
       expect(z.leafs![0]!.account).toBe(app.pub);
       nl.subscribe("creds.svc", { callback: (_e, m) => void m.respond(`ok:${m.string()}`) });

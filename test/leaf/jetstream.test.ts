@@ -23,7 +23,7 @@ describe.skipIf(!hasReference())("JetStream through a bnats leaf", () => {
     cleanups.push(() => hub.stop());
     const leaf = await startLeaf("bnats", hub, { name: "js-leaf" });
     cleanups.push(() => leaf.stop());
-    await waitLeafs(hub);
+    await waitLeafs(hub, 1, [leaf]);
     await waitLeafSub(leaf, "$JS.hub.API.STREAM.>");
     const nc = await connect({ servers: `127.0.0.1:${leaf.port}`, reconnect: false });
     cleanups.push(() => nc.close());

@@ -44,8 +44,8 @@ for (const [hubImpl, leafImpl] of PAIRINGS) {
       await onHub.flush();
       leaf = await startLeaf(leafImpl, hub);
       cleanups.push(() => leaf.stop());
-      await waitLeafs(hub);
-      await waitLeafs(leaf);
+      await waitLeafs(hub, 1, [leaf]);
+      await waitLeafs(leaf, 1, [hub]);
       onLeaf = await client(leaf);
       await waitLeafSub(leaf, "early.x");
       onLeaf.publish("early.x", "hello");

@@ -18,7 +18,7 @@ describe.skipIf(!hasReference())("TLS on the link", () => {
     cleanups.push(() => hub.stop());
     const leaf = await startLeaf("bnats", `tls://localhost:${hub.leafPort}`, { name: "tls-leaf", remoteExtra: `tls { ca_file: "${c.ca.cert}" }` });
     cleanups.push(() => leaf.stop());
-    await waitLeafs(hub);
+    await waitLeafs(hub, 1, [leaf]);
     await waitLeafs(leaf);
     const nh = await connect({ servers: `127.0.0.1:${hub.port}`, reconnect: false });
     const nl = await connect({ servers: `127.0.0.1:${leaf.port}`, reconnect: false });
@@ -48,7 +48,7 @@ describe.skipIf(!hasReference())("TLS on a bnats hub's leafnode port", () => {
       cleanups.push(() => hub.stop());
       const leaf = await startLeaf(leafImpl, `nats-leaf://localhost:${hub.leafPort}`, { name: `tls-${leafImpl}`, remoteExtra: `tls { ca_file: "${c.ca.cert}" }` });
       cleanups.push(() => leaf.stop());
-      await waitLeafs(hub);
+      await waitLeafs(hub, 1, [leaf]);
       const nh = await connect({ servers: `127.0.0.1:${hub.port}`, reconnect: false });
       const nl = await connect({ servers: `127.0.0.1:${leaf.port}`, reconnect: false });
       cleanups.push(() => nh.close(), () => nl.close());

@@ -79,7 +79,7 @@ describe.skipIf(!hasReference())("deny lists on the remote", () => {
     test(`hub ${hubImpl}, leaf bnats: deny_exports keeps messages in, deny_imports keeps interest in`, async () => {
       const hub = track(await startHub(hubImpl));
       const leaf = track(await startLeaf("bnats", hub, { name: "deny", remoteExtra: 'deny_exports: ["secret.>"], deny_imports: ["private.>"]' }));
-      await waitLeafs(hub);
+      await waitLeafs(hub, 1, [leaf]);
       await waitLeafs(leaf);
       const onHub = await client(hub);
       const onLeaf = await client(leaf);
@@ -160,7 +160,7 @@ describe.skipIf(!hasReference())("monitoring beside the reference", () => {
     for (const impl of IMPLS) {
       const hub = track(await startHub(impl, { name: `mhub-${impl}` }));
       const leaf = track(await startLeaf(impl, hub, { name: `mleaf-${impl}`, remoteExtra: 'deny_exports: ["a.>"]' }));
-      await waitLeafs(hub);
+      await waitLeafs(hub, 1, [leaf]);
       await waitLeafs(leaf);
       const z = await leafz(hub, "?subs=1");
       const l0 = z.leafs![0]!;
