@@ -1,5 +1,6 @@
 // The monitoring listener's lifecycle (nats-server StartMonitoring / startMonitoring): http on
 // http_port or https on https_port (never both), port -1 = random, the reference's errors and log line.
+import { listenDualStack } from "../transport/address.ts";
 import type { Server as BunServer, TLSOptions as BunTLSOptions } from "bun";
 import type { Logger } from "../log.ts";
 import { createMonitorApp } from "./app.ts";
@@ -87,14 +88,15 @@ export class Monitor {
 
   private serve(port: number, tls: MonitorTLS | undefined): BunServer<undefined> {
     const app = (this.app ??= createMonitorApp(this.ctx));
-    return Bun.serve({
-      hostname: this.hostname,
+    // As Go's listener on 0.0.0.0: dual-stack (src/transport/address.ts).
+    return listenDualStack(this.hostname, (hostname) => Bun.serve({
+      hostname,
       port,
       fetch: (req) => app.fetch(req),
       tls,
       // As the reference: no write timeout (a slow /connz must not be cut off).
       idleTimeout: 0,
-    });
+    }));
   }
 
   /**

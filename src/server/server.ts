@@ -1,6 +1,7 @@
 // The server: lifecycle and registries (server.go): the client listener and accept, connections by
 // kind, the accounts, shared counters, TLS configuration. The message path lives in src/conn; the
 // composition root (src/main.ts) attaches services such as the monitor (the server does not know it).
+import { listenDualStack, unmapIPv4 } from "../transport/address.ts";
 import type { Socket, TCPSocketListener } from "bun";
 import { GO_VERSION, PROTO, VERSION, type Options } from "../options.ts";
 import type { Logger } from "../log.ts";
@@ -357,8 +358,9 @@ export class Server implements ClientHost, ClusterHost {
     this.websocket?.start();
     // As the reference's Start: the leafnode listener comes up before the client one.
     this.leafnodes.listenIfConfigured();
-    this.listener = Bun.listen<SocketData>({
-      hostname: opts.host,
+    // As Go's listener on 0.0.0.0: dual-stack (src/transport/address.ts).
+    this.listener = listenDualStack(opts.host, (hostname) => Bun.listen<SocketData>({
+      hostname,
       port: opts.port < 0 ? 0 : opts.port,
       data: { client: null },
       socket: {
@@ -392,7 +394,7 @@ export class Server implements ClientHost, ClusterHost {
           client.closeConnection(ClosedReason.readError);
         },
       },
-    });
+    }));
     this.boundPort = this.listener.port;
     log.notice(`Listening for client connections on ${hostPort(opts.host, this.port)}`);
     // 2.9.10 says "required" even with allow_non_tls (server.go AcceptLoop).
@@ -415,7 +417,7 @@ export class Server implements ClientHost, ClusterHost {
     // before it became a client. Drop it, without a log line that would not know its address.
     // Address and port are separate look-ups: either may fail on such a socket (seen: address, no port).
     // Read once: each read is a getpeername that may fail the next time (the client keeps these values).
-    const address = socket.remoteAddress;
+    const address = unmapIPv4(socket.remoteAddress);
     const port = socket.remotePort;
     if (!address || !port) {
       socket.terminate();

@@ -10,6 +10,7 @@
 //  4. allow_non_tls: INFO with tls_available; the first byte decides (0x16 = TLS handshake record); a silent
 //     client is treated as plaintext once the TLS timeout passes (server.go: ReadFull with the TLS timeout).
 // Every TLS handshake is first counted by the connection_rate_limit counter, and has `tls.timeout` to finish.
+import { unmapIPv4 } from "../address.ts";
 import type { Socket, SocketHandler } from "bun";
 import type * as nodeTls from "node:tls";
 import { encodeErr } from "../../protocol/encode.ts";
@@ -83,7 +84,7 @@ export class TLSConnection implements Transport {
   ) {}
 
   get remoteAddress(): string {
-    return this.raw.remoteAddress;
+    return unmapIPv4(this.raw.remoteAddress);
   }
 
   get remotePort(): number {
@@ -366,7 +367,7 @@ export class TLSConnection implements Transport {
       // client.go doTLSHandshake + server.go tlsTimeout: the read deadline fails the handshake, then the
       // timeout logs; the -ERR it queues never reaches the wire (the conn is already closed), so none is sent.
       const local = `${this.raw.localAddress}:${this.raw.localPort}`;
-      const remote = `${this.raw.remoteAddress}:${this.raw.remotePort}`;
+      const remote = `${unmapIPv4(this.raw.remoteAddress)}:${this.raw.remotePort}`;
       this.handshakeError(`read tcp ${local}->${remote}: i/o timeout`);
       this.host.log.error("TLS handshake timeout");
     }, this.cfg.ctx.timeout);

@@ -11,6 +11,7 @@ import type { ServerWebSocket } from "bun";
 import type { Transport } from "../transport.ts";
 import { wsCloseReasonText, wsCloseStatus, wsSkipsCloseFrame } from "./close.ts";
 import type { UpgradeInfo } from "./upgrade.ts";
+import { unmapIPv4 } from "../address.ts";
 
 /** websocket.go wsCompressThreshold: smaller writes are not worth compressing. */
 export const WS_COMPRESS_THRESHOLD = 64;
@@ -139,7 +140,4 @@ export class WebsocketTransport implements Transport {
   }
 }
 
-/** "::ffff:1.2.3.4" (a dual-stack listener's IPv4 peer) as "1.2.3.4", as Go reports it. */
-export function unmapIPv4(addr: string): string {
-  return addr.startsWith("::ffff:") && addr.includes(".") ? addr.slice(7) : addr;
-}
+export { unmapIPv4 } from "../address.ts";
