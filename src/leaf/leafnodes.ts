@@ -5,6 +5,7 @@
 // updateSmap). It is the ConnHost of its links; the server is reached through LeafServer.
 import type { Socket, TCPSocketListener } from "bun";
 import { readFileSync } from "node:fs";
+import { networkInterfaces } from "node:os";
 import type { Authenticator } from "../auth/authenticator.ts";
 import { generateNonce } from "../auth/authenticator.ts";
 import type { Connection, ConnAccount, Subscription } from "../conn/connection.ts";
@@ -258,7 +259,7 @@ export class LeafNodes implements LeafHost {
         host = ln.advertise.slice(0, i);
         port = Number(ln.advertise.slice(i + 1)) || port;
       } else host = ln.advertise;
-    } else if (host === "0.0.0.0" || host === "::") host = "127.0.0.1";
+    } else if (host === "0.0.0.0" || host === "::") host = firstNonLocalIP() ?? "127.0.0.1";
     const ip = hostPort({ host, port } as LeafURL);
     return {
       server_id: this.serverId,
@@ -279,7 +280,8 @@ export class LeafNodes implements LeafHost {
       cluster: this.clusterName || undefined,
       connect_info: undefined,
       info_on_connect: true,
-      leafnode_urls: ln.noAdvertise ? [] : [ip],
+      // Always our own URL: no_advertise only keeps it out of route gossip (route.go).
+      leafnode_urls: [ip],
     };
   }
 
@@ -526,6 +528,17 @@ export class LeafNodes implements LeafHost {
   updateLeafNodes(account: ConnAccount, sub: Subscription, delta: number): void {
     if (this.leafs.size > 0) forwardInterest(this.leafs.values(), account, sub, delta, this.log.traceEnabled);
   }
+}
+
+/** getNonLocalIPsIfHostIsIPAny: the address other servers can reach us at when listening on all interfaces. */
+function firstNonLocalIP(): string | undefined {
+  for (const addrs of Object.values(networkInterfaces())) {
+    for (const a of addrs ?? []) {
+      if (a.internal || a.family !== "IPv4" || a.address.startsWith("169.254.")) continue;
+      return a.address;
+    }
+  }
+  return undefined;
 }
 
 /** The dial error as Go prints it ("dial tcp h:p: connect: connection refused"). */
