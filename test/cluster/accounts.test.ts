@@ -1,10 +1,13 @@
 // Accounts across routes: interest (RS+ <account> ...) and messages (RMSG <account> ...) carry the account,
 // so a subject of account A on one member reaches A on another and never B; a stream import works across
 // members. bnats beside nats-server with the same accounts.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { hasReference } from "../helpers/ref.ts";
 import { awaitInterest, collect, routez, startNode, until, waitForMesh, type ClusterNode } from "../helpers/cluster.ts";
+
+// Several servers per test: more than bun's 5 s default on a loaded machine.
+setDefaultTimeout(20_000);
 
 const ACCOUNTS = `accounts {
   A: { users: [ {user: a, password: a} ], exports: [ {stream: "feed.>"}, {service: "svc.>"} ] }

@@ -1,7 +1,7 @@
 // Clusters of bnats alone, and the handshake's refusals against real nats-server peers: three bnats meshed
 // through one seed by gossip, a cluster name mismatch, route authentication, a client on the route port,
 // dynamic cluster names, and what clients learn (connect_urls, async INFO, reconnect to another member).
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { connect } from "@nats-io/transport-node";
 import { hasReference } from "../helpers/ref.ts";
 import {
@@ -16,6 +16,9 @@ import {
   type ClusterNode,
   type NodeKind,
 } from "../helpers/cluster.ts";
+
+// Several servers per test: more than bun's 5 s default on a loaded machine.
+setDefaultTimeout(20_000);
 
 /** A port free right now (for members that must know each other's route ports up front). */
 function freePort(): number {

@@ -1,10 +1,13 @@
 // The cluster flags alone, as the official clients' test suites start clusters: `-p -1 -m -1
 // --cluster nats://127.0.0.1:-1 --cluster_name C --routes nats://127.0.0.1:<port>`, no config file; the
 // compiled bnats and nats-server mesh both ways.
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { hasBnatsBinary, startBnatsBinary } from "../helpers/bnats.ts";
 import { hasReference, startReference } from "../helpers/ref.ts";
 import type { ProcessServer } from "../helpers/proc.ts";
+
+// Several servers per test: more than bun's 5 s default on a loaded machine.
+setDefaultTimeout(20_000);
 
 const ROUTE_RE = /Listening for route connections on [^\s]+:(\d+)/;
 const procs: ProcessServer[] = [];

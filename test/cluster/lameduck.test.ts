@@ -1,11 +1,14 @@
 // Lame duck mode in a cluster: the member in lame duck mode tells its routes (INFO "ldm"), so the other
 // members stop advertising it to their clients (async INFO without its URL); its own clients are told
 // to go and the official client moves to another member, keeping its subscriptions.
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { connect } from "@nats-io/transport-node";
 import { lameDuckMode } from "../../src/server/lameduck.ts";
 import { hasReference } from "../helpers/ref.ts";
 import { client, collect, startNode, until, waitForMesh, type ClusterNode } from "../helpers/cluster.ts";
+
+// Several servers per test: more than bun's 5 s default on a loaded machine.
+setDefaultTimeout(20_000);
 
 const started: ClusterNode[] = [];
 afterEach(async () => {

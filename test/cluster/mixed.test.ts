@@ -1,7 +1,7 @@
 // bnats as a member of a nats-server cluster: it joins a two-node nats-server cluster through one seed route
 // and learns the other member by gossip; messages, headers, requests and queue groups cross in both
 // directions exactly once; a member killed and restarted takes its interest away and brings it back.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { headers as natsHeaders } from "@nats-io/nats-core";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { hasReference, startReference } from "../helpers/ref.ts";
@@ -16,6 +16,9 @@ import {
   waitForRoutes,
   type ClusterNode,
 } from "../helpers/cluster.ts";
+
+// Several servers per test: more than bun's 5 s default on a loaded machine.
+setDefaultTimeout(20_000);
 
 describe.if(hasReference())("bnats in a nats-server cluster", () => {
   let a: ClusterNode; // nats-server, the seed

@@ -2,10 +2,13 @@
 // canExport: `import` limits the interest a member asks its routes for (so what it receives), `export` the
 // interest of the routes it accepts (so what it sends). The same scenario runs with nats-server in the
 // filtering member's place, and both must agree.
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { hasReference } from "../helpers/ref.ts";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { awaitInterest, client, isProbe, routez, startNode, until, waitForMesh, type ClusterNode, type NodeKind } from "../helpers/cluster.ts";
+
+// Several servers per test: more than bun's 5 s default on a loaded machine.
+setDefaultTimeout(20_000);
 
 const started: ClusterNode[] = [];
 afterEach(async () => {

@@ -1,12 +1,15 @@
 // Config reload (SIGHUP) of the cluster block, as reload.go: routes added are dialed and routes removed are
 // closed for good ("Reloaded: cluster routes"); the listen address cannot change.
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { hasBnatsBinary, startBnatsBinary } from "../helpers/bnats.ts";
 import { connect } from "@nats-io/transport-node";
 import { routez, startNode, until, type ClusterNode } from "../helpers/cluster.ts";
 import type { ProcessServer } from "../helpers/proc.ts";
 import { hasReference } from "../helpers/ref.ts";
+
+// Several servers per test: more than bun's 5 s default on a loaded machine.
+setDefaultTimeout(20_000);
 
 const stops: (() => Promise<void>)[] = [];
 afterAll(async () => {

@@ -1,11 +1,14 @@
 // Route TLS (cluster { tls {} }): TLS from the first byte, verified both ways with the cluster CA, against
 // nats-server and between bnats servers; a member with a certificate from another CA is refused.
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { readFileSync } from "node:fs";
 import { spkiSha256 } from "../../src/transport/tls/pinned.ts";
 import { testCerts } from "../helpers/certs.ts";
 import { hasReference } from "../helpers/ref.ts";
 import { awaitInterest, client, collect, routez, startNode, until, waitForMesh, type ClusterNode, type NodeKind } from "../helpers/cluster.ts";
+
+// Several servers per test: more than bun's 5 s default on a loaded machine.
+setDefaultTimeout(20_000);
 
 const certs = testCerts();
 const tlsBlock = (cert = certs.route, ca = certs.ca) =>
