@@ -287,9 +287,8 @@ export class RouteConnection extends Connection implements RouteParserHandler {
     }
     const account = this.cluster.accounts.lookup(accountName);
     if (account === undefined) {
-      // route.go: an Errorf with a static resolver; a peer with a system account sends its $SYS
-      // interest on every connect, so this stays at debug level here.
-      this.debug(`Unknown account ${JSON.stringify(accountName)} for remote subject ${JSON.stringify(subject)}`);
+      // route.go: an error with a static resolver (the members' accounts differ).
+      this.error(`Unknown account ${JSON.stringify(accountName)} for remote subject ${JSON.stringify(subject)}`);
       return;
     }
     if (!this.canExport(subject)) {
