@@ -9,7 +9,7 @@ import type { ConnHost } from "../conn/host.ts";
 import { Kind } from "../conn/kind.ts";
 import { MatchCache, processMsgResults } from "../conn/fanout.ts";
 import { CompiledPermissions } from "../auth/permissions.ts";
-import { ClosedReason, Err } from "../protocol/errors.ts";
+import { ClosedReason, Err, ERR_INVALID_SUBSCRIPTION, routeRejectClusterName, routeRejectGateway } from "../protocol/errors.ts";
 import type { RouteParserHandler } from "../protocol/parser.ts";
 import type { Transport } from "../transport/transport.ts";
 import type { GoURL } from "../go/url.ts";
@@ -228,7 +228,7 @@ export class RouteConnection extends Connection implements RouteParserHandler {
       return;
     }
     if (c.gateway !== undefined && c.gateway !== "") {
-      const text = `Rejecting connection from gateway ${JSON.stringify(c.gateway)} on the Route port`;
+      const text = routeRejectGateway(c.gateway);
       this.error(text);
       this.sendErr(text);
       this.closeConnection(ClosedReason.wrongGateway);
@@ -237,7 +237,7 @@ export class RouteConnection extends Connection implements RouteParserHandler {
     const ours = this.cluster.name;
     const theirs = c.cluster ?? "";
     if (theirs !== ours && !this.cluster.adoptName(theirs, c.cluster_dynamic === true, this)) {
-      const text = `Rejecting connection, cluster name ${JSON.stringify(theirs)} does not match ${JSON.stringify(ours)}`;
+      const text = routeRejectClusterName(theirs, ours);
       this.error(text);
       this.sendErr(text);
       this.closeConnection(ClosedReason.clusterNameConflict);
@@ -311,7 +311,7 @@ export class RouteConnection extends Connection implements RouteParserHandler {
       account.sublist.insert(sub);
     } catch (e) {
       this.error(`Could not insert subscription: ${(e as Error).message}`);
-      this.sendErr("Invalid Subscription");
+      this.sendErr(ERR_INVALID_SUBSCRIPTION);
       return;
     }
     this.remoteSubs.set(key, { sub, account });

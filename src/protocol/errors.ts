@@ -31,6 +31,19 @@ export const Err = {
   leafStaleConnect: "Stale Leaf Node Connection - Closing",
 } as const;
 
+/** route.go processRouteConnect: a gateway on the route port. */
+export function routeRejectGateway(gateway: string): string {
+  return `Rejecting connection from gateway ${goQuote(gateway)} on the Route port`;
+}
+
+/** route.go processRouteConnect: another cluster's member. */
+export function routeRejectClusterName(theirs: string, ours: string): string {
+  return `Rejecting connection, cluster name ${goQuote(theirs)} does not match ${goQuote(ours)}`;
+}
+
+/** route.go processRemoteSub: an interest the sublist refuses. */
+export const ERR_INVALID_SUBSCRIPTION = "Invalid Subscription";
+
 export function permissionsViolationPublish(subject: string): string {
   return `Permissions Violation for Publish to ${goQuote(subject)}`;
 }
