@@ -95,8 +95,8 @@ export abstract class Connection implements ParserHandler {
 
   readonly ip: string;
   readonly port: number;
-  /** The ip:port - cid:N prefix of this connection's log lines. */
-  readonly logPrefix: string;
+  /** The ip:port - cid:N prefix of this connection's log lines (a client's CONNECT appends its tag). */
+  logPrefix: string;
 
   /**
    * Reads are paused for several independent reasons (a consumer stalling this producer, a login

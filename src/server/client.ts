@@ -2,6 +2,7 @@
 // Connection, in the manner of nats-server's client.go. A PUB is checked here, then fanned out by
 // src/conn/fanout.ts on the publisher's read path, which fills the subscribers' outbound buffers that the
 // read loop flushes once at the end of the read.
+import { goQuote } from "../go/quote.ts";
 import { Connection, type ConnAccount } from "../conn/connection.ts";
 import { writeMsg, type MsgFrame } from "../conn/deliver.ts";
 import { MatchCache } from "../conn/fanout.ts";
@@ -150,6 +151,10 @@ export class ClientConnection extends Connection {
     this.lang = opts.lang;
     this.version = opts.version;
     this.protocol = opts.protocol;
+    // client.go processConnect: from here the log prefix names the client, "v<version>:<lang>:<name>"
+    // (the parts it has), Go-quoted after the current prefix (a later CONNECT appends again, as there).
+    const tag = connectTag(opts);
+    if (tag !== "") this.logPrefix = `${this.logPrefix} - ${goQuote(tag)}`;
     this.headers = !server.opts.noHeaderSupport && opts.headers;
     this.noResponders = opts.noResponders;
     this.parser.headers = this.headers;
@@ -475,4 +480,13 @@ function redactConnect(json: string): string {
   } catch {
     return "[REDACTED]";
   }
+}
+
+/** client.go processConnect's ncs: "v<version>", ":<lang>", ":<name>", each when set. */
+export function connectTag(o: { version: string; lang: string; name: string }): string {
+  const parts: string[] = [];
+  if (o.version !== "") parts.push(`v${o.version}`);
+  if (o.lang !== "") parts.push(o.lang);
+  if (o.name !== "") parts.push(o.name);
+  return parts.join(":");
 }
