@@ -683,6 +683,38 @@ export class Parser {
   /** processPub / processHeaderPub: false when the connection is being closed. */
   private pubArgs(line: Buffer, start: number, end: number, withHeaders: boolean): boolean {
     const h = this.h;
+    if (!withHeaders) {
+      // Fast path for the common line: the publisher's last subject, one space, a canonical size
+      // within max_payload. Anything else (reply, tabs, leading zeros, errors) takes the general path.
+      const last = this.lastSubjectBytes;
+      const n = last.length;
+      const s0 = start + n + 1;
+      if (n > 0 && s0 < end && end - s0 <= 9 && line[s0 - 1] === SP && line[s0] !== 0x30) {
+        let k = 0;
+        while (k < n && line[start + k] === last[k]) k++;
+        if (k === n) {
+          let size = 0;
+          let j = s0;
+          for (; j < end; j++) {
+            const d = line[j]! - 0x30;
+            if (d < 0 || d > 9) break;
+            size = size * 10 + d;
+          }
+          if (j === end && size <= this.maxPayload) {
+            this.routed = false;
+            this.leafMsg = false;
+            this.subject = this.lastSubject;
+            this.reply = "";
+            this.size = size;
+            this.sizeText = "";
+            this.hdrText = "";
+            this.hdr = -1;
+            h.pubArgsParsed(this.subject);
+            return !this.halted;
+          }
+        }
+      }
+    }
     const n = this.splitArgs(line, start, end, true);
     const verb = withHeaders ? "processHeaderPub" : "processPub";
     if (withHeaders && !this.headers) {

@@ -236,6 +236,15 @@ export class ClientConnection extends Connection {
     const acc = this.account;
     acc.stats.inMsgs++;
     acc.stats.inBytes += size;
+    if (acc.mappings.size === 0) {
+      // Nobody interested (pub-only load): skip the frame and the fan-out (processInboundMsg would
+      // find the same empty match through the same cache).
+      const r = this.matchCache.lookup(acc.sublist, subject);
+      if (r.psubs.length === 0 && r.qsubs.length === 0) {
+        if (reply.length > 0 && this.noResponders) this.sendNoResponders(reply);
+        return;
+      }
+    }
     const frame = this.frame;
     frame.reset(subject, reply, hdr, buf, start, end, this.parser.sizeText, this.parser.hdrText);
     const delivered = processInboundMsg(this, frame, this.matchCache);
