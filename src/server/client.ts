@@ -194,7 +194,7 @@ export class ClientConnection extends Connection {
       this.closeConnection(ClosedReason.noRespondersRequiresHeaders);
       return;
     }
-    if (this.verbose) this.enqueue(OK);
+    if (this.verbose) this.sendOK();
     this.setPingTimer(Math.min(server.opts.pingInterval, FIRST_CLIENT_PING_INTERVAL), true);
   }
 
@@ -231,7 +231,7 @@ export class ClientConnection extends Connection {
       this.log.error(`${this.logPrefix} - Publish Violation - ${this.userLabel()}, Reply "${reply}"`);
       return;
     }
-    if (this.verbose) this.enqueue(OK);
+    if (this.verbose) this.sendOK();
 
     const acc = this.account;
     acc.stats.inMsgs++;
@@ -283,11 +283,11 @@ export class ClientConnection extends Connection {
       }
       this.subs.set(sid, sub);
       this.server.interestChanged?.(this, sub, 1);
-      if (this.verbose) this.enqueue(OK);
+      if (this.verbose) this.sendOK();
       this.addShadowSubscriptions(sub);
       return;
     }
-    if (this.verbose) this.enqueue(OK);
+    if (this.verbose) this.sendOK();
   }
 
   processUnsub(sid: string, max: number): void {
@@ -298,12 +298,15 @@ export class ClientConnection extends Connection {
       if (max > 0 && max > sub.delivered) sub.max = max;
       else remove = true;
     }
-    if (this.verbose) this.enqueue(OK);
+    if (this.verbose) this.sendOK();
     if (remove) this.unsubscribe(sub!);
   }
 
   processPing(): void {
-    if (this.log.traceEnabled) this.trace("<<- [PING]");
+    if (this.log.traceEnabled) {
+      this.trace("<<- [PING]");
+      this.trace("->> [PONG]"); // client.go sendPong
+    }
     this.enqueue(PONG);
     this.lastPingReceived = Date.now();
     // client.go processPing: after the first PONG to a client that takes async INFO, a max_payload
@@ -364,6 +367,12 @@ export class ClientConnection extends Connection {
 
   // ---- delivery
 
+  /** client.go sendOK (verbose mode). */
+  private sendOK(): void {
+    if (this.log.traceEnabled) this.trace("->> [OK]");
+    this.enqueue(OK);
+  }
+
   /** client.go deliverMsg for a client target: echo, deny filter, auto-unsubscribe, MSG/HMSG, counters, stalls. */
   deliverMsg(sub: Subscription, frame: MsgFrame, publisher: Connection): boolean {
     if (sub.closed || this.closed) return false;
@@ -380,6 +389,7 @@ export class ClientConnection extends Connection {
     }
     const size = writeMsg(this.outbound, sub.sidBytes, frame, this.headers);
     if (size < 0) return false; // closed as a slow consumer
+    if (this.log.traceEnabled) this.traceMsgOut(sub, frame, size);
     const host = this.server;
     host.loop.queueFlush(this);
     this.outMsgs++;
@@ -393,6 +403,13 @@ export class ClientConnection extends Connection {
     if (frame.reply.length > 0 && perms?.trackReply !== undefined) perms.trackReply(frame.reply);
     if (this.outbound.pending > host.stallThreshold && this !== publisher) this.outbound.stallProducer(publisher);
     return true;
+  }
+
+  /** client.go deliverMsg's trace of the MSG/HMSG line: "->> [MSG subject sid [reply] size]". */
+  private traceMsgOut(sub: Subscription, frame: MsgFrame, size: number): void {
+    const hmsg = frame.hdr > 0 && this.headers;
+    const reply = frame.reply.length > 0 ? ` ${frame.reply}` : "";
+    this.trace(`->> [${hmsg ? `HMSG ${frame.subject} ${sub.sid}${reply} ${frame.hdr} ${size}` : `MSG ${frame.subject} ${sub.sid}${reply} ${size}`}]`);
   }
 
   /** client.go: a requester with no_responders gets an empty 503 HMSG on its reply subscription. */

@@ -47,3 +47,31 @@ describe.skipIf(!hasReference() || !hasBnatsBinary())("the client tag in log lin
     expect(got).toEqual(ref);
   });
 });
+
+// -V traces what goes out as well as what comes in (client.go sendPong, sendOK, deliverMsg's
+// traceOutOp): nats-server's trace showed "->> [MSG a 1 1024]" lines that bnats did not write.
+describe.skipIf(!hasReference() || !hasBnatsBinary())("outbound traces, beside nats-server", () => {
+  const servers: ProcessServer[] = [];
+  afterAll(() => Promise.all(servers.map((s) => s.stop())));
+
+  async function traces(start: () => Promise<ProcessServer>): Promise<string[]> {
+    const s = await start();
+    servers.push(s);
+    const raw = await RawClient.connect(s.port);
+    await raw.readLine();
+    raw.send('CONNECT {"verbose":true,"headers":true}\r\nSUB a 1\r\nPUB a r 2\r\nhi\r\nHPUB a 12 14\r\nNATS/1.0\r\n\r\nhi\r\nPING\r\n');
+    await raw.readUntil((u) => (u.includes("PONG\r\n") ? u.indexOf("PONG\r\n") + 6 : false), 3000, "PONG");
+    await s.waitForLog("->> [PONG]");
+    raw.close();
+    return s.logs().split("\n").filter((l) => /\[TRC\].* (<<-|->>) /.test(l) && !l.includes("CONNECT"))
+      .map((l) => l.replace(/^.* - cid:\d+ - /, ""));
+  }
+
+  test("PONG, OK, MSG and HMSG go out traced, in the reference's order and shape", async () => {
+    const ref = await traces(() => startReference({ args: ["-V"] }));
+    const got = await traces(() => startBnatsBinary({ args: ["-V"] }));
+    expect(ref).toContain("->> [MSG a 1 r 2]");
+    expect(ref).toContain("->> [HMSG a 1 12 14]");
+    expect(got).toEqual(ref);
+  });
+});
