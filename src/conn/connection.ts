@@ -19,6 +19,9 @@ import { Outbound } from "./outbound.ts";
 /** The account type of the message path: an Account of these subscriptions and connections. */
 export type ConnAccount = Account<Subscription, Connection>;
 
+/** The empty prefix a subscription starts with (nothing written for it yet). */
+const NO_PREFIX = new Uint8Array(0);
+
 /** One subscription, as nats-server's `subscription` struct; the sid's bytes are kept for delivery. */
 export class Subscription {
   /** Messages delivered so far (nm). */
@@ -27,6 +30,10 @@ export class Subscription {
   max = 0;
   closed = false;
   readonly sidBytes: Uint8Array;
+  /** The MSG/HMSG line last written for it (src/conn/deliver.ts PrefixHolder). */
+  pfx: Uint8Array = NO_PREFIX;
+  pfxLen = 0;
+  pfxKey = 0;
   /**
    * Set on a shadow subscription (sub.im): it sits in an exporter's account for a stream import of its
    * connection's account, and delivery rewrites the subject to the importer's (client.go processMsgResults).

@@ -5,7 +5,24 @@
 
 import type { Outbound } from "./outbound.ts";
 
-const SMALL = 64;
+/** Below this many bytes a byte loop copies faster than a native copy (~16 ns a call, BUN-NOTES). */
+const SMALL = 40;
+const bufferCopy = Buffer.prototype.copy;
+
+/** Encodings generations, unique across frames (a subscription's cached prefix names one). */
+let frameGen = 0;
+
+/**
+ * A subscription's cached "MSG <subject> <sid> [reply ]<size>\r\n" (or the HMSG one) for the frame
+ * encodings of generation pfxKey (negative for HMSG): a publisher repeating its subject and size costs
+ * each subscriber one small copy instead of three.
+ */
+export interface PrefixHolder {
+  readonly sidBytes: Uint8Array;
+  pfx: Uint8Array;
+  pfxLen: number;
+  pfxKey: number;
+}
 
 /** A growable byte scratch with a fill length. */
 class Scratch {
@@ -90,6 +107,8 @@ export class MsgFrame {
   origin = "";
   private encSizeText = "";
   private encHdrText = "";
+  /** Changes whenever the encodings do (see PrefixHolder). */
+  gen = ++frameGen;
 
   reset(
     subject: string,
@@ -118,6 +137,7 @@ export class MsgFrame {
       this.encHdrText = hdrText;
       this.haveMsg = false;
       this.haveHmsg = false;
+      this.gen = ++frameGen;
     }
     this.subject = subject;
     this.reply = reply;
@@ -191,7 +211,8 @@ function copy(dst: Uint8Array, at: number, src: Uint8Array, start: number, end: 
     for (let i = start; i < end; i++) dst[at++] = src[i]!;
     return at;
   }
-  dst.set(src.subarray(start, end), at);
+  // Buffer's copy takes any Uint8Array source and makes no subarray object (set(subarray) costs ~50 ns).
+  bufferCopy.call(src, dst, at, start, end);
   return at + n;
 }
 
@@ -200,24 +221,35 @@ function copy(dst: Uint8Array, at: number, src: Uint8Array, start: number, end: 
  * whether the client negotiated headers. Returns the payload size counted in out_bytes, or -1 when the
  * client was closed as a slow consumer instead. The caller queues the flush.
  */
-export function writeMsg(out: Outbound, sid: Uint8Array, frame: MsgFrame, headers: boolean): number {
+export function writeMsg(out: Outbound, sub: PrefixHolder, frame: MsgFrame, headers: boolean): number {
   // A header message goes as HMSG to a client that negotiated headers, else as MSG without them;
   // an empty header block (HPUB with size 0) goes as MSG, as the reference (pa.hdr > 0 checks).
   const hmsg = frame.hdr > 0 && headers;
-  if (hmsg) frame.withHeaders();
-  else frame.plain();
-  const head = frame.head(hmsg);
-  const tail = frame.tail(hmsg);
+  const key = hmsg ? -frame.gen : frame.gen;
+  let pfx = sub.pfx;
+  let pfxLen = sub.pfxLen;
+  if (sub.pfxKey !== key) {
+    if (hmsg) frame.withHeaders();
+    else frame.plain();
+    const head = frame.head(hmsg);
+    const tail = frame.tail(hmsg);
+    const sid = sub.sidBytes;
+    pfxLen = head.len + sid.length + tail.len;
+    if (pfx.length < pfxLen) sub.pfx = pfx = new Uint8Array(pfxLen + 16);
+    let p = copy(pfx, 0, head.bytes, 0, head.len);
+    p = copy(pfx, p, sid, 0, sid.length);
+    copy(pfx, p, tail.bytes, 0, tail.len);
+    sub.pfxLen = pfxLen;
+    sub.pfxKey = key;
+  }
   const msg = frame.msg;
   const payloadStart = frame.start + (!hmsg && frame.hdr > 0 ? frame.hdr : 0);
   const msgEnd = frame.end;
-  const total = head.len + sid.length + tail.len + (msgEnd - payloadStart);
+  const total = pfxLen + (msgEnd - payloadStart);
   if (!out.checkPending(total)) return -1;
   let at = out.reserve(total);
   const buf = out.buf;
-  at = copy(buf, at, head.bytes, 0, head.len);
-  at = copy(buf, at, sid, 0, sid.length);
-  at = copy(buf, at, tail.bytes, 0, tail.len);
+  at = copy(buf, at, pfx, 0, pfxLen);
   at = copy(buf, at, msg, payloadStart, msgEnd);
   out.len = at;
   return msgEnd - 2 - payloadStart;

@@ -387,7 +387,7 @@ export class ClientConnection extends Connection {
       }
       if (sub.delivered === sub.max) this.unsubscribe(sub);
     }
-    const size = writeMsg(this.outbound, sub.sidBytes, frame, this.headers);
+    const size = writeMsg(this.outbound, sub, frame, this.headers);
     if (size < 0) return false; // closed as a slow consumer
     if (this.log.traceEnabled) this.traceMsgOut(sub, frame, size);
     const host = this.server;
