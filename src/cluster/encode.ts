@@ -4,6 +4,7 @@
 //   HMSG <account> <subject> [..same..] <hdr> <total>\r\n                 or RMSG <acc> <subj> | <q..> <size>
 // Bytes are written straight into the outbound buffer (subjects are latin1 "binary strings"), so a routed
 // message costs no string building.
+import { copyBytes } from "../conn/deliver.ts";
 import type { Outbound } from "../conn/outbound.ts";
 
 export function rsPlus(account: string, subject: string, queue: string | undefined, weight: number): string {
@@ -39,6 +40,19 @@ function putUint(buf: Uint8Array, at: number, v: number): number {
   return ret;
 }
 
+// The last control line built, reused while account, subject, reply, sizes and origin repeat (a
+// publisher usually repeats them): the line is then copied, not rebuilt. Lines with queue names are
+// built each time.
+let line = new Uint8Array(256);
+let lineLen = 0;
+let lastAccount = "";
+let lastSubject = "";
+let lastReply = "";
+let lastOrigin = "";
+let lastHdr = -2;
+let lastTotal = -1;
+let lastWithHdr = false;
+
 /**
  * Appends one RMSG/HMSG with its payload (msg[start, end), CRLF included). `hdr` is the header length
  * (-1 for none); with `headers` false (the peer did not negotiate them) a header block is dropped and
@@ -64,6 +78,48 @@ export function writeRoutedMsg(
   const payloadStart = hdr > 0 && !headers && !lmsg ? start + hdr : start;
   const total = end - payloadStart - 2;
   const hdrLen = hdr > 0 ? hdr : 0;
+  const withQueues = queues !== null && queues.length > 0;
+  if (
+    withQueues ||
+    total !== lastTotal ||
+    subject !== lastSubject ||
+    account !== lastAccount ||
+    reply !== lastReply ||
+    origin !== lastOrigin ||
+    hdrLen !== lastHdr ||
+    withHdr !== lastWithHdr
+  ) {
+    buildLine(account, subject, reply, queues, withHdr, hdrLen, origin, total);
+    // A line naming queues is not kept (the next message's groups may differ).
+    lastTotal = withQueues ? -1 : total;
+    lastSubject = subject;
+    lastAccount = account;
+    lastReply = reply;
+    lastOrigin = origin;
+    lastHdr = hdrLen;
+    lastWithHdr = withHdr;
+  }
+  const size = lineLen + (end - payloadStart);
+  if (!out.checkPending(size)) return -1;
+  let at = out.reserve(size);
+  const b = out.buf;
+  at = copyBytes(b, at, line, 0, lineLen);
+  out.len = copyBytes(b, at, msg, payloadStart, end);
+  return size;
+}
+
+/** The control line of writeRoutedMsg into `line`. */
+function buildLine(
+  account: string,
+  subject: string,
+  reply: string,
+  queues: readonly string[] | null,
+  withHdr: boolean,
+  hdrLen: number,
+  origin: string,
+  total: number,
+): void {
+  const lmsg = origin !== "";
   // "RMSG " [origin " "] acc " " subject
   let n = 5 + (lmsg ? origin.length + 1 : 0) + account.length + 1 + subject.length;
   if (queues !== null && queues.length > 0) {
@@ -72,10 +128,9 @@ export function writeRoutedMsg(
   } else if (reply.length > 0) n += 1 + reply.length;
   if (withHdr) n += 1 + digits(hdrLen);
   n += 1 + digits(total) + 2;
-  const size = n + (end - payloadStart);
-  if (!out.checkPending(size)) return -1;
-  let at = out.reserve(size);
-  const b = out.buf;
+  if (n > line.length) line = new Uint8Array(Math.max(n, line.length * 2));
+  const b = line;
+  let at = 0;
   b[at++] = lmsg ? 0x4c : withHdr ? 0x48 : 0x52; // L | H | R
   at = putStr(b, at, "MSG ");
   if (lmsg) {
@@ -106,12 +161,5 @@ export function writeRoutedMsg(
   at = putUint(b, at, total);
   b[at++] = 0x0d;
   b[at++] = 0x0a;
-  const len = end - payloadStart;
-  if (len < 64) for (let i = payloadStart; i < end; i++) b[at++] = msg[i]!;
-  else {
-    b.set(msg.subarray(payloadStart, end), at);
-    at += len;
-  }
-  out.len = at;
-  return size;
+  lineLen = at;
 }

@@ -205,7 +205,11 @@ export class MsgFrame {
   }
 }
 
-function copy(dst: Uint8Array, at: number, src: Uint8Array, start: number, end: number): number {
+/**
+ * Copies src[start, end) to dst at `at` and returns the offset after it: a byte loop for small pieces,
+ * Buffer's native copy for the rest (every writer of message frames uses this: clients, routes, leafs).
+ */
+export function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, start: number, end: number): number {
   const n = end - start;
   if (n < SMALL) {
     for (let i = start; i < end; i++) dst[at++] = src[i]!;
@@ -236,9 +240,9 @@ export function writeMsg(out: Outbound, sub: PrefixHolder, frame: MsgFrame, head
     const sid = sub.sidBytes;
     pfxLen = head.len + sid.length + tail.len;
     if (pfx.length < pfxLen) sub.pfx = pfx = new Uint8Array(pfxLen + 16);
-    let p = copy(pfx, 0, head.bytes, 0, head.len);
-    p = copy(pfx, p, sid, 0, sid.length);
-    copy(pfx, p, tail.bytes, 0, tail.len);
+    let p = copyBytes(pfx, 0, head.bytes, 0, head.len);
+    p = copyBytes(pfx, p, sid, 0, sid.length);
+    copyBytes(pfx, p, tail.bytes, 0, tail.len);
     sub.pfxLen = pfxLen;
     sub.pfxKey = key;
   }
@@ -249,8 +253,8 @@ export function writeMsg(out: Outbound, sub: PrefixHolder, frame: MsgFrame, head
   if (!out.checkPending(total)) return -1;
   let at = out.reserve(total);
   const buf = out.buf;
-  at = copy(buf, at, pfx, 0, pfxLen);
-  at = copy(buf, at, msg, payloadStart, msgEnd);
+  at = copyBytes(buf, at, pfx, 0, pfxLen);
+  at = copyBytes(buf, at, msg, payloadStart, msgEnd);
   out.len = at;
   return msgEnd - 2 - payloadStart;
 }

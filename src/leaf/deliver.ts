@@ -3,7 +3,7 @@
 // size before the total when both sides said headers (client.go msgHeaderForRouteOrLeaf). Without
 // header support the headers are stripped and the size recomputed. The control line is built in a
 // reused buffer; the payload is copied once.
-import type { MsgFrame } from "../conn/deliver.ts";
+import { copyBytes, type MsgFrame } from "../conn/deliver.ts";
 import type { Outbound } from "../conn/outbound.ts";
 
 let line = new Uint8Array(512);
@@ -54,14 +54,8 @@ export function writeLeafMsg(out: Outbound, frame: MsgFrame, queues: readonly st
   if (!out.checkPending(total)) return -1;
   let at = out.reserve(total);
   const buf = out.buf;
-  if (len < 64) {
-    for (let i = 0; i < len; i++) buf[at++] = line[i]!;
-  } else {
-    buf.set(line.subarray(0, len), at);
-    at += len;
-  }
-  buf.set(frame.msg.subarray(payloadStart, msgEnd), at);
-  out.len = at + (msgEnd - payloadStart);
+  at = copyBytes(buf, at, line, 0, len);
+  out.len = copyBytes(buf, at, frame.msg, payloadStart, msgEnd);
   return size;
 }
 
