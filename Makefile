@@ -16,7 +16,7 @@ node_modules/.installed: package.json package-lock.json
 deps: node_modules/.installed
 
 build: deps
-	$(BUN) build --compile --minify --bytecode --format=esm --bytecode-depth=0 src/main.ts --outfile dist/bnats
+	$(BUN) build --compile --splitting --minify --bytecode --format=esm --bytecode-depth=0 src/main.ts --outfile dist/bnats
 
 run: deps
 	$(BUN) src/main.ts -p $(PORT) -m $(HTTP_PORT)

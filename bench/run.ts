@@ -3,7 +3,8 @@
 // the ratio bnats / nats-server.
 //
 // Options (flags win over the environment):
-//   --scenarios=a,b | BENCH_SCENARIOS   ids from bench/scenarios.ts, or "all" (default: the default set)
+//   --scenarios=a,b | BENCH_SCENARIOS   ids from bench/scenarios.ts, "all", or "none" (only the footprint rows)
+//                                       (default: the default set)
 //   --duration=ms   | BENCH_DURATION_MS measured window per run (default 2000)
 //   --warmup=ms     | BENCH_WARMUP_MS   unmeasured start of each run (default 500)
 //   --rounds=n      | BENCH_ROUNDS      runs per server per scenario (default 3)
@@ -134,6 +135,7 @@ async function main(): Promise<number> {
   let selected: Scenario[];
   if (wanted === undefined || wanted === "") selected = scenarios.filter((s) => s.byDefault);
   else if (wanted === "all") selected = scenarios;
+  else if (wanted === "none") selected = [];
   else {
     const ids = wanted.split(",").map((s) => s.trim());
     const unknown = ids.filter((id) => !scenarios.some((s) => s.id === id));

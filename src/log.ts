@@ -13,9 +13,20 @@
 // `log.traceEnabled` before building a trace string, so a disabled level costs one branch.
 
 import { closeSync, fstatSync, openSync, renameSync, writeSync } from "node:fs";
-import { isatty } from "node:tty";
 import { SyslogSink } from "./syslog.ts";
 import { createConsola, type ConsolaInstance, type ConsolaReporter, type LogObject } from "consola/core";
+
+/**
+ * Colours only when stderr is a character device, the reference's test (server/log.go ConfigureLogger:
+ * os.Stderr.Stat() and ModeCharDevice); an fstat, so node:tty is not loaded at start (issue 15).
+ */
+function stderrIsCharDevice(): boolean {
+  try {
+    return fstatSync(2).isCharacterDevice();
+  } catch {
+    return false;
+  }
+}
 
 /** The logger contract used by the server. */
 export interface Logger {
@@ -243,7 +254,7 @@ export class NatsLogger implements Logger {
     this.prefix = `[${pid}] `;
     this.stderr = opts.sink ?? ((line) => writeFd(2, line));
     const toFile = !!opts.logFile;
-    this.labels = !toFile && (opts.colors ?? (!opts.sink && isatty(2))) ? COLORED : PLAIN;
+    this.labels = !toFile && (opts.colors ?? (!opts.sink && stderrIsCharDevice())) ? COLORED : PLAIN;
 
     const reporter: ConsolaReporter = { log: (obj) => this.report(obj) };
     // throttle 0: consola would otherwise fold repeated identical lines ("(repeated N times)").

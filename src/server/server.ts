@@ -31,7 +31,7 @@ import { encodeInfo } from "../protocol/encode.ts";
 import type * as NodeOs from "node:os";
 import { LeafNodes } from "../leaf/leafnodes.ts";
 import type { WebsocketTransport } from "../transport/websocket/transport.ts";
-import { WebsocketClients } from "./websocket.ts";
+import type { WebsocketClients } from "./websocket.ts";
 
 /** How often idle connections' outbound buffers are released (Outbound.sweepIdle). */
 const IDLE_SWEEP_INTERVAL = 5000;
@@ -121,7 +121,6 @@ export class Server implements ClientHost, ClusterHost {
     this.auth = new Authenticator(opts);
     this.cluster = opts.clusterPort !== 0 ? new Cluster(this) : undefined;
     this.leafnodes = new LeafNodes(this);
-    if (opts.websocket.port !== 0) this.websocket = new WebsocketClients(this);
     // Service import subscriptions once interest can be propagated (addAllServiceImportSubs).
     for (const acc of this.accounts.all()) addServiceImportSubs(this, acc);
   }
@@ -352,6 +351,8 @@ export class Server implements ClientHost, ClusterHost {
     if (opts.configFile) log.notice(`Using configuration file: ${opts.configFile}`);
     // Certificate files are read (and their errors reported) before anything listens.
     this.configureTLS(opts);
+    // The websocket subsystem (and the node:crypto/os/net it uses) is loaded only when configured (issue 15).
+    if (opts.websocket.port !== 0) this.websocket = new (await import("./websocket.ts")).WebsocketClients(this);
     // As the reference: monitoring starts before the client listener, to watch the startup.
     for (const svc of this.services) svc.start?.();
     // As the reference: the websocket listener starts before the client listener.

@@ -1,7 +1,8 @@
 // NUID (github.com/nats-io/nuid), the event ids of the reference (s.eventIds.Next()): 22 base-62 characters,
 // a 12-character random prefix and a 10-character sequence that advances by a random increment and
 // renews the prefix when it overflows.
-import { randomBytes, randomInt } from "node:crypto";
+// Web Crypto's getRandomValues (a global), not node:crypto: the system account runs by default and
+// loading node:crypto at start costs resident memory (issue 15).
 
 const DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const BASE = 62;
@@ -38,14 +39,21 @@ export class Nuid {
   }
 
   private randomizePrefix(): void {
-    const b = randomBytes(PRE_LEN);
+    const b = crypto.getRandomValues(new Uint8Array(PRE_LEN));
     let p = "";
     for (let i = 0; i < PRE_LEN; i++) p += DIGITS[b[i]! % BASE];
     this.pre = p;
   }
 
   private resetSequential(): void {
-    this.seq = randomInt(0, 2 ** 47) * 64;
-    this.inc = MIN_INC + randomInt(0, MAX_INC - MIN_INC);
+    this.seq = randomBelow(2 ** 47) * 64;
+    this.inc = MIN_INC + randomBelow(MAX_INC - MIN_INC);
   }
+}
+
+/** A uniform integer in [0, n) for n <= 2^48 (crypto.randomInt's contract, from 48 random bits). */
+function randomBelow(n: number): number {
+  const w = crypto.getRandomValues(new Uint16Array(3));
+  const x = (w[0]! * 2 ** 32 + w[1]! * 2 ** 16 + w[2]!) / 2 ** 48;
+  return Math.floor(x * n);
 }

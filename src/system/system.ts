@@ -5,7 +5,6 @@
 // whose subscriptions call the handlers here and whose publishes go through the normal fan-out.
 import { accountStatz } from "../monitor/accountz.ts";
 import type { MonitorContext } from "../monitor/context.ts";
-import { createHash } from "node:crypto";
 import { goJSON } from "../monitor/format.ts";
 import { compressBody, type Compression } from "./compress.ts";
 import {
@@ -417,7 +416,8 @@ const DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /** getHash: 8 base-62 characters of the name's SHA-256 (the server's node hash, s.sys.shash). */
 export function getHash(name: string): string {
-  const b = createHash("sha256").update(name).digest();
+  // Bun's native hasher: node:crypto is not loaded at start for this (issue 15).
+  const b = new Bun.CryptoHasher("sha256").update(name).digest();
   let out = "";
   for (let i = 0; i < 8; i++) out += DIGITS[b[i]! % 62];
   return out;
