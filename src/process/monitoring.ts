@@ -1,11 +1,15 @@
 // The monitoring listener beside a server, composed by the entry points (src/main.ts, test harnesses):
 // the server does not know the monitor, it runs it as a ServerService (started before the client
 // listener, re-bound with new certificates on a TLS reload, stopped at shutdown).
-import { Monitor, MonitorError, monitorTLS } from "../monitor/monitor.ts";
+import type { Monitor } from "../monitor/monitor.ts";
 import type { Server } from "../server/server.ts";
+
+type MonitorModule = typeof import("../monitor/monitor.ts");
 
 export class MonitorService {
   monitor: Monitor | undefined;
+  /** The monitor module (Elysia and the endpoints), imported only when monitoring is on (issue 15). */
+  private mod: MonitorModule | undefined;
 
   constructor(private readonly server: Server) {}
 
@@ -18,9 +22,12 @@ export class MonitorService {
   }
 
   /** StartMonitoring: errors are fatal at startup, as the reference's "Can't start monitoring". */
-  start(): void {
+  async start(): Promise<void> {
     const server = this.server;
-    if (!Monitor.enabled(server.opts)) return;
+    // Monitor.enabled, without loading the module when monitoring is off.
+    if (server.opts.httpPort === 0 && server.opts.httpsPort === 0) return;
+    const mod = (this.mod ??= await import("../monitor/monitor.ts"));
+    const { Monitor, MonitorError, monitorTLS } = mod;
     this.monitor = new Monitor(server, () => server.log);
     try {
       // https serves with the certificate already loaded for clients (configureTLS ran first).
@@ -36,7 +43,7 @@ export class MonitorService {
   /** https monitoring uses the server's TLS configuration too (getMonitoringTLSConfig). */
   reloadTLS(): void {
     const tls = this.server.tls;
-    if (tls) this.monitor?.reloadTLS(monitorTLS(tls.ctx.bun));
+    if (tls && this.mod !== undefined) this.monitor?.reloadTLS(this.mod.monitorTLS(tls.ctx.bun));
   }
 
   async stop(): Promise<void> {

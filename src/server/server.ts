@@ -49,7 +49,7 @@ export interface SocketData {
  * watch the startup), told when a reload loaded new certificates, stopped at the end of shutdown.
  */
 export interface ServerService {
-  start?(): void;
+  start?(): void | Promise<void>;
   /** Shutdown began, before any connection is closed (the system account's SHUTDOWN event goes first). */
   beforeShutdown?(): void;
   /** A reload changed what STATSZ reports (reload.go sendStatszUpdate). */
@@ -354,7 +354,7 @@ export class Server implements ClientHost, ClusterHost {
     // The websocket subsystem (and the node:crypto/os/net it uses) is loaded only when configured (issue 15).
     if (opts.websocket.port !== 0) this.websocket = new (await import("./websocket.ts")).WebsocketClients(this);
     // As the reference: monitoring starts before the client listener, to watch the startup.
-    for (const svc of this.services) svc.start?.();
+    for (const svc of this.services) await svc.start?.();
     // As the reference: the websocket listener starts before the client listener.
     this.websocket?.start();
     // As the reference's Start: the leafnode listener comes up before the client one.
