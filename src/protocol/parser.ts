@@ -260,6 +260,28 @@ export class Parser {
               continue;
             }
           }
+          // The same for RMSG (routes) and LMSG (leafs, and leaf-origin messages over routes).
+          if (
+            (this.op === 0x72 ? this.route !== null : this.op === 0x6c && (this.leaf !== null || this.route !== null)) &&
+            i + 4 < len &&
+            (buf[i + 1]! | 0x20) === 0x6d &&
+            (buf[i + 2]! | 0x20) === 0x73 &&
+            (buf[i + 3]! | 0x20) === 0x67
+          ) {
+            const c = buf[i + 4]!;
+            if (c === SP || c === TAB) {
+              let j = i + 5;
+              while (j < len && (buf[j] === SP || buf[j] === TAB)) j++;
+              if (j < len) {
+                this.state = S.MSG_ARG;
+                i = this.controlLine(buf, j);
+              } else {
+                this.state = S.MSG_SPC;
+                i = j;
+              }
+              continue;
+            }
+          }
           switch (b | 0x20) {
             case 0x70: this.state = S.P; break; // p
             case 0x68: this.state = S.H; break; // h
