@@ -838,6 +838,41 @@ export class Parser {
   }
 
   /** The account of a routed message: usually the same as the last one, so kept with its bytes. */
+  /**
+   * Fast path of routedMsgArgs / leafMsgArgs for the common line: [the last account, one space,] the
+   * last subject, one space, the size (no reply, no queues, no headers). False when the line is any
+   * other shape, for the general path to parse.
+   */
+  private repeatedMsgArgs(line: Buffer, start: number, end: number, withAccount: boolean): boolean {
+    const acc = this.lastAccountBytes;
+    const an = withAccount ? acc.length + 1 : 0;
+    const subj = this.lastSubjectBytes;
+    const sn = subj.length;
+    const s0 = start + an + sn + 1;
+    if ((withAccount && an === 1) || sn === 0 || s0 >= end || end - s0 > 9 || line[s0 - 1] !== SP) return false;
+    if (withAccount) {
+      if (line[start + an - 1] !== SP) return false;
+      for (let k = 0; k < an - 1; k++) if (line[start + k] !== acc[k]) return false;
+    }
+    const sStart = start + an;
+    for (let k = 0; k < sn; k++) if (line[sStart + k] !== subj[k]) return false;
+    let size = 0;
+    for (let j = s0; j < end; j++) {
+      const d = line[j]! - 0x30;
+      if (d < 0 || d > 9) return false;
+      size = size * 10 + d;
+    }
+    this.size = size;
+    this.hdr = -1;
+    this.sizeText = "";
+    this.hdrText = "";
+    if (withAccount) this.account = this.lastAccount;
+    this.subject = this.lastSubject;
+    this.reply = "";
+    this.queues = null;
+    return true;
+  }
+
   private routedAccount(line: Buffer): string {
     const s = this.rArgStart[0]!;
     const n = this.rArgEnd[0]! - s;
@@ -859,6 +894,10 @@ export class Parser {
    * `RMSG <acc> <subject> | <q1..qn> <size>`; HMSG has `<hdr>` before the size.
    */
   private routedMsgArgs(line: Buffer, start: number, end: number, withHeaders: boolean): boolean {
+    if (!withHeaders && this.repeatedMsgArgs(line, start, end, true)) {
+      this.routed = true;
+      return true;
+    }
     const h = this.h;
     const verb = withHeaders ? "processRoutedHeaderMsgArgs" : "processRoutedMsgArgs";
     const n = this.splitAll(line, start, end);
@@ -977,6 +1016,10 @@ export class Parser {
    * before the size. The same shapes as a routed message without the account.
    */
   private leafMsgArgs(line: Buffer, start: number, end: number, withHeaders: boolean): boolean {
+    if (!withHeaders && this.repeatedMsgArgs(line, start, end, false)) {
+      this.leafMsg = true;
+      return true;
+    }
     const h = this.h;
     const verb = withHeaders ? "processLeafHeaderMsgArgs" : "processLeafMsgArgs";
     const n = this.splitAll(line, start, end);
