@@ -7,6 +7,7 @@ import { parseAuthorization, parseUserPermissions } from "./auth.ts";
 import type { Token } from "./parser.ts";
 import { parseTLS } from "./tls.ts";
 import { checkPort, describe, getBool, getInt, getListen, getString, type LoadContext } from "./values.ts";
+import { goType } from "./go-types.ts";
 
 export type ClusterConfig = Partial<
   Pick<
@@ -129,24 +130,6 @@ export function parseCluster(ctx: LoadContext, tk: Token): ClusterConfig {
 }
 
 /** The Go type of a config value, as the reference's %T prints it. */
-function goType(tk: Token): string {
-  switch (tk.kind) {
-    case "string":
-      return "string";
-    case "integer":
-      return "int64";
-    case "float":
-      return "float64";
-    case "bool":
-      return "bool";
-    case "datetime":
-      return "time.Time";
-    case "array":
-      return "[]interface {}";
-    case "map":
-      return "map[string]interface {}";
-  }
-}
 
 /** setClusterPermissions: publish is import, subscribe is export. */
 function routePermissions(p: { publish?: RoutePermissions["import"]; subscribe?: RoutePermissions["export"] }): RoutePermissions {

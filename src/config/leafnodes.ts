@@ -9,6 +9,7 @@ import { isValidSubject } from "../subjects/subject.ts";
 import type { Token } from "./parser.ts";
 import { parseTLS } from "./tls.ts";
 import { checkPort, describe, getBool, getInt, getListen, getString, type LoadContext } from "./values.ts";
+import { goType } from "./go-types.ts";
 
 export function parseLeafNodes(ctx: LoadContext, tk: Token): LeafNodeOptions | undefined {
   if (tk.kind !== "map") {
@@ -77,25 +78,6 @@ export function parseLeafNodes(ctx: LoadContext, tk: Token): LeafNodeOptions | u
   return ln;
 }
 
-/** Go's %T of a config value, for the reference's "got %T" messages. */
-function goType(tk: Token): string {
-  switch (tk.kind) {
-    case "string":
-      return "string";
-    case "integer":
-      return "int64";
-    case "float":
-      return "float64";
-    case "bool":
-      return "bool";
-    case "datetime":
-      return "time.Time";
-    case "array":
-      return "[]interface {}";
-    case "map":
-      return "map[string]interface {}";
-  }
-}
 
 function parseLeafAuthorization(ctx: LoadContext, tk: Token, ln: LeafNodeOptions): void {
   if (tk.kind !== "map") {
