@@ -344,6 +344,9 @@ export class Server implements ClientHost, ClusterHost {
     log.notice(`Starting nats-server`);
     log.notice(`  Version:  ${VERSION}`);
     log.notice(`  Git:      [not set]`);
+    // A configured or generated cluster name; a leaf with remotes and no cluster uses its server name (Start).
+    const clusterName = this.cluster?.name ?? this.leafnodes.clusterName;
+    if (clusterName !== "") log.notice(`  Cluster:  ${clusterName}`);
     log.notice(`  Name:     ${this.name}`);
     log.notice(`  ID:       ${this.id}`);
     // Check for insecure configurations (checkAuthforWarnings).

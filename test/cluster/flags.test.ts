@@ -38,6 +38,8 @@ describe.if(hasReference() && hasBnatsBinary())("--cluster, --cluster_name, --ro
     const bn = await startBnatsBinary({ args: [...flags, "--routes", seedRoute] });
     procs.push(bn);
     await waitRoutes(bn, 1);
+    // The start-up banner names the cluster, as the reference's.
+    for (const p of [seed, bn]) expect(p.logs()).toMatch(/\[INF\]   Cluster:  FLAGS\n/);
     const other = await startReference({ args: [...flags, "--routes", seedRoute] });
     procs.push(other);
     await Promise.all([waitRoutes(bn, 2), waitRoutes(seed, 2), waitRoutes(other, 2)]);
