@@ -18,7 +18,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY tsconfig.json ./
 COPY src ./src
-RUN node_modules/.bin/bun build --compile --minify --bytecode --format=esm --bytecode-depth=0 src/main.ts --outfile dist/bnats \
+RUN node_modules/.bin/bun build --compile --splitting --minify --bytecode --format=esm --bytecode-depth=0 src/main.ts --outfile dist/bnats \
  && dist/bnats --version
 
 # ---- run: Bun executables need glibc (libc, libm, libpthread, libdl): debian slim has them
