@@ -8,6 +8,7 @@ import { isValidSubject } from "../subjects/subject.ts";
 import type { Token } from "./parser.ts";
 import { parseGoDuration } from "../go/duration.ts";
 import { describe, getString, getStringArray, type LoadContext } from "./values.ts";
+import { goType } from "./go-types.ts";
 
 /** nats-server DEFAULT_ALLOW_RESPONSE_MAX_MSGS / DEFAULT_ALLOW_RESPONSE_EXPIRATION. */
 const DEFAULT_RESPONSE_MAX = 1;
@@ -257,7 +258,8 @@ function parseVariablePermissions(ctx: LoadContext, tk: Token): SubjectPermissio
   return allow === undefined ? undefined : { allow };
 }
 
-function parsePermSubjects(ctx: LoadContext, tk: Token): string[] | undefined {
+/** parsePermSubjects: a subject or an array of subjects, each valid (also leafnodes deny lists). */
+export function parsePermSubjects(ctx: LoadContext, tk: Token): string[] | undefined {
   let subjects: string[];
   if (tk.kind === "string") subjects = [tk.value];
   else if (tk.kind === "array") {
@@ -270,7 +272,7 @@ function parsePermSubjects(ctx: LoadContext, tk: Token): string[] | undefined {
       subjects.push(v.value);
     }
   } else {
-    ctx.error(tk, `Expected subject permissions to be a subject, or array of subjects, got ${describe(tk)}`);
+    ctx.error(tk, `Expected subject permissions to be a subject, or array of subjects, got ${goType(tk)}`);
     return undefined;
   }
   // As checkPermSubjectArray: a valid subject, or a queue-qualified one ("subject queue").

@@ -5,11 +5,11 @@
 // them at server creation and not in `-t`.
 
 import { defaultLeafNodeOptions, DEFAULT_LEAFNODE_PORT, type LeafNodeOptions, type LeafUser, type RemoteLeafOptions } from "../options.ts";
-import { isValidSubject } from "../subjects/subject.ts";
 import type { Token } from "./parser.ts";
 import { parseTLS } from "./tls.ts";
 import { checkPort, describe, getBool, getInt, getListen, getString, type LoadContext } from "./values.ts";
 import { goType } from "./go-types.ts";
+import { parsePermSubjects } from "./auth.ts";
 
 export function parseLeafNodes(ctx: LoadContext, tk: Token): LeafNodeOptions | undefined {
   if (tk.kind !== "map") {
@@ -303,35 +303,6 @@ function expandPath(p: string): string {
   return out;
 }
 
-/** parsePermSubjects: a subject or an array of subjects, each valid. */
-function parsePermSubjects(ctx: LoadContext, tk: Token): string[] | undefined {
-  let subjects: string[];
-  if (tk.kind === "string") subjects = [tk.value];
-  else if (tk.kind === "array") {
-    subjects = [];
-    for (const v of tk.value) {
-      if (v.kind !== "string") {
-        ctx.error(v, "Subject in permissions array cannot be cast to string");
-        return undefined;
-      }
-      subjects.push(v.value);
-    }
-  } else {
-    ctx.error(tk, `Expected subject permissions to be a subject, or array of subjects, got ${goType(tk)}`);
-    return undefined;
-  }
-  // checkPermSubjectArray: "subject queue" is allowed.
-  for (const s of subjects) {
-    if (isValidSubject(s)) continue;
-    const parts = s.split(/\s+/).filter((x) => x !== "");
-    const bad = parts.length !== 2 ? s : !isValidSubject(parts[0]!) ? parts[0]! : "";
-    if (bad !== "") {
-      ctx.error(tk, `subject ${JSON.stringify(bad)} is not a valid subject`);
-      return undefined;
-    }
-  }
-  return subjects;
-}
 
 /** checkLeafMinVersionConfig: "" when fine, else the reference's message. */
 export function checkLeafMinVersion(v: string): string {

@@ -176,6 +176,8 @@ authorization { users: [ {user: admin, password: x, permissions: $ADMIN} ] }`);
     expect(err("authorization { permissions { publish { allow: a, foo: b } } }")).toMatch(/Unknown field name "foo" parsing subject permissions, only 'allow' or 'deny' are permitted$/);
     expect(err("authorization { permissions { publish: 'foo..bar' } }")).toMatch(/subject "foo..bar" is not a valid subject$/);
     expect(err("authorization { permissions { publish: [1 ] } }")).toMatch(/Subject in permissions array cannot be cast to string$/);
+    // Go's %T of the value, as the reference (checked with nats-server -t: "got int64").
+    expect(err("authorization { permissions { publish { allow: 5 } } }")).toMatch(/Expected subject permissions to be a subject, or array of subjects, got int64$/);
     expect(err("authorization { permissions: foo }")).toMatch(/Expected permissions to be a map\/struct/);
     expect(err("authorization { permissions { allow_responses: 5 } }")).toMatch(/error parsing response permissions, expected a boolean or a map$/);
     expect(err("authorization { permissions { allow_responses: { expires: 5 } } }")).toMatch(/error parsing expires, not a duration string$/);
