@@ -174,6 +174,9 @@ export class Outbound {
       // the idle sweep gives it back once the connection goes quiet.
       this.head = this.len = 0;
       this.blocked = false;
+      // As client.go flushOutbound (n == attempted): a write that takes everything releases stalled
+      // producers; without it a stall raised before this flush waited for a drain that never comes.
+      if (this.stalledProducers !== undefined) this.releaseProducers();
     } else {
       this.blocked = true;
     }
