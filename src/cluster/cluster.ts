@@ -161,6 +161,22 @@ export class Cluster implements RouteOwner {
     for (const r of opts.routes) this.solicit(r, true);
   }
 
+  /** A route socket's reads, drains, closes and errors, the same for accepted and dialed routes. */
+  private readonly routeSocketEvents = {
+    data: (socket: Socket<SocketData>, chunk: Buffer): void => {
+      const r = socket.data.route;
+      if (r !== null) this.host.loop.read(r, chunk);
+    },
+    drain: (socket: Socket<SocketData>): void => socket.data.route?.onTransportDrain(),
+    close: (socket: Socket<SocketData>): void => socket.data.route?.closeConnection(ClosedReason.clientClosed),
+    error: (socket: Socket<SocketData>, err: Error): void => {
+      const r = socket.data.route;
+      if (r === null) return;
+      r.debug(`Socket error: ${err.message}`);
+      r.closeConnection(ClosedReason.readError);
+    },
+  };
+
   private listen(): TCPSocketListener<SocketData> {
     const opts = this.host.opts;
     return Bun.listen<SocketData>({
@@ -171,18 +187,7 @@ export class Cluster implements RouteOwner {
       socket: {
         open: (socket) => this.accept(socket),
         handshake: (socket, success, err) => this.handshaken(socket, success, err),
-        data: (socket, chunk) => {
-          const r = socket.data.route;
-          if (r !== null) this.host.loop.read(r, chunk);
-        },
-        drain: (socket) => socket.data.route?.onTransportDrain(),
-        close: (socket) => socket.data.route?.closeConnection(ClosedReason.clientClosed),
-        error: (socket, err) => {
-          const r = socket.data.route;
-          if (r === null) return;
-          r.debug(`Socket error: ${err.message}`);
-          r.closeConnection(ClosedReason.readError);
-        },
+        ...this.routeSocketEvents,
       },
     });
   }
@@ -393,18 +398,7 @@ export class Cluster implements RouteOwner {
             route.routeType = this.isConfigured(u) ? RouteType.EXPLICIT : RouteType.IMPLICIT;
             socket.data = { route };
           },
-          data: (socket, chunk) => {
-            const r = socket.data.route;
-            if (r !== null) this.host.loop.read(r, chunk);
-          },
-          drain: (socket) => socket.data.route?.onTransportDrain(),
-          close: (socket) => socket.data.route?.closeConnection(ClosedReason.clientClosed),
-          error: (socket, err) => {
-            const r = socket.data.route;
-            if (r === null) return;
-            r.debug(`Socket error: ${err.message}`);
-            r.closeConnection(ClosedReason.readError);
-          },
+          ...this.routeSocketEvents,
           connectError: () => {},
         },
       });
